@@ -1,0 +1,38 @@
+using System;
+
+namespace Axon;
+
+/// <summary>
+/// A fully connected layer: <c>y = f(x·Wᵀ + b)</c> with <c>W</c> of shape <c>[units, in]</c> and
+/// <c>b</c> of shape <c>[units]</c>, stored as PyTorch's <c>nn.Linear</c> (<c>name.weight</c>,
+/// <c>name.bias</c>). Put it on a <c>public partial Layer Name { get; }</c> property; layers run
+/// in declaration order, each reading the previous one's output.
+/// </summary>
+/// <example><c>[Dense(128, Activation.Relu)] public partial Layer Hidden { get; }</c></example>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+public sealed class DenseAttribute : Attribute
+{
+    /// <summary>Declares a dense layer.</summary>
+    /// <param name="units">Number of output features; must be positive.</param>
+    /// <param name="activation">The activation <c>f</c>. Default: <see cref="Activation.Identity"/>.</param>
+    public DenseAttribute(int units, Activation activation = Activation.Identity)
+    {
+        Units = units;
+        Activation = activation;
+    }
+
+    /// <summary>Number of output features.</summary>
+    public int Units { get; }
+
+    /// <summary>The activation applied to <c>x·Wᵀ + b</c>.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>Parameter initialisation. Default: <see cref="Init.Default"/> (PyTorch's <c>nn.Linear</c> defaults).</summary>
+    public Init Init { get; set; }
+
+    /// <summary>Whether the layer has a bias <c>b</c>. Default: <see langword="true"/>.</summary>
+    public bool Bias { get; set; } = true;
+
+    /// <summary>Slope of <see cref="Activation.LeakyRelu"/> for negative inputs. Default: 0.01 (PyTorch's).</summary>
+    public float NegativeSlope { get; set; } = 0.01f;
+}

@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+
+namespace Axon;
+
+/// <summary>What a model's training targets are.</summary>
+public enum TargetKind
+{
+    /// <summary>One class index per sample (softmax cross-entropy).</summary>
+    ClassIndex = 0,
+
+    /// <summary><see cref="IModel.OutputSize"/> float values per sample (mean squared error, binary cross-entropy).</summary>
+    Values = 1,
+}
+
+/// <summary>
+/// A batch of samples as spans: <see cref="Inputs"/> is <c>[Count, InputSize]</c>; exactly one of
+/// <see cref="Labels"/> (<c>[Count]</c>) or <see cref="Targets"/> (<c>[Count, OutputSize]</c>) is
+/// used, as the model's <see cref="IModel.TargetKind"/> says.
+/// </summary>
+public readonly ref struct Batch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, int count)
+{
+    /// <summary>The inputs, row-major.</summary>
+    public ReadOnlySpan<float> Inputs { get; } = inputs;
+
+    /// <summary>Class indices, for <see cref="TargetKind.ClassIndex"/>.</summary>
+    public ReadOnlySpan<int> Labels { get; } = labels;
+
+    /// <summary>Target values, for <see cref="TargetKind.Values"/>.</summary>
+    public ReadOnlySpan<float> Targets { get; } = targets;
+
+    /// <summary>Number of samples.</summary>
+    public int Count { get; } = count;
+}
+
+/// <summary>Loss and accuracy over a set of samples.</summary>
+/// <param name="Loss">Mean loss per sample.</param>
+/// <param name="Accuracy">
+/// Fraction classified correctly: arg-max against the label for class indices; for a single
+/// output, logit &gt; 0 (or value &gt; 0.5 for MSE) against target ≥ 0.5; NaN for multi-output regression.
+/// </param>
+/// <param name="Count">Number of samples.</param>
+public readonly record struct Evaluation(double Loss, double Accuracy, int Count);
+
+/// <summary>Summed loss and correct count of one batch (what <see cref="IModel.EvaluateBatch"/> returns).</summary>
+/// <param name="LossSum">Sum of the per-sample losses.</param>
+/// <param name="Correct">Correctly classified samples (0 when accuracy is undefined).</param>
+public readonly record struct BatchResult(double LossSum, int Correct);
+
+/// <summary>
+/// What every generated model implements, so that <c>Axon.Training.Trainer</c>, the data tools
+/// and the benchmarks work on any model. Generated models also expose typed members
+/// (<c>TrainStep(inputs, labels)</c>, <c>Predict</c>, …) with constant sizes.
+/// </summary>
+public interface IModel
+{
+    /// <summary>The model class's name, used in messages.</summary>
+    string Name { get; }
+
+    /// <summary>Input values per sample.</summary>
+    int InputSize { get; }
+
+    /// <summary>Output values per sample.</summary>
+    int OutputSize { get; }
+
+    /// <summary>Number of parameters.</summary>
+    int ParameterCount { get; }
+
+    /// <summary>Largest batch the workspace holds.</summary>
+    int MaxBatchSize { get; }
+
+    /// <summary>Whether targets are class indices or values.</summary>
+    TargetKind TargetKind { get; }
+
+    /// <summary>Whether <see cref="Evaluation.Accuracy"/> is defined for this model.</summary>
+    bool HasAccuracy { get; }
+
+    /// <summary>The layers, in order.</summary>
+    IReadOnlyList<Layer> Layers { get; }
+
+    /// <summary>The optimizer that <see cref="TrainStep"/> uses.</summary>
+    Optimizers.Optimizer Optimizer { get; }
+
+    /// <summary>Forward, loss, backward and an optimizer update on one batch; returns the mean loss.</summary>
+    float TrainStep(in Batch batch);
+
+    /// <summary>Forward and loss on one batch (at most <see cref="MaxBatchSize"/> samples), no update.</summary>
+    BatchResult EvaluateBatch(in Batch batch);
+
+    /// <summary>Outputs for a batch of inputs: <paramref name="outputs"/> is <c>[n, OutputSize]</c>.</summary>
+    void Predict(ReadOnlySpan<float> inputs, Span<float> outputs);
+
+    /// <summary>Writes the parameters to a safetensors file, atomically.</summary>
+    void Save(string path);
+
+    /// <summary>Reads parameters from a safetensors file; on any error the model is unchanged.</summary>
+    void Load(string path);
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace Axon.Kernels;
+
+/// <summary>
+/// Forward and backward of a dense layer <c>y = f(x·Wᵀ + b)</c>, <c>W</c> stored <c>[out, in]</c>,
+/// with bias and activation fused into the product's epilogue and the activation derivative
+/// fused into the start of backward.
+/// </summary>
+public static class Dense
+{
+    /// <summary>
+    /// <c>z = x·Wᵀ + b</c>, <c>y = f(z)</c> for <paramref name="batch"/> rows. When the activation
+    /// needs its pre-activation, <paramref name="preActivation"/> receives <c>z</c>; otherwise pass
+    /// <paramref name="output"/> for both and <c>z</c> is never stored.
+    /// </summary>
+    public static void Forward<TAct>(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> preActivation, Span<float> output,
+        int batch, int inFeatures, int outFeatures, TAct activation)
+        where TAct : struct, IActivation
+    {
+        Gemm.MultiplyTransposedB(x, weight, preActivation, batch, outFeatures, inFeatures);
+        for (int r = 0; r < batch; r++)
+        {
+            var z = preActivation.Slice(r * outFeatures, outFeatures);
+            if (!bias.IsEmpty)
+                TensorPrimitives.Add(z, bias, z);
+            activation.Forward(z, output.Slice(r * outFeatures, outFeatures));
+        }
+    }
+
+    /// <summary>
+    /// Backward of <see cref="Forward{TAct}"/>. On entry <paramref name="outputGrad"/> holds ∂L/∂y;
+    /// it is turned into ∂L/∂z in place (skipped when <paramref name="gradIsPreActivation"/>, as
+    /// when a fused loss already produced ∂L/∂z). Then, as asked:
+    /// <c>∂L/∂W = dZᵀ·x</c>, <c>∂L/∂b = Σ_rows dZ</c> (both overwritten, not accumulated) and
+    /// <c>∂L/∂x = dZ·W</c>.
+    /// </summary>
+    public static void Backward<TAct>(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> preActivation, ReadOnlySpan<float> output, Span<float> outputGrad,
+        Span<float> weightGrad, Span<float> biasGrad, Span<float> inputGrad,
+        int batch, int inFeatures, int outFeatures, TAct activation,
+        bool gradIsPreActivation, bool computeParameterGradients, bool computeInputGradient)
+        where TAct : struct, IActivation
+    {
+        var dz = outputGrad.Slice(0, batch * outFeatures);
+        if (!gradIsPreActivation)
+        {
+            bool needsZ = activation.NeedsPreActivation;
+            for (int r = 0; r < batch; r++)
+            {
+                int o = r * outFeatures;
+                activation.Backward(
+                    needsZ ? preActivation.Slice(o, outFeatures) : default,
+                    output.Slice(o, outFeatures),
+                    dz.Slice(o, outFeatures));
+            }
+        }
+
+        if (computeParameterGradients)
+        {
+            Gemm.MultiplyTransposedA(dz, x, weightGrad, outFeatures, inFeatures, batch);
+            if (!biasGrad.IsEmpty)
+            {
+                biasGrad.Slice(0, outFeatures).Clear();
+                for (int r = 0; r < batch; r++)
+                    TensorPrimitives.Add(biasGrad, dz.Slice(r * outFeatures, outFeatures), biasGrad);
+            }
+        }
+
+        if (computeInputGradient)
+            Gemm.Multiply(dz, weight, inputGrad, batch, inFeatures, outFeatures);
+    }
+}

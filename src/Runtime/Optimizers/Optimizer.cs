@@ -1,0 +1,58 @@
+using System;
+
+namespace Axon.Optimizers;
+
+/// <summary>
+/// An optimizer over a model's flat parameter and gradient arenas. It owns its state arena
+/// (moments, velocities) with the same layout as the parameters, allocated once when bound to a
+/// model, and updates one contiguous segment (a layer) per call in a single SIMD pass.
+/// </summary>
+public abstract class Optimizer
+{
+    private Arena? _state;
+    private int _parameterCount;
+
+    /// <summary>Creates an optimizer with learning rate η.</summary>
+    protected Optimizer(float learningRate) => LearningRate = learningRate;
+
+    /// <summary>Base learning rate η; each layer's <see cref="Layer.LearningRateScale"/> multiplies it.</summary>
+    public float LearningRate { get; set; }
+
+    /// <summary>Number of completed steps <c>t</c> (Adam's bias correction uses it).</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>Floats of state per parameter (0 for plain SGD, 1 for momentum, 2 for Adam).</summary>
+    protected abstract int StateSlots { get; }
+
+    /// <summary>Allocates the state for <paramref name="parameterCount"/> parameters. Called once by the model.</summary>
+    public void Bind(int parameterCount)
+    {
+        if (_state is not null) throw new InvalidOperationException("this optimizer is already bound to a model; create one optimizer per model.");
+        _parameterCount = parameterCount;
+        _state = new Arena(parameterCount * StateSlots);
+    }
+
+    /// <summary>Zeroes the state and the step count, as a freshly constructed optimizer.</summary>
+    public void Reset()
+    {
+        _state?.Clear();
+        StepCount = 0;
+    }
+
+    /// <summary>Starts a step: increments <see cref="StepCount"/>. Call once before the segment updates of one step.</summary>
+    public void BeginStep() => StepCount++;
+
+    /// <summary>Updates parameters <c>[offset, offset + count)</c> from their gradients with learning rate <c>η·scale</c>.</summary>
+    public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, int count, float scale)
+    {
+        if (_state is null) throw new InvalidOperationException("the optimizer is not bound to a model.");
+        var p = parameters.Slice(offset, count);
+        var g = gradients.Slice(offset, count);
+        Span<float> s0 = StateSlots > 0 ? _state.Slice(offset, count) : default;
+        Span<float> s1 = StateSlots > 1 ? _state.Slice(_parameterCount + offset, count) : default;
+        Update(p, g, s0, s1, LearningRate * scale, StepCount);
+    }
+
+    /// <summary>The update rule on one segment; <paramref name="step"/> is <c>t</c>, starting at 1.</summary>
+    protected abstract void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> s0, Span<float> s1, float learningRate, long step);
+}

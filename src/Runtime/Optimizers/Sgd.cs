@@ -1,0 +1,62 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Axon.Optimizers;
+
+/// <summary>
+/// SGD as PyTorch's <c>torch.optim.SGD</c> (dampening 0): <c>g ← ∇ + λw</c>; with momentum μ,
+/// <c>v ← μv + g</c> and <c>w ← w - η·v</c> (Nesterov: <c>w ← w - η·(g + μv)</c>); without, <c>w ← w - η·g</c>.
+/// </summary>
+public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f, bool nesterov = false, float weightDecay = 0f) : Optimizer(learningRate)
+{
+    /// <summary>Momentum μ. Default: 0.</summary>
+    public float Momentum { get; } = momentum;
+
+    /// <summary>Nesterov momentum. Default: false.</summary>
+    public bool Nesterov { get; } = nesterov;
+
+    /// <summary>L2 weight decay λ. Default: 0.</summary>
+    public float WeightDecay { get; } = weightDecay;
+
+    /// <inheritdoc/>
+    protected override int StateSlots => Momentum != 0f ? 1 : 0;
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> v, Span<float> unused, float lr, long step)
+    {
+        ref float pr = ref MemoryMarshal.GetReference(p);
+        ref float gr = ref MemoryMarshal.GetReference(g);
+        ref float vr = ref MemoryMarshal.GetReference(v);
+        float mu = Momentum, wd = WeightDecay;
+        bool momentum = mu != 0f;
+        // PyTorch initialises the momentum buffer to the first gradient; v = 0·μ + g is the same.
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vLr = Vector256.Create(lr); var vMu = Vector256.Create(mu); var vWd = Vector256.Create(wd);
+            for (; i <= p.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var w = Vector256.LoadUnsafe(ref pr, (nuint)i);
+                var d = Vector256.LoadUnsafe(ref gr, (nuint)i) + vWd * w;
+                if (momentum)
+                {
+                    var vel = vMu * Vector256.LoadUnsafe(ref vr, (nuint)i) + d;
+                    vel.StoreUnsafe(ref vr, (nuint)i);
+                    d = Nesterov ? d + vMu * vel : vel;
+                }
+                (w - vLr * d).StoreUnsafe(ref pr, (nuint)i);
+            }
+        }
+        for (; i < p.Length; i++)
+        {
+            float d = g[i] + wd * p[i];
+            if (momentum)
+            {
+                v[i] = mu * v[i] + d;
+                d = Nesterov ? d + mu * v[i] : v[i];
+            }
+            p[i] -= lr * d;
+        }
+    }
+}
