@@ -21,14 +21,10 @@ public static class Dense
         int batch, int inFeatures, int outFeatures, TAct activation)
         where TAct : struct, IActivation
     {
-        Gemm.MultiplyTransposedB(x, weight, preActivation, batch, outFeatures, inFeatures);
+        // The bias is added in the product's epilogue, while each tile of z is still in registers.
+        Gemm.MultiplyTransposedBBias(x, weight, bias, preActivation, batch, outFeatures, inFeatures);
         for (int r = 0; r < batch; r++)
-        {
-            var z = preActivation.Slice(r * outFeatures, outFeatures);
-            if (!bias.IsEmpty)
-                TensorPrimitives.Add(z, bias, z);
-            activation.Forward(z, output.Slice(r * outFeatures, outFeatures));
-        }
+            activation.Forward(preActivation.Slice(r * outFeatures, outFeatures), output.Slice(r * outFeatures, outFeatures));
     }
 
     /// <summary>

@@ -1,0 +1,135 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Axon.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic Axon reports. IDs are ranged: AXN00xx the model declaration, AXN01xx layers,
+/// AXN02xx shapes and losses, AXN03xx training settings. Each has a help page under
+/// docs/diagnostics/. Messages name what was expected and what was given.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Axon";
+    private const string HelpRoot = "https://github.com/axon-dotnet/axon/blob/main/docs/diagnostics/";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+
+    // AXN00xx: the model declaration
+    public static readonly DiagnosticDescriptor ModelNotPartial = Error("AXN0001",
+        "Model class must be partial",
+        "Model class '{0}' must be declared partial so that Axon can generate its network; add the 'partial' modifier");
+
+    public static readonly DiagnosticDescriptor MissingInput = Error("AXN0002",
+        "Model has no input",
+        "Model '{0}' has no [Input]; declare the input shape, e.g. [Input(784)]");
+
+    public static readonly DiagnosticDescriptor InvalidInputShape = Error("AXN0003",
+        "Invalid input shape",
+        "Input shape {0} is invalid: {1}");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error("AXN0004",
+        "Model has no layers",
+        "Model '{0}' has no layers; add a layer member, e.g. [Dense(10)] public partial Layer Output {{ get; }}");
+
+    public static readonly DiagnosticDescriptor MissingLoss = Error("AXN0005",
+        "Model has no loss",
+        "Model '{0}' has no loss; set one, e.g. [Model(Loss = Loss.SoftmaxCrossEntropy)]");
+
+    public static readonly DiagnosticDescriptor InvalidMaxBatchSize = Error("AXN0006",
+        "MaxBatchSize must be positive",
+        "MaxBatchSize must be a positive number of samples, but is {0}");
+
+    public static readonly DiagnosticDescriptor InvalidInputRange = Error("AXN0007",
+        "Invalid input range",
+        "Input range [{0}, {1}] is empty or not a number; Min must be less than Max");
+
+    public static readonly DiagnosticDescriptor UnsupportedModelType = Error("AXN0008",
+        "Unsupported model type",
+        "Model '{0}' cannot be {1}; declare it as a non-generic, non-static partial class");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error("AXN0009",
+        "Containing type must be partial",
+        "Model '{0}' is nested in '{1}', which must be declared partial too");
+
+    public static readonly DiagnosticDescriptor InvalidEnumValue = Error("AXN0010",
+        "Unknown enum value",
+        "{0} has no member with value {1}");
+
+    // AXN01xx: layers
+    public static readonly DiagnosticDescriptor NonPositiveUnits = Error("AXN0101",
+        "Layer size must be positive",
+        "Layer '{0}' must have a positive number of units, but has {1}");
+
+    public static readonly DiagnosticDescriptor UnsupportedLayerMember = Error("AXN0102",
+        "Unsupported layer member",
+        "Layer member '{0}' must be declared as an instance 'partial Layer {0} {{ get; }}' property: {1}");
+
+    public static readonly DiagnosticDescriptor DuplicateLayerName = Error("AXN0103",
+        "Duplicate layer name",
+        "Layers '{0}' and '{1}' both map to the tensor name '{2}'; rename one of them");
+
+    public static readonly DiagnosticDescriptor ReservedMemberName = Error("AXN0104",
+        "Member name is reserved",
+        "Member '{0}' of model '{1}' conflicts with a member that Axon generates; rename it");
+
+    public static readonly DiagnosticDescriptor InvalidNegativeSlope = Error("AXN0105",
+        "Invalid LeakyRelu slope",
+        "NegativeSlope of LeakyRelu must be positive and finite, but is {0}; use Activation.Relu for a slope of 0");
+
+    public static readonly DiagnosticDescriptor ModelTooLarge = Error("AXN0106",
+        "Model is too large",
+        "Layer '{0}' brings the model to {1} {2}; Axon arenas hold at most {3}");
+
+    // AXN02xx: shapes and losses
+    public static readonly DiagnosticDescriptor DoubleSoftmax = Error("AXN0201",
+        "Softmax before a loss that applies softmax",
+        "Output layer '{0}' applies Softmax, but Loss.SoftmaxCrossEntropy applies softmax to its input itself (double softmax); remove the activation: the layer must output logits");
+
+    public static readonly DiagnosticDescriptor DoubleSigmoid = Error("AXN0202",
+        "Sigmoid before a loss that applies sigmoid",
+        "Output layer '{0}' applies Sigmoid, but Loss.BinaryCrossEntropy works on logits and applies sigmoid itself; remove the activation");
+
+    public static readonly DiagnosticDescriptor BinaryCrossEntropyUnits = Error("AXN0203",
+        "Binary cross-entropy needs one output",
+        "Loss.BinaryCrossEntropy expects an output layer of 1 unit, but '{0}' has {1}; for {1} exclusive classes use Loss.SoftmaxCrossEntropy");
+
+    public static readonly DiagnosticDescriptor SoftmaxCrossEntropyUnits = Error("AXN0204",
+        "Softmax cross-entropy needs two or more outputs",
+        "Loss.SoftmaxCrossEntropy expects an output layer of at least 2 units (one per class), but '{0}' has {1}; for a yes/no output use Loss.BinaryCrossEntropy");
+
+    public static readonly DiagnosticDescriptor DenseNeedsFeatures = Error("AXN0205",
+        "Dense layer fed a spatial tensor",
+        "Dense layer '{0}' expects [features], but its input has shape {1}; flatten it first");
+
+    // AXN03xx: training settings
+    public static readonly DiagnosticDescriptor MultipleOptimizers = Error("AXN0301",
+        "More than one optimizer",
+        "Model '{0}' declares more than one optimizer ({1} and {2}); keep one");
+
+    public static readonly DiagnosticDescriptor InvalidOptimizerSetting = Error("AXN0302",
+        "Invalid optimizer setting",
+        "{0}.{1} is {2}; expected {3}");
+
+    public static readonly DiagnosticDescriptor NesterovWithoutMomentum = Error("AXN0303",
+        "Nesterov needs momentum",
+        "Nesterov momentum needs Momentum > 0, but Momentum is {0}");
+
+    public static readonly IReadOnlyList<DiagnosticDescriptor> All =
+    [
+        ModelNotPartial, MissingInput, InvalidInputShape, NoLayers, MissingLoss, InvalidMaxBatchSize, InvalidInputRange,
+        UnsupportedModelType, ContainingTypeNotPartial, InvalidEnumValue,
+        NonPositiveUnits, UnsupportedLayerMember, DuplicateLayerName, ReservedMemberName, InvalidNegativeSlope, ModelTooLarge,
+        DoubleSoftmax, DoubleSigmoid, BinaryCrossEntropyUnits, SoftmaxCrossEntropyUnits, DenseNeedsFeatures,
+        MultipleOptimizers, InvalidOptimizerSetting, NesterovWithoutMomentum,
+    ];
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);
+
+    public static DiagnosticDescriptor ById(string id) => s_byId[id];
+}

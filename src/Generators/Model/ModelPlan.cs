@@ -1,0 +1,53 @@
+namespace Axon.Generators.Model;
+
+// What the emitter needs and nothing else: no source positions, so moving the class around a
+// file leaves the plan equal and the emitted source cached. Immutable and structurally equal.
+
+/// <summary>A model ready to emit: every size and offset is a constant.</summary>
+/// <param name="IsValid">False when the model has errors: the emitter writes members that compile and throw.</param>
+/// <param name="Errors">For an invalid model, the diagnostic ids, for the exception message.</param>
+internal sealed record ModelPlan(
+    TypeSpec Type,
+    bool IsValid,
+    string Errors,
+    bool EmitApi,
+    EquatableArray<int> InputShape,
+    int InputSize,
+    int OutputSize,
+    float InputMin,
+    float InputMax,
+    LossKind Loss,
+    int Seed,
+    int MaxBatchSize,
+    OptimizerSpec Optimizer,
+    long ParameterCount,
+    int ParameterArenaLength,
+    int WorkspacePerSample,
+    EquatableArray<LayerPlan> Layers);
+
+/// <summary>One layer with its shapes and constant arena offsets.</summary>
+/// <param name="WeightOffset">Offset of the weight in the parameter arena; the bias follows it.</param>
+/// <param name="OutputBuffer">Per-sample offset of the layer's output in the workspace.</param>
+/// <param name="PreActivationBuffer">Per-sample offset of the pre-activation, or -1 when the activation's derivative uses the output.</param>
+/// <param name="GradientBuffer">Per-sample offset of ∂L/∂output.</param>
+internal sealed record LayerPlan(
+    string Name,
+    string Modifiers,
+    bool CanImplement,
+    string Kind,
+    string TensorPrefix,
+    int InFeatures,
+    int OutFeatures,
+    ActivationKind Activation,
+    float NegativeSlope,
+    InitKind Init,
+    bool Bias,
+    int WeightOffset,
+    int WeightCount,
+    int BiasCount,
+    int OutputBuffer,
+    int PreActivationBuffer,
+    int GradientBuffer);
+
+/// <summary>One generated source file.</summary>
+internal sealed record GeneratedFile(string HintName, string Text);

@@ -1,0 +1,61 @@
+namespace Axon.Generators.Model;
+
+// The parsed model. Immutable and structurally equal: keep it so. Nothing here holds an
+// ISymbol, SyntaxNode, Compilation or Location; positions travel as LocationInfo.
+
+/// <summary>The model declaration as parsed: what the user wrote, with where they wrote it.</summary>
+internal sealed record ModelSpec(
+    TypeSpec Type,
+    InputSpec? Input,
+    LossKind Loss,
+    LocationInfo? LossLocation,
+    int Seed,
+    int MaxBatchSize,
+    OptimizerSpec Optimizer,
+    EquatableArray<LayerSpec> Layers,
+    EquatableArray<string> ReservedConflicts);
+
+/// <summary>The model class: namespace, name and the chain of types it is nested in.</summary>
+/// <param name="Namespace">Namespace, or empty for the global namespace.</param>
+/// <param name="Name">The class name.</param>
+/// <param name="Containers">Declarations of the enclosing types, outermost first, e.g. <c>partial class Outer</c>.</param>
+internal sealed record TypeSpec(string Namespace, string Name, EquatableArray<string> Containers)
+{
+    public string FullName => (Namespace.Length > 0 ? Namespace + "." : "") + Name;
+}
+
+/// <summary>The declared input: shape and the valid range of raw values.</summary>
+internal sealed record InputSpec(EquatableArray<int> Shape, float Min, float Max, LocationInfo? Location);
+
+/// <summary>The optimizer and its hyperparameters, with PyTorch's defaults where unset.</summary>
+internal sealed record OptimizerSpec(
+    OptimizerKind Kind,
+    float LearningRate,
+    float Beta1,
+    float Beta2,
+    float Epsilon,
+    float Momentum,
+    bool Nesterov,
+    float WeightDecay)
+{
+    public static OptimizerSpec DefaultAdam { get; } = new(OptimizerKind.Adam, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 0f);
+}
+
+/// <summary>One layer member: a <c>partial Layer</c> property with a layer attribute.</summary>
+/// <param name="Name">The property name, e.g. <c>Hidden</c>.</param>
+/// <param name="Modifiers">The property's modifiers other than <c>partial</c>, e.g. <c>public</c>.</param>
+/// <param name="CanImplement">Whether the declaration is a partial property the generator can implement.</param>
+internal sealed record LayerSpec(
+    string Name,
+    string Modifiers,
+    bool CanImplement,
+    string Kind,
+    int Units,
+    ActivationKind Activation,
+    InitKind Init,
+    bool Bias,
+    float NegativeSlope,
+    LocationInfo? NameLocation,
+    LocationInfo? UnitsLocation,
+    LocationInfo? ActivationLocation,
+    LocationInfo? SlopeLocation);

@@ -1,0 +1,30 @@
+namespace Axon.Training;
+
+/// <summary>What one epoch of <see cref="Trainer.Fit"/> measured.</summary>
+/// <param name="Epoch">The epoch's number, from 1.</param>
+/// <param name="TrainLoss">
+/// Mean training loss per sample over the epoch: <c>Σ_b loss_b·n_b / Σ_b n_b</c> over the batches
+/// <c>b</c> (<c>loss_b</c> the mean loss <see cref="IModel.TrainStep"/> returned, <c>n_b</c> the batch
+/// size), so it averages a model that changes during the epoch, as Keras and PyTorch loops report.
+/// With <see cref="FitOptions.EvaluateTrainingSet"/> on, it is instead the loss of the model at the end of the epoch.
+/// </param>
+/// <param name="TrainAccuracy">
+/// Accuracy on the training set at the end of the epoch when <see cref="FitOptions.EvaluateTrainingSet"/>
+/// is on and the model has an accuracy; otherwise NaN (<see cref="IModel.TrainStep"/> reports no correct count).
+/// </param>
+/// <param name="ValidationLoss">Mean loss per sample on the validation set at the end of the epoch; NaN without validation.</param>
+/// <param name="ValidationAccuracy">Accuracy on the validation set at the end of the epoch; NaN without validation or accuracy.</param>
+/// <param name="Seconds">Wall-clock seconds of the epoch, including validation.</param>
+/// <param name="SamplesPerSecond">Training samples per second of training time (validation excluded).</param>
+public readonly record struct EpochResult(
+    int Epoch,
+    double TrainLoss,
+    double TrainAccuracy,
+    double ValidationLoss,
+    double ValidationAccuracy,
+    double Seconds,
+    double SamplesPerSecond)
+{
+    /// <summary>Whether the epoch was validated (<see cref="ValidationLoss"/> is a number).</summary>
+    public bool HasValidation => !double.IsNaN(ValidationLoss);
+}
