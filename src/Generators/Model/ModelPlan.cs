@@ -47,7 +47,14 @@ internal sealed record LayerPlan(
     int BiasCount,
     int OutputBuffer,
     int PreActivationBuffer,
-    int GradientBuffer);
+    int GradientBuffer)
+{
+    public string TypeName { get; init; } = "global::Axon.Layer";
+
+    public string Accessors { get; init; } = "get";
+
+    public bool IsPartial { get; init; } = true;
+}
 
 /// <summary>One generated source file.</summary>
 internal sealed record GeneratedFile(string HintName, string Text);

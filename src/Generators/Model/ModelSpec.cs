@@ -58,4 +58,14 @@ internal sealed record LayerSpec(
     LocationInfo? NameLocation,
     LocationInfo? UnitsLocation,
     LocationInfo? ActivationLocation,
-    LocationInfo? SlopeLocation);
+    LocationInfo? SlopeLocation)
+{
+    /// <summary>The declared property type, fully qualified (normally <c>global::Axon.Layer</c>).</summary>
+    public string TypeName { get; init; } = "global::Axon.Layer";
+
+    /// <summary>The declared accessor keywords, e.g. <c>get</c> or <c>get,set</c>.</summary>
+    public string Accessors { get; init; } = "get";
+
+    /// <summary>Whether the declaration is a partial definition that needs an implementation (valid or throwing).</summary>
+    public bool IsPartial { get; init; } = true;
+}

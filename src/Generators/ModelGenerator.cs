@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Axon.Generators.Analysis;
+using Axon.Generators.Diagnostics;
+using Axon.Generators.Emit;
+using Axon.Generators.Model;
+using Axon.Generators.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Axon.Generators;
+
+/// <summary>
+/// The Axon generator. The pipeline, one tracked step each:
+/// Parse (syntax + semantics → <see cref="ModelSpec"/>) → ShapeInference → Plan (arena layout,
+/// no source positions) → Emit (plan → source). Diagnostics leave through their own output,
+/// which maps positions back onto the real syntax trees so <c>#pragma warning disable</c> works.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ModelGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                "Axon.ModelAttribute",
+                predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                transform: static (ctx, ct) => ModelParser.Parse(ctx, ct))
+            .WithTrackingName(TrackingNames.Parse);
+
+        var analyzed = parsed
+            .Select(static (p, _) => ShapeInference.Run(p))
+            .WithTrackingName(TrackingNames.ShapeInference);
+
+        var plans = analyzed
+            .Select(static (a, _) => ModelPlanner.Plan(a))
+            .WithTrackingName(TrackingNames.Plan);
+
+        var files = plans
+            .Select(static (plan, _) => plan is null ? null : ModelEmitter.Emit(plan))
+            .WithTrackingName(TrackingNames.Emit);
+
+        context.RegisterSourceOutput(files, static (spc, file) =>
+        {
+            if (file is not null) spc.AddSource(file.HintName, SourceText.From(file.Text, System.Text.Encoding.UTF8));
+        });
+
+        var diagnostics = analyzed
+            .Select(static (a, _) => a.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        // Only the reporting step sees the compilation: it rebuilds real locations from the
+        // equatable LocationInfo, and re-running it is cheap.
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (spc, pair) =>
+        {
+            var (infos, compilation) = pair;
+            if (infos.IsEmpty) return;
+            var trees = compilation.SyntaxTrees.ToDictionary(t => t.FilePath, t => t);
+            foreach (var info in infos)
+            {
+                Location location = Location.None;
+                if (info.Location is { } l)
+                    location = trees.TryGetValue(l.FilePath, out var tree) ? Location.Create(tree, l.Span) : Location.Create(l.FilePath, l.Span, l.LineSpan);
+                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ById(info.Id), location, info.Arguments.Cast<object>().ToArray()));
+            }
+        });
+    }
+}

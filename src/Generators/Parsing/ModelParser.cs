@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Axon.Generators.Diagnostics;
+using Axon.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Axon.Generators.Parsing;
+
+/// <summary>Attribute syntax and semantic model in, <see cref="ParseResult"/> out. Never throws on user input.</summary>
+internal static class ModelParser
+{
+    private const string InputAttribute = "Axon.InputAttribute";
+    private const string DenseAttribute = "Axon.DenseAttribute";
+    private const string SgdAttribute = "Axon.SgdAttribute";
+    private const string AdamAttribute = "Axon.AdamAttribute";
+    private const string AdamWAttribute = "Axon.AdamWAttribute";
+    private const string LayerType = "Axon.Layer";
+
+    /// <summary>Public members the generator emits; a user member with one of these names is AXN0104.</summary>
+    internal static readonly HashSet<string> Reserved =
+    [
+        "InputSize", "OutputSize", "ParameterCount", "Summary", "InputMin", "InputMax", "DefaultMaxBatchSize", "DefaultSeed",
+        "MaxBatchSize", "Optimizer", "Layers", "Parameters", "Gradients", "Initialize", "Predict", "PredictProbabilities",
+        "Classify", "TrainStep", "ComputeLoss", "ComputeGradients", "Evaluate", "InputGradient", "Save", "Load",
+    ];
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        if (context.TargetNode is not TypeDeclarationSyntax declaration || context.TargetSymbol is not INamedTypeSymbol type)
+            return new(null, EquatableArray<DiagnosticInfo>.Empty);
+
+        var nameLocation = LocationInfo.From(declaration.Identifier);
+        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelNotPartial, nameLocation, type.Name));
+            return new(null, diagnostics.ToEquatableArray());
+        }
+
+        string? unsupported = type.IsStatic ? "static" : type.IsGenericType ? "generic" : type.IsRecord ? "a record" : type.TypeKind != TypeKind.Class ? "a " + type.TypeKind.ToString().ToLowerInvariant() : null;
+        if (unsupported is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelType, nameLocation, type.Name, unsupported));
+            return new(null, diagnostics.ToEquatableArray());
+        }
+
+        var containers = new List<string>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            var outerSyntax = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().ToList();
+            if (!outerSyntax.Any(s => s.Modifiers.Any(SyntaxKind.PartialKeyword)))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, nameLocation, type.Name, outer.Name));
+                return new(null, diagnostics.ToEquatableArray());
+            }
+            var first = outerSyntax[0];
+            string keyword = first is RecordDeclarationSyntax record
+                ? "record " + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "struct " : "")
+                : first.Keyword.ValueText + " ";
+            containers.Insert(0, "partial " + keyword + outer.Name + (first.TypeParameterList?.ToString() ?? ""));
+        }
+
+        string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
+        var typeSpec = new TypeSpec(ns, type.Name, containers.ToEquatableArray());
+
+        // [Model]
+        var model = new AttributeReader(context.Attributes[0], cancellationToken);
+        bool bindingErrors = !model.IsBound;
+        var loss = (LossKind)model.Named("Loss", 0);
+        var lossLocation = model.HasNamed("Loss") ? model.NamedLocation("Loss") : model.NameLocation;
+        if (!Enum.IsDefined(typeof(LossKind), loss))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, lossLocation, "Loss", (int)loss));
+            bindingErrors = true;
+        }
+        int seed = model.Named("Seed", 42);
+        int maxBatch = model.Named("MaxBatchSize", 256);
+        if (maxBatch <= 0)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMaxBatchSize, model.NamedLocation("MaxBatchSize"), maxBatch));
+
+        InputSpec? input = null;
+        OptimizerSpec? optimizer = null;
+        string? optimizerName = null;
+        foreach (var attribute in type.GetAttributes())
+        {
+            string? name = attribute.AttributeClass?.ToDisplayString();
+            var reader = new AttributeReader(attribute, cancellationToken);
+            if (name is InputAttribute or SgdAttribute or AdamAttribute or AdamWAttribute && !reader.IsBound)
+            {
+                bindingErrors = true;
+                continue;
+            }
+            switch (name)
+            {
+                case InputAttribute:
+                    input = ParseInput(reader, diagnostics);
+                    break;
+                case SgdAttribute or AdamAttribute or AdamWAttribute:
+                    string shortName = name.Substring("Axon.".Length, name.Length - "Axon.".Length - "Attribute".Length);
+                    if (optimizer is not null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MultipleOptimizers, reader.NameLocation, type.Name, optimizerName!, shortName));
+                        continue;
+                    }
+                    optimizerName = shortName;
+                    optimizer = ParseOptimizer(reader, shortName, diagnostics);
+                    break;
+            }
+        }
+
+        if (input is null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, nameLocation, type.Name));
+
+        var layers = new List<LayerSpec>();
+        var reservedConflicts = new List<string>();
+        foreach (var member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsImplicitlyDeclared) continue;
+            var dense = member.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DenseAttribute);
+            if (dense is null)
+            {
+                if (Reserved.Contains(member.Name) && member is not IMethodSymbol { MethodKind: not MethodKind.Ordinary })
+                {
+                    reservedConflicts.Add(member.Name);
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, LocationInfo.From(member.Locations.FirstOrDefault()), member.Name, type.Name));
+                }
+                continue;
+            }
+            if (member is not IPropertySymbol property) continue;
+            var reader = new AttributeReader(dense, cancellationToken);
+            if (!reader.IsBound)
+            {
+                bindingErrors = true;
+                continue;
+            }
+            layers.Add(ParseDense(property, reader, diagnostics, cancellationToken));
+            if (Reserved.Contains(property.Name))
+            {
+                reservedConflicts.Add(property.Name);
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, LocationInfo.From(property.Locations.FirstOrDefault()), property.Name, type.Name));
+            }
+        }
+
+        if (layers.Count == 0)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, nameLocation, type.Name));
+        if (loss == LossKind.None)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingLoss, lossLocation, type.Name));
+
+        if (bindingErrors)
+            reservedConflicts.Add("");   // marks the model invalid without a diagnostic: the user already sees a C# error
+
+        var spec = new ModelSpec(typeSpec, input, loss, lossLocation, seed, maxBatch, optimizer ?? OptimizerSpec.DefaultAdam,
+            layers.ToEquatableArray(), reservedConflicts.ToEquatableArray());
+        return new(spec, diagnostics.ToEquatableArray());
+    }
+
+    private static InputSpec ParseInput(AttributeReader reader, List<DiagnosticInfo> diagnostics)
+    {
+        var values = reader.PositionalArray(0);
+        var shape = new int[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            shape[i] = values[i].Value is int d ? d : 0;
+            if (shape[i] <= 0)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, reader.PositionalLocation(i, "shape"),
+                    ShapeText(shape, values.Length), $"dimension {i} is {shape[i]}, expected a positive size"));
+        }
+        if (values.Length is not (1 or 3))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, reader.NameLocation,
+                ShapeText(shape, values.Length), $"it has {values.Length} dimensions, expected [features] or [channels, height, width]"));
+
+        float min = reader.Named("Min", float.NegativeInfinity), max = reader.Named("Max", float.PositiveInfinity);
+        if (!(min < max))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputRange,
+                reader.HasNamed("Min") ? reader.NamedLocation("Min") : reader.NamedLocation("Max"), Literal(min), Literal(max)));
+        return new InputSpec(shape.ToEquatableArray(), min, max, reader.Location);
+    }
+
+    private static OptimizerSpec ParseOptimizer(AttributeReader reader, string name, List<DiagnosticInfo> diagnostics)
+    {
+        var d = OptimizerSpec.DefaultAdam;
+        var kind = name switch { "Sgd" => OptimizerKind.Sgd, "AdamW" => OptimizerKind.AdamW, _ => OptimizerKind.Adam };
+        float lr = reader.Named("LearningRate", kind == OptimizerKind.Sgd ? 0.01f : d.LearningRate);
+        float beta1 = reader.Named("Beta1", d.Beta1), beta2 = reader.Named("Beta2", d.Beta2), eps = reader.Named("Epsilon", d.Epsilon);
+        float momentum = reader.Named("Momentum", 0f);
+        bool nesterov = reader.Named("Nesterov", false);
+        float decay = reader.Named("WeightDecay", kind == OptimizerKind.AdamW ? 0.01f : 0f);
+
+        void Check(bool ok, string property, float value, string expected)
+        {
+            if (!ok)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOptimizerSetting, reader.NamedLocation(property), name, property, Literal(value), expected));
+        }
+
+        Check(lr > 0 && !float.IsInfinity(lr), "LearningRate", lr, "a positive, finite number");
+        Check(decay >= 0 && !float.IsInfinity(decay), "WeightDecay", decay, "a non-negative, finite number");
+        if (kind == OptimizerKind.Sgd)
+        {
+            Check(momentum >= 0 && momentum < 1, "Momentum", momentum, "a value in [0, 1)");
+            if (nesterov && !(momentum > 0))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NesterovWithoutMomentum, reader.NamedLocation("Nesterov"), Literal(momentum)));
+        }
+        else
+        {
+            Check(beta1 >= 0 && beta1 < 1, "Beta1", beta1, "a value in [0, 1)");
+            Check(beta2 >= 0 && beta2 < 1, "Beta2", beta2, "a value in [0, 1)");
+            Check(eps > 0 && !float.IsInfinity(eps), "Epsilon", eps, "a positive, finite number");
+        }
+        return new OptimizerSpec(kind, lr, beta1, beta2, eps, momentum, nesterov, decay);
+    }
+
+    private static LayerSpec ParseDense(IPropertySymbol property, AttributeReader reader, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
+        var nameLocation = LocationInfo.From(property.Locations.FirstOrDefault());
+        string modifiers = syntax is null ? "public" : string.Join(" ", syntax.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.ValueText));
+
+        bool isPartialDefinition = syntax is not null
+            && syntax.Modifiers.Any(SyntaxKind.PartialKeyword)
+            && syntax.ExpressionBody is null
+            && syntax.AccessorList is { } accessors
+            && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null);
+        string? problem =
+            syntax is null ? "it is not a property declaration"
+            : !isPartialDefinition ? "it is not a partial property without accessor bodies"
+            : property.IsStatic ? "it is static"
+            : property.Type.ToDisplayString() != LayerType ? $"its type is '{property.Type.ToDisplayString()}'"
+            : syntax.AccessorList!.Accessors.Count != 1 || !syntax.AccessorList.Accessors[0].IsKind(SyntaxKind.GetAccessorDeclaration) ? "it must have a get accessor only"
+            : null;
+        if (problem is not null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLayerMember, nameLocation, property.Name, problem));
+
+        int units = reader.Positional(0, 0);
+        var unitsLocation = reader.PositionalLocation(0, "units");
+        if (units <= 0)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveUnits, unitsLocation, property.Name, units));
+
+        var activation = (ActivationKind)reader.Positional(1, 0);
+        var activationLocation = reader.PositionalLocation(1, "activation");
+        if (!Enum.IsDefined(typeof(ActivationKind), activation))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, activationLocation, "Activation", (int)activation));
+
+        var init = (InitKind)reader.Named("Init", 0);
+        if (!Enum.IsDefined(typeof(InitKind), init))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, reader.NamedLocation("Init"), "Init", (int)init));
+
+        float slope = reader.Named("NegativeSlope", 0.01f);
+        var slopeLocation = reader.HasNamed("NegativeSlope") ? reader.NamedLocation("NegativeSlope") : activationLocation;
+        if (activation == ActivationKind.LeakyRelu && !(slope > 0 && !float.IsInfinity(slope)))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidNegativeSlope, slopeLocation, Literal(slope)));
+
+        return new LayerSpec(property.Name, modifiers, isPartialDefinition && !property.IsStatic && property.Type.ToDisplayString() == LayerType && problem is null,
+            "Dense", units, activation, init, reader.Named("Bias", true), slope,
+            nameLocation, unitsLocation, activationLocation, slopeLocation)
+        {
+            TypeName = property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            Accessors = syntax?.AccessorList is { } list ? string.Join(",", list.Accessors.Select(a => a.Keyword.ValueText)) : "get",
+            IsPartial = isPartialDefinition,
+        };
+    }
+
+    private static string ShapeText(int[] shape, int length) => "[" + string.Join(", ", shape.Take(length)) + "]";
+
+    private static string Literal(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+}
