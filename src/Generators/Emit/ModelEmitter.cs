@@ -35,7 +35,7 @@ internal static partial class ModelEmitter
         }
         w.Line("/// </summary>");
         w.Line(Tool);
-        w.Open($"partial class {plan.Type.Name} : global::Axon.IModel");
+        w.Open($"partial class {plan.Type.Name}" + (plan.EmitApi ? " : global::Axon.IModel" : ""));
         if (plan.IsValid) EmitValid(w, plan, summary);
         else EmitInvalid(w, plan);
         w.Close();

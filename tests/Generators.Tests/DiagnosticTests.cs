@@ -1,0 +1,92 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+
+namespace Axon.Generators.Tests;
+
+/// <summary>
+/// One case per diagnostic: the source marks the expected squiggle with <c>[| |]</c>; the test
+/// requires exactly that diagnostic on exactly that span, and no C# error anywhere (no cascade).
+/// </summary>
+public class DiagnosticTests
+{
+    private const string Head = "using Axon;\n";
+
+    public static IEnumerable<object[]> Cases() => new (string Id, string Source)[]
+    {
+        ("AXN0001", "[Model(Loss = Loss.MeanSquaredError)][Input(2)] public class [|NotPartial|] { }"),
+        ("AXN0002", "[Model(Loss = Loss.MeanSquaredError)] public partial class [|NoInput|] { [Dense(1)] public partial Layer O { get; } }"),
+        ("AXN0003", "[Model(Loss = Loss.MeanSquaredError)][Input(4, [|0|], 2)] public partial class M { [Dense(1)] public partial Layer O { get; } }"),
+        ("AXN0004", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class [|Empty|] { }"),
+        ("AXN0005", "[[|Model|]][Input(4)] public partial class M { [Dense(1)] public partial Layer O { get; } }"),
+        ("AXN0006", "[Model(Loss = Loss.MeanSquaredError, [|MaxBatchSize = 0|])][Input(4)] public partial class M { [Dense(1)] public partial Layer O { get; } }"),
+        ("AXN0007", "[Model(Loss = Loss.MeanSquaredError)][Input(4, [|Min = 1f|], Max = 0f)] public partial class M { [Dense(1)] public partial Layer O { get; } }"),
+        ("AXN0008", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class [|G|]<T> { }"),
+        ("AXN0009", "public class Outer { [Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class [|M|] { } }"),
+        ("AXN0010", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(1, [|(Activation)99|])] public partial Layer O { get; } }"),
+        ("AXN0101", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense([|-3|])] public partial Layer H { get; } [Dense(1)] public partial Layer O { get; } }"),
+        ("AXN0102", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(1)] public partial Layer [|O|] { get; set; } }"),
+        ("AXN0103", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(3)] public partial Layer Hidden { get; } [Dense(1)] public partial Layer [|hidden|] { get; } }"),
+        ("AXN0104", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(1)] public partial Layer O { get; } public void [|Predict|]() { } }"),
+        ("AXN0105", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(3, Activation.LeakyRelu, [|NegativeSlope = -1f|])] public partial Layer H { get; } [Dense(1)] public partial Layer O { get; } }"),
+        ("AXN0106", "[Model(Loss = Loss.MeanSquaredError)][Input(784)] public partial class M { [Dense([|2000000000|])] public partial Layer H { get; } [Dense(1)] public partial Layer O { get; } }"),
+        ("AXN0201", "[Model(Loss = Loss.SoftmaxCrossEntropy)][Input(4)] public partial class M { [Dense(10, [|Activation.Softmax|])] public partial Layer O { get; } }"),
+        ("AXN0202", "[Model(Loss = Loss.BinaryCrossEntropy)][Input(4)] public partial class M { [Dense(1, [|Activation.Sigmoid|])] public partial Layer O { get; } }"),
+        ("AXN0203", "[Model(Loss = Loss.BinaryCrossEntropy)][Input(4)] public partial class M { [Dense([|10|])] public partial Layer O { get; } }"),
+        ("AXN0204", "[Model(Loss = Loss.SoftmaxCrossEntropy)][Input(4)] public partial class M { [Dense([|1|])] public partial Layer O { get; } }"),
+        ("AXN0205", "[Model(Loss = Loss.MeanSquaredError)][Input(1, 28, 28)] public partial class M { [Dense([|10|])] public partial Layer O { get; } }"),
+        ("AXN0301", "[Model(Loss = Loss.MeanSquaredError)][Input(4)][Adam][[|Sgd|]] public partial class M { [Dense(1)] public partial Layer O { get; } }"),
+        ("AXN0302", "[Model(Loss = Loss.MeanSquaredError)][Input(4)][Adam([|LearningRate = -1f|])] public partial class M { [Dense(1)] public partial Layer O { get; } }"),
+        ("AXN0303", "[Model(Loss = Loss.MeanSquaredError)][Input(4)][Sgd([|Nesterov = true|])] public partial class M { [Dense(1)] public partial Layer O { get; } }"),
+    }.Select(c => new object[] { c.Id, c.Source });
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Diagnostic_LandsOnTheOffendingSyntax(string id, string markup)
+    {
+        string marked = Head + markup;
+        int start = marked.IndexOf("[|", System.StringComparison.Ordinal);
+        int end = marked.IndexOf("|]", System.StringComparison.Ordinal) - 2;
+        string source = marked.Replace("[|", "").Replace("|]", "");
+
+        var result = GeneratorHarness.Run(source);
+
+        var diagnostic = Assert.Single(result.AxonDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(TextSpan.FromBounds(start, end), diagnostic.Location.SourceSpan);
+        Assert.True(diagnostic.Location.IsInSource, "a real source location, so #pragma warning disable applies");
+        Assert.Empty(result.CompilerErrors);
+        Assert.Null(result.Run.Results.Single().Exception);
+    }
+
+    [Fact]
+    public void EveryDescriptor_HasATestCase_AndAHelpPage()
+    {
+        var tested = Cases().Select(c => (string)c[0]).ToHashSet();
+        foreach (var descriptor in Diagnostics.DiagnosticDescriptors.All)
+        {
+            Assert.Contains(descriptor.Id, tested);
+            Assert.EndsWith(descriptor.Id + ".md", descriptor.HelpLinkUri);
+            Assert.True(System.IO.File.Exists(System.IO.Path.Combine(RepoRoot(), "docs", "diagnostics", descriptor.Id + ".md")), $"help page for {descriptor.Id}");
+        }
+    }
+
+    [Fact]
+    public void PragmaWarningDisable_SilencesAnAxonDiagnostic()
+    {
+        var result = GeneratorHarness.Run(Head + """
+            #pragma warning disable AXN0201
+            [Model(Loss = Loss.SoftmaxCrossEntropy)][Input(4)] public partial class M { [Dense(10, Activation.Softmax)] public partial Layer O { get; } }
+            """);
+        var diagnostic = Assert.Single(result.AxonDiagnostics);
+        Assert.True(diagnostic.IsSuppressed || result.Output.WithOptions(result.Output.Options).GetDiagnostics().All(d => d.Id != "AXN0201"));
+    }
+
+    internal static string RepoRoot()
+    {
+        var dir = new System.IO.DirectoryInfo(System.AppContext.BaseDirectory);
+        while (dir is not null && !System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "Dsl.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new System.InvalidOperationException("Dsl.sln not found above " + System.AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Linq;
+using Xunit;
+
+namespace Axon.Generators.Tests;
+
+public class SnapshotTests
+{
+    private static void VerifyModel(string source, string name)
+    {
+        var result = GeneratorHarness.Run(source);
+        Assert.Empty(result.AxonDiagnostics);
+        Assert.Empty(result.CompilerErrors);
+        var file = Assert.Single(result.Run.Results.Single().GeneratedSources);
+        Snapshot.Verify(file.SourceText.ToString(), name);
+    }
+
+    [Fact]
+    public void FashionMlp_Emitted() => VerifyModel("""
+        using Axon;
+        namespace Demo;
+
+        [Model(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(784, Min = 0f, Max = 1f)]
+        public partial class FashionMlp
+        {
+            [Dense(128, Activation.Relu)] public partial Layer Hidden { get; }
+            [Dense(10)]                   public partial Layer Logits { get; }
+        }
+        """, "FashionMlp");
+
+    [Fact]
+    public void GeluRegressor_WithSgdAndPreActivationBuffer_Emitted() => VerifyModel("""
+        using Axon;
+        namespace Demo;
+
+        [Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 32, Seed = 7)]
+        [Input(13)]
+        [Sgd(LearningRate = 0.05f, Momentum = 0.9f, Nesterov = true, WeightDecay = 1e-4f)]
+        public partial class PriceRegressor
+        {
+            [Dense(32, Activation.Gelu, Init = Init.HeNormal)] public partial Layer Hidden1 { get; }
+            [Dense(16, Activation.LeakyRelu, NegativeSlope = 0.2f)] public partial Layer Hidden2 { get; }
+            [Dense(1)] public partial Layer Price { get; }
+        }
+        """, "PriceRegressor");
+
+    [Fact]
+    public void NestedBinaryClassifier_WithAdamW_Emitted() => VerifyModel("""
+        using Axon;
+
+        public static partial class Risk
+        {
+            [Model(Loss = Loss.BinaryCrossEntropy)]
+            [Input(20, Min = -5f, Max = 5f)]
+            [AdamW(LearningRate = 3e-4f)]
+            internal partial class FraudNet
+            {
+                [Dense(64, Activation.Tanh)] internal partial Layer Body { get; }
+                [Dense(1, Bias = false)] internal partial Layer Score { get; }
+            }
+        }
+        """, "FraudNet");
+
+    [Fact]
+    public void InvalidModel_Emitted_AsThrowingMembers() 
+    {
+        var result = GeneratorHarness.Run("""
+            using Axon;
+            [Model(Loss = Loss.SoftmaxCrossEntropy)]
+            [Input(4)]
+            public partial class Broken
+            {
+                [Dense(0)] public partial Layer Hidden { get; }
+                [Dense(3)] public partial Layer Logits { get; }
+            }
+            public static class Use
+            {
+                public static float M(Broken b) => b.TrainStep(new float[4], new int[1]) + Broken.InputSize;
+            }
+            """);
+        Assert.Equal("AXN0101", Assert.Single(result.AxonDiagnostics).Id);
+        Assert.Empty(result.CompilerErrors);
+        Snapshot.Verify(result.Run.Results.Single().GeneratedSources.Single().SourceText.ToString(), "Broken");
+    }
+}
