@@ -63,7 +63,7 @@ internal static partial class ModelEmitter
         string name = plan.Type.Name;
         w.Line($"private static global::System.InvalidOperationException __Invalid() => new({Literals.String($"{name} cannot be used: it has Axon errors ({plan.Errors}). Fix them and rebuild.")});");
         w.Line();
-        foreach (var layer in plan.Layers.Where(l => l.IsPartial))
+        foreach (var layer in plan.Layers.Where(l => l.IsPartial).GroupBy(l => l.Name).Select(g => g.First()))   // a name declared twice is already the user's C# error
         {
             string accessors = string.Join(" ", layer.Accessors.Split(',').Select(a => a + " => throw __Invalid();"));
             w.Line($"{layer.Modifiers} partial {layer.TypeName} {layer.Name} {{ {accessors} }}".TrimStart());
