@@ -90,6 +90,19 @@ public interface IModel
     /// <summary>Outputs for a batch of inputs: <paramref name="outputs"/> is <c>[n, OutputSize]</c>.</summary>
     void Predict(ReadOnlySpan<float> inputs, Span<float> outputs);
 
+    /// <summary>Smallest valid raw input value (the declared range; attacks clip to it). −∞ when unbounded.</summary>
+    float InputMin { get; }
+
+    /// <summary>Largest valid raw input value. +∞ when unbounded.</summary>
+    float InputMax { get; }
+
+    /// <summary>
+    /// ∂L_i/∂x_i for every sample of the batch (each sample's own loss, not divided by the batch
+    /// size), written to <paramref name="inputGradient"/> (<c>[Count, InputSize]</c>); parameters do not
+    /// change. Returns the mean loss.
+    /// </summary>
+    float InputGradient(in Batch batch, Span<float> inputGradient);
+
     /// <summary>Writes the parameters to a safetensors file, atomically.</summary>
     void Save(string path);
 

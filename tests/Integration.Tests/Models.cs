@@ -57,3 +57,11 @@ public partial class Outer
         [Dense(2)] public partial Layer Output { get; }
     }
 }
+
+/// <summary>A linear softmax classifier: its input gradient is known in closed form, Wᵀ(softmax(Wx + b) − onehot(y)).</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 16)]
+[Input(6)]
+public partial class LinearNet
+{
+    [Dense(3)] public partial Layer Logits { get; }
+}

@@ -243,6 +243,9 @@ internal static partial class ModelEmitter
         w.Line($"global::Axon.TargetKind global::Axon.IModel.TargetKind => global::Axon.TargetKind.{(labels ? "ClassIndex" : "Values")};");
         w.Line($"bool global::Axon.IModel.HasAccuracy => {(hasAccuracy ? "true" : "false")};");
         w.Line($"float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.{(labels ? "Labels" : "Targets")});");
+        w.Line("float global::Axon.IModel.InputMin => InputMin;");
+        w.Line("float global::Axon.IModel.InputMax => InputMax;");
+        w.Line($"float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, {Span} inputGradient) => InputGradient(batch.Inputs, batch.{(labels ? "Labels" : "Targets")}, inputGradient);");
         w.Open("global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch)");
         w.Line($"var t = batch.{(labels ? "Labels" : "Targets")};");
         w.Line("int n = __Check(batch.Inputs, t, bounded: true);");

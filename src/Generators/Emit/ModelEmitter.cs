@@ -123,6 +123,9 @@ internal static partial class ModelEmitter
         w.Line("global::Axon.TargetKind global::Axon.IModel.TargetKind => throw __Invalid();");
         w.Line("bool global::Axon.IModel.HasAccuracy => throw __Invalid();");
         w.Line("float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => throw __Invalid();");
+        w.Line("float global::Axon.IModel.InputMin => throw __Invalid();");
+        w.Line("float global::Axon.IModel.InputMax => throw __Invalid();");
+        w.Line("float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => throw __Invalid();");
         w.Line("global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch) => throw __Invalid();");
     }
 }

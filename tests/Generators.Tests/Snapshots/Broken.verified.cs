@@ -63,5 +63,8 @@ partial class Broken : global::Axon.IModel
     global::Axon.TargetKind global::Axon.IModel.TargetKind => throw __Invalid();
     bool global::Axon.IModel.HasAccuracy => throw __Invalid();
     float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => throw __Invalid();
+    float global::Axon.IModel.InputMin => throw __Invalid();
+    float global::Axon.IModel.InputMax => throw __Invalid();
+    float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => throw __Invalid();
     global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch) => throw __Invalid();
 }

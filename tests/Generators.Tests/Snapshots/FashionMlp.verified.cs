@@ -219,6 +219,9 @@ namespace Demo
         global::Axon.TargetKind global::Axon.IModel.TargetKind => global::Axon.TargetKind.ClassIndex;
         bool global::Axon.IModel.HasAccuracy => true;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.Labels);
+        float global::Axon.IModel.InputMin => InputMin;
+        float global::Axon.IModel.InputMax => InputMax;
+        float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => InputGradient(batch.Inputs, batch.Labels, inputGradient);
         global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch)
         {
             var t = batch.Labels;

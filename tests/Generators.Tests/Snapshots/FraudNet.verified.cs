@@ -208,6 +208,9 @@ partial class Risk
         global::Axon.TargetKind global::Axon.IModel.TargetKind => global::Axon.TargetKind.Values;
         bool global::Axon.IModel.HasAccuracy => true;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.Targets);
+        float global::Axon.IModel.InputMin => InputMin;
+        float global::Axon.IModel.InputMax => InputMax;
+        float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => InputGradient(batch.Inputs, batch.Targets, inputGradient);
         global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch)
         {
             var t = batch.Targets;

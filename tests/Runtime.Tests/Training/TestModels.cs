@@ -10,6 +10,10 @@ namespace Axon.Runtime.Tests.Training;
 /// </summary>
 internal sealed class LinearSoftmaxModel : IModel
 {
+    public float InputMin => float.NegativeInfinity;
+    public float InputMax => float.PositiveInfinity;
+    public float InputGradient(in Batch batch, Span<float> inputGradient) => throw new NotSupportedException("test double");
+
     private readonly float[] _w, _b, _z, _gw, _gb;
     private readonly float _learningRate;
 
@@ -126,6 +130,10 @@ internal sealed class LinearSoftmaxModel : IModel
 /// </summary>
 internal sealed class RecordingModel(int inputs, int outputs, int maxBatchSize, TargetKind kind = TargetKind.ClassIndex) : IModel
 {
+    public float InputMin => float.NegativeInfinity;
+    public float InputMax => float.PositiveInfinity;
+    public float InputGradient(in Batch batch, Span<float> inputGradient) => throw new NotSupportedException("test double");
+
     public List<List<int>> TrainedPerEpoch { get; } = [];
     public List<int> Evaluated { get; } = [];
     public List<int> TrainBatchSizes { get; } = [];
