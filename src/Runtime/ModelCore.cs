@@ -49,6 +49,20 @@ public sealed class ModelCore
     /// <summary>Activations and their gradients for up to <see cref="MaxBatchSize"/> samples.</summary>
     public Arena Workspace { get; }
 
+    /// <summary>
+    /// Threads the kernels use (the caller plus <c>Threads - 1</c> pooled workers). Default: 1.
+    /// Results are bitwise identical for any value: work is split by output rows, never by the
+    /// reduction.
+    /// </summary>
+    public int Threads
+    {
+        get => Pool?.Threads ?? 1;
+        set => Pool = value == 1 ? null : Kernels.WorkerPool.Get(value);
+    }
+
+    /// <summary>The worker pool for <see cref="Threads"/> &gt; 1, else null.</summary>
+    public Kernels.WorkerPool? Pool { get; private set; }
+
     /// <summary>The optimizer.</summary>
     public Optimizer Optimizer { get; }
 

@@ -51,11 +51,18 @@ internal static class ModelPlanner
             parameterOffset = RoundUp(parameterOffset + weightCount + biasCount);
         }
 
+        // Scratch for the weight-gradient product split across threads: batch × widest layer.
+        int scratch = workspace;
+        workspace += RoundUp(layers.Count == 0 ? 0 : layers.Max(l => l.OutFeatures));
+
         return new ModelPlan(model.Type, !hasErrors, errors, !model.ReservedConflicts.Any(n => n.Length > 0),
             input?.Shape ?? EquatableArray<int>.Empty, inputSize, hasErrors || layers.Count == 0 ? 0 : layers[layers.Count - 1].OutFeatures,
             input?.Min ?? float.NegativeInfinity, input?.Max ?? float.PositiveInfinity,
             model.Loss, model.Seed, model.MaxBatchSize > 0 ? model.MaxBatchSize : 1, model.Optimizer,
-            hasErrors ? 0 : parameterCount, hasErrors ? 0 : parameterOffset, hasErrors ? 0 : workspace, layers.ToEquatableArray());
+            hasErrors ? 0 : parameterCount, hasErrors ? 0 : parameterOffset, hasErrors ? 0 : workspace, layers.ToEquatableArray())
+        {
+            ScratchBuffer = scratch,
+        };
     }
 
     private static int RoundUp(int n) => (n + Align - 1) / Align * Align;

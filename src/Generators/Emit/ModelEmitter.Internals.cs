@@ -33,7 +33,7 @@ internal static partial class ModelEmitter
         {
             string output = $"__core.Buffer(__{l.Name}Output, n * {l.OutFeatures})";
             string pre = l.PreActivationBuffer >= 0 ? $"__core.Buffer(__{l.Name}PreActivation, n * {l.OutFeatures})" : output;
-            w.Line($"global::Axon.Kernels.Dense.Forward({input}, p.Slice(__{l.Name}Weight, {l.WeightCount}), p.Slice(__{l.Name}Bias, {l.BiasCount}), {pre}, {output}, n, {l.InFeatures}, {l.OutFeatures}, {ActivationExpression(l)});");
+            w.Line($"global::Axon.Kernels.Dense.Forward({input}, p.Slice(__{l.Name}Weight, {l.WeightCount}), p.Slice(__{l.Name}Bias, {l.BiasCount}), {pre}, {output}, n, {l.InFeatures}, {l.OutFeatures}, {ActivationExpression(l)}, __core.Pool);");
             input = output;
         }
         w.Close();
@@ -83,7 +83,8 @@ internal static partial class ModelEmitter
             w.Line($"bool below = {needBelow};");
             w.Line($"global::Axon.Kernels.Dense.Backward({layerInput}, p.Slice(__{l.Name}Weight, {l.WeightCount}), {pre}, __core.Buffer(__{l.Name}Output, n * {l.OutFeatures}), __core.Buffer(__{l.Name}Gradient, n * {l.OutFeatures}),");
             w.Line($"    g.Slice(__{l.Name}Weight, {l.WeightCount}), g.Slice(__{l.Name}Bias, {l.BiasCount}), {inputGrad}, n, {l.InFeatures}, {l.OutFeatures}, {ActivationExpression(l)},");
-            w.Line($"    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_{l.Name}.IsFrozen, computeInputGradient: below);");
+            w.Line($"    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_{l.Name}.IsFrozen, computeInputGradient: below,");
+            w.Line($"    __core.Pool, __core.Buffer(__Scratch, n * {l.OutFeatures}));");
             if (i > 0) w.Line("if (!below) return;");
             w.Close();
         }

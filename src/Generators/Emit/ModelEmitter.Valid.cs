@@ -50,6 +50,7 @@ internal static partial class ModelEmitter
             if (l.PreActivationBuffer >= 0) w.Line($"private const int __{l.Name}PreActivation = {l.PreActivationBuffer};");
             w.Line($"private const int __{l.Name}Gradient = {l.GradientBuffer};");
         }
+        w.Line($"private const int __Scratch = {plan.ScratchBuffer};");
         w.Line($"private const int __WorkspacePerSample = {plan.WorkspacePerSample};");
         w.Line();
         w.Line("private static readonly global::Axon.Serialization.TensorSpec[] __tensors =");
@@ -94,6 +95,11 @@ internal static partial class ModelEmitter
 
         w.Line("/// <summary>Largest batch the workspace holds.</summary>");
         w.Line("public int MaxBatchSize => __core.MaxBatchSize;");
+        w.Line("/// <summary>");
+        w.Line("/// Threads the kernels use: the caller plus pooled workers. Default: 1. Results are bitwise identical");
+        w.Line("/// for any thread count (work is split by output rows, never by the reduction).");
+        w.Line("/// </summary>");
+        w.Line("public int Threads { get => __core.Threads; set => __core.Threads = value; }");
         w.Line("/// <summary>The optimizer that <c>TrainStep</c> uses.</summary>");
         w.Line("public global::Axon.Optimizers.Optimizer Optimizer => __core.Optimizer;");
         w.Line("/// <summary>The layers, in order.</summary>");

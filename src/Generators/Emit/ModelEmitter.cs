@@ -84,6 +84,8 @@ internal static partial class ModelEmitter
         w.Line("/// <summary>Throws: the model has errors.</summary>");
         w.Line("public int MaxBatchSize => throw __Invalid();");
         w.Line("/// <summary>Throws: the model has errors.</summary>");
+        w.Line("public int Threads { get => throw __Invalid(); set => throw __Invalid(); }");
+        w.Line("/// <summary>Throws: the model has errors.</summary>");
         w.Line("public global::Axon.Optimizers.Optimizer Optimizer => throw __Invalid();");
         w.Line("/// <summary>Throws: the model has errors.</summary>");
         w.Line("public global::System.Collections.Generic.IReadOnlyList<global::Axon.Layer> Layers => throw __Invalid();");

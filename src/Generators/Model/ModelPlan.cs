@@ -23,7 +23,11 @@ internal sealed record ModelPlan(
     long ParameterCount,
     int ParameterArenaLength,
     int WorkspacePerSample,
-    EquatableArray<LayerPlan> Layers);
+    EquatableArray<LayerPlan> Layers)
+{
+    /// <summary>Per-sample offset of the scratch buffer (batch × widest layer) for threaded weight gradients.</summary>
+    public int ScratchBuffer { get; init; }
+}
 
 /// <summary>One layer with its shapes and constant arena offsets.</summary>
 /// <param name="WeightOffset">Offset of the weight in the parameter arena; the bias follows it.</param>

@@ -24,7 +24,7 @@ internal static class ModelParser
     internal static readonly HashSet<string> Reserved =
     [
         "InputSize", "OutputSize", "ParameterCount", "Summary", "InputMin", "InputMax", "DefaultMaxBatchSize", "DefaultSeed",
-        "MaxBatchSize", "Optimizer", "Layers", "Parameters", "Gradients", "Initialize", "Predict", "PredictProbabilities",
+        "MaxBatchSize", "Threads", "Optimizer", "Layers", "Parameters", "Gradients", "Initialize", "Predict", "PredictProbabilities",
         "Classify", "TrainStep", "ComputeLoss", "ComputeGradients", "Evaluate", "InputGradient", "Save", "Load",
     ];
 

@@ -18,11 +18,11 @@ public static class Dense
     public static void Forward<TAct>(
         ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         Span<float> preActivation, Span<float> output,
-        int batch, int inFeatures, int outFeatures, TAct activation)
+        int batch, int inFeatures, int outFeatures, TAct activation, WorkerPool? pool = null)
         where TAct : struct, IActivation
     {
         // The bias is added in the product's epilogue, while each tile of z is still in registers.
-        Gemm.MultiplyTransposedBBias(x, weight, bias, preActivation, batch, outFeatures, inFeatures);
+        ParallelGemm.MultiplyTransposedBBias(x, weight, bias, preActivation, batch, outFeatures, inFeatures, pool);
         for (int r = 0; r < batch; r++)
             activation.Forward(preActivation.Slice(r * outFeatures, outFeatures), output.Slice(r * outFeatures, outFeatures));
     }
@@ -39,7 +39,8 @@ public static class Dense
         ReadOnlySpan<float> preActivation, ReadOnlySpan<float> output, Span<float> outputGrad,
         Span<float> weightGrad, Span<float> biasGrad, Span<float> inputGrad,
         int batch, int inFeatures, int outFeatures, TAct activation,
-        bool gradIsPreActivation, bool computeParameterGradients, bool computeInputGradient)
+        bool gradIsPreActivation, bool computeParameterGradients, bool computeInputGradient,
+        WorkerPool? pool = null, Span<float> scratch = default)
         where TAct : struct, IActivation
     {
         var dz = outputGrad.Slice(0, batch * outFeatures);
@@ -58,7 +59,7 @@ public static class Dense
 
         if (computeParameterGradients)
         {
-            Gemm.MultiplyTransposedA(dz, x, weightGrad, outFeatures, inFeatures, batch);
+            ParallelGemm.MultiplyTransposedA(dz, x, weightGrad, outFeatures, inFeatures, batch, pool, scratch);
             if (!biasGrad.IsEmpty)
             {
                 biasGrad.Slice(0, outFeatures).Clear();
@@ -68,6 +69,6 @@ public static class Dense
         }
 
         if (computeInputGradient)
-            Gemm.Multiply(dz, weight, inputGrad, batch, inFeatures, outFeatures);
+            ParallelGemm.Multiply(dz, weight, inputGrad, batch, inFeatures, outFeatures, pool);
     }
 }

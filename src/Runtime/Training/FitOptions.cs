@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Axon.Adversarial;
 using Axon.Data;
 
 namespace Axon.Training;
@@ -70,4 +71,12 @@ public sealed class FitOptions
 
     /// <summary>Where progress is printed. Default (null): <see cref="Console.Out"/>.</summary>
     public TextWriter? Output { get; init; }
+
+    /// <summary>
+    /// FGSM adversarial training (Goodfellow et al., 2015): every step minimises
+    /// <c>α·J(x) + (1 − α)·J(x + ε·sign ∇ₓJ)</c>; see <see cref="AdversarialTrainingOptions"/> for
+    /// how, and for the batch size it needs (<c>2·BatchSize ≤ MaxBatchSize</c> for the default α = ½).
+    /// Default: null (plain training).
+    /// </summary>
+    public AdversarialTrainingOptions? Adversarial { get; init; }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using Axon.Adversarial;
 using Axon.Data;
 
 namespace Axon.Training;
@@ -35,7 +36,8 @@ public static class Trainer
     /// <param name="options">The settings; null means <c>new FitOptions()</c> (one epoch, batch size <c>min(32, MaxBatchSize)</c>, shuffled, seed 0).</param>
     /// <returns>One <see cref="EpochResult"/> per epoch.</returns>
     /// <exception cref="ArgumentException">The data does not fit the model, or an option is out of range
-    /// (batch size above <see cref="IModel.MaxBatchSize"/>, a split that leaves no samples on one side, both a split and a validation set).</exception>
+    /// (batch size above <see cref="IModel.MaxBatchSize"/>, a split that leaves no samples on one side, both a split and a validation set,
+    /// <see cref="FitOptions.Adversarial"/> settings that do not fit the batch size).</exception>
     public static History Fit(IModel model, Dataset train, FitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -59,6 +61,7 @@ public static class Trainer
                 $"both ValidationSplit ({split}) and Validation ({options.Validation.Count} samples) were given; expected at most one.", nameof(options));
 
         CheckData(model, train, "the training set");
+        var adversarial = options.Adversarial is null ? null : AdversarialStep.Create(model, batchSize, options.Adversarial);
         var validation = options.Validation;
         if (validation is not null) CheckData(model, validation, "the validation set");
         if (split > 0)
@@ -82,7 +85,7 @@ public static class Trainer
             int seen = 0, done = 0;
             foreach (var batch in batches)
             {
-                float loss = model.TrainStep(in batch);
+                float loss = adversarial is null ? model.TrainStep(in batch) : adversarial.TrainStep(model, in batch);
                 lossSum += (double)loss * batch.Count;
                 seen += batch.Count;
                 done++;
@@ -159,7 +162,7 @@ public static class Trainer
             data.Count);
     }
 
-    private static void CheckData(IModel model, Dataset data, string what)
+    internal static void CheckData(IModel model, Dataset data, string what)
     {
         if (data.Count == 0)
             throw new ArgumentException($"{what} has no samples; expected at least 1.");

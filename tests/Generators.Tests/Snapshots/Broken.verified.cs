@@ -25,6 +25,8 @@ partial class Broken : global::Axon.IModel
     /// <summary>Throws: the model has errors.</summary>
     public int MaxBatchSize => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
+    public int Threads { get => throw __Invalid(); set => throw __Invalid(); }
+    /// <summary>Throws: the model has errors.</summary>
     public global::Axon.Optimizers.Optimizer Optimizer => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
     public global::System.Collections.Generic.IReadOnlyList<global::Axon.Layer> Layers => throw __Invalid();

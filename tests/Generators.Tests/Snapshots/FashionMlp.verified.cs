@@ -48,7 +48,8 @@ namespace Demo
         private const int __HiddenGradient = 128;
         private const int __LogitsOutput = 256;
         private const int __LogitsGradient = 272;
-        private const int __WorkspacePerSample = 288;
+        private const int __Scratch = 288;
+        private const int __WorkspacePerSample = 416;
 
         private static readonly global::Axon.Serialization.TensorSpec[] __tensors =
         [
@@ -83,6 +84,11 @@ namespace Demo
 
         /// <summary>Largest batch the workspace holds.</summary>
         public int MaxBatchSize => __core.MaxBatchSize;
+        /// <summary>
+        /// Threads the kernels use: the caller plus pooled workers. Default: 1. Results are bitwise identical
+        /// for any thread count (work is split by output rows, never by the reduction).
+        /// </summary>
+        public int Threads { get => __core.Threads; set => __core.Threads = value; }
         /// <summary>The optimizer that <c>TrainStep</c> uses.</summary>
         public global::Axon.Optimizers.Optimizer Optimizer => __core.Optimizer;
         /// <summary>The layers, in order.</summary>
@@ -243,8 +249,8 @@ namespace Demo
         private void __Forward(global::System.ReadOnlySpan<float> x, int n)
         {
             var p = __core.Parameters.Span;
-            global::Axon.Kernels.Dense.Forward(x, p.Slice(__HiddenWeight, 100352), p.Slice(__HiddenBias, 128), __core.Buffer(__HiddenOutput, n * 128), __core.Buffer(__HiddenOutput, n * 128), n, 784, 128, default(global::Axon.Kernels.ReluActivation));
-            global::Axon.Kernels.Dense.Forward(__core.Buffer(__HiddenOutput, n * 128), p.Slice(__LogitsWeight, 1280), p.Slice(__LogitsBias, 10), __core.Buffer(__LogitsOutput, n * 10), __core.Buffer(__LogitsOutput, n * 10), n, 128, 10, default(global::Axon.Kernels.IdentityActivation));
+            global::Axon.Kernels.Dense.Forward(x, p.Slice(__HiddenWeight, 100352), p.Slice(__HiddenBias, 128), __core.Buffer(__HiddenOutput, n * 128), __core.Buffer(__HiddenOutput, n * 128), n, 784, 128, default(global::Axon.Kernels.ReluActivation), __core.Pool);
+            global::Axon.Kernels.Dense.Forward(__core.Buffer(__HiddenOutput, n * 128), p.Slice(__LogitsWeight, 1280), p.Slice(__LogitsBias, 10), __core.Buffer(__LogitsOutput, n * 10), __core.Buffer(__LogitsOutput, n * 10), n, 128, 10, default(global::Axon.Kernels.IdentityActivation), __core.Pool);
         }
 
         // Summed loss of n samples; writes gradScale·∂L/∂output into the output layer's gradient buffer.
@@ -266,7 +272,8 @@ namespace Demo
                 bool below = wantInput || (parameterGradients && (!__layer_Hidden.IsFrozen));
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__HiddenOutput, n * 128), p.Slice(__LogitsWeight, 1280), default, __core.Buffer(__LogitsOutput, n * 10), __core.Buffer(__LogitsGradient, n * 10),
                     g.Slice(__LogitsWeight, 1280), g.Slice(__LogitsBias, 10), __core.Buffer(__HiddenGradient, n * 128), n, 128, 10, default(global::Axon.Kernels.IdentityActivation),
-                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Logits.IsFrozen, computeInputGradient: below);
+                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Logits.IsFrozen, computeInputGradient: below,
+                    __core.Pool, __core.Buffer(__Scratch, n * 10));
                 if (!below) return;
             }
 
@@ -274,7 +281,8 @@ namespace Demo
                 bool below = wantInput;
                 global::Axon.Kernels.Dense.Backward(x, p.Slice(__HiddenWeight, 100352), default, __core.Buffer(__HiddenOutput, n * 128), __core.Buffer(__HiddenGradient, n * 128),
                     g.Slice(__HiddenWeight, 100352), g.Slice(__HiddenBias, 128), inputGradient, n, 784, 128, default(global::Axon.Kernels.ReluActivation),
-                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Hidden.IsFrozen, computeInputGradient: below);
+                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Hidden.IsFrozen, computeInputGradient: below,
+                    __core.Pool, __core.Buffer(__Scratch, n * 128));
             }
         }
     }

@@ -48,7 +48,8 @@ partial class Risk
         private const int __BodyGradient = 64;
         private const int __ScoreOutput = 128;
         private const int __ScoreGradient = 144;
-        private const int __WorkspacePerSample = 160;
+        private const int __Scratch = 160;
+        private const int __WorkspacePerSample = 224;
 
         private static readonly global::Axon.Serialization.TensorSpec[] __tensors =
         [
@@ -82,6 +83,11 @@ partial class Risk
 
         /// <summary>Largest batch the workspace holds.</summary>
         public int MaxBatchSize => __core.MaxBatchSize;
+        /// <summary>
+        /// Threads the kernels use: the caller plus pooled workers. Default: 1. Results are bitwise identical
+        /// for any thread count (work is split by output rows, never by the reduction).
+        /// </summary>
+        public int Threads { get => __core.Threads; set => __core.Threads = value; }
         /// <summary>The optimizer that <c>TrainStep</c> uses.</summary>
         public global::Axon.Optimizers.Optimizer Optimizer => __core.Optimizer;
         /// <summary>The layers, in order.</summary>
@@ -232,8 +238,8 @@ partial class Risk
         private void __Forward(global::System.ReadOnlySpan<float> x, int n)
         {
             var p = __core.Parameters.Span;
-            global::Axon.Kernels.Dense.Forward(x, p.Slice(__BodyWeight, 1280), p.Slice(__BodyBias, 64), __core.Buffer(__BodyOutput, n * 64), __core.Buffer(__BodyOutput, n * 64), n, 20, 64, default(global::Axon.Kernels.TanhActivation));
-            global::Axon.Kernels.Dense.Forward(__core.Buffer(__BodyOutput, n * 64), p.Slice(__ScoreWeight, 64), p.Slice(__ScoreBias, 0), __core.Buffer(__ScoreOutput, n * 1), __core.Buffer(__ScoreOutput, n * 1), n, 64, 1, default(global::Axon.Kernels.IdentityActivation));
+            global::Axon.Kernels.Dense.Forward(x, p.Slice(__BodyWeight, 1280), p.Slice(__BodyBias, 64), __core.Buffer(__BodyOutput, n * 64), __core.Buffer(__BodyOutput, n * 64), n, 20, 64, default(global::Axon.Kernels.TanhActivation), __core.Pool);
+            global::Axon.Kernels.Dense.Forward(__core.Buffer(__BodyOutput, n * 64), p.Slice(__ScoreWeight, 64), p.Slice(__ScoreBias, 0), __core.Buffer(__ScoreOutput, n * 1), __core.Buffer(__ScoreOutput, n * 1), n, 64, 1, default(global::Axon.Kernels.IdentityActivation), __core.Pool);
         }
 
         // Summed loss of n samples; writes gradScale·∂L/∂output into the output layer's gradient buffer.
@@ -255,7 +261,8 @@ partial class Risk
                 bool below = wantInput || (parameterGradients && (!__layer_Body.IsFrozen));
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__BodyOutput, n * 64), p.Slice(__ScoreWeight, 64), default, __core.Buffer(__ScoreOutput, n * 1), __core.Buffer(__ScoreGradient, n * 1),
                     g.Slice(__ScoreWeight, 64), g.Slice(__ScoreBias, 0), __core.Buffer(__BodyGradient, n * 64), n, 64, 1, default(global::Axon.Kernels.IdentityActivation),
-                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Score.IsFrozen, computeInputGradient: below);
+                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Score.IsFrozen, computeInputGradient: below,
+                    __core.Pool, __core.Buffer(__Scratch, n * 1));
                 if (!below) return;
             }
 
@@ -263,7 +270,8 @@ partial class Risk
                 bool below = wantInput;
                 global::Axon.Kernels.Dense.Backward(x, p.Slice(__BodyWeight, 1280), default, __core.Buffer(__BodyOutput, n * 64), __core.Buffer(__BodyGradient, n * 64),
                     g.Slice(__BodyWeight, 1280), g.Slice(__BodyBias, 64), inputGradient, n, 20, 64, default(global::Axon.Kernels.TanhActivation),
-                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Body.IsFrozen, computeInputGradient: below);
+                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Body.IsFrozen, computeInputGradient: below,
+                    __core.Pool, __core.Buffer(__Scratch, n * 64));
             }
         }
     }

@@ -54,7 +54,8 @@ namespace Demo
         private const int __Hidden2Gradient = 112;
         private const int __PriceOutput = 128;
         private const int __PriceGradient = 144;
-        private const int __WorkspacePerSample = 160;
+        private const int __Scratch = 160;
+        private const int __WorkspacePerSample = 192;
 
         private static readonly global::Axon.Serialization.TensorSpec[] __tensors =
         [
@@ -94,6 +95,11 @@ namespace Demo
 
         /// <summary>Largest batch the workspace holds.</summary>
         public int MaxBatchSize => __core.MaxBatchSize;
+        /// <summary>
+        /// Threads the kernels use: the caller plus pooled workers. Default: 1. Results are bitwise identical
+        /// for any thread count (work is split by output rows, never by the reduction).
+        /// </summary>
+        public int Threads { get => __core.Threads; set => __core.Threads = value; }
         /// <summary>The optimizer that <c>TrainStep</c> uses.</summary>
         public global::Axon.Optimizers.Optimizer Optimizer => __core.Optimizer;
         /// <summary>The layers, in order.</summary>
@@ -238,9 +244,9 @@ namespace Demo
         private void __Forward(global::System.ReadOnlySpan<float> x, int n)
         {
             var p = __core.Parameters.Span;
-            global::Axon.Kernels.Dense.Forward(x, p.Slice(__Hidden1Weight, 416), p.Slice(__Hidden1Bias, 32), __core.Buffer(__Hidden1PreActivation, n * 32), __core.Buffer(__Hidden1Output, n * 32), n, 13, 32, default(global::Axon.Kernels.GeluActivation));
-            global::Axon.Kernels.Dense.Forward(__core.Buffer(__Hidden1Output, n * 32), p.Slice(__Hidden2Weight, 512), p.Slice(__Hidden2Bias, 16), __core.Buffer(__Hidden2Output, n * 16), __core.Buffer(__Hidden2Output, n * 16), n, 32, 16, new global::Axon.Kernels.LeakyReluActivation(0.2f));
-            global::Axon.Kernels.Dense.Forward(__core.Buffer(__Hidden2Output, n * 16), p.Slice(__PriceWeight, 16), p.Slice(__PriceBias, 1), __core.Buffer(__PriceOutput, n * 1), __core.Buffer(__PriceOutput, n * 1), n, 16, 1, default(global::Axon.Kernels.IdentityActivation));
+            global::Axon.Kernels.Dense.Forward(x, p.Slice(__Hidden1Weight, 416), p.Slice(__Hidden1Bias, 32), __core.Buffer(__Hidden1PreActivation, n * 32), __core.Buffer(__Hidden1Output, n * 32), n, 13, 32, default(global::Axon.Kernels.GeluActivation), __core.Pool);
+            global::Axon.Kernels.Dense.Forward(__core.Buffer(__Hidden1Output, n * 32), p.Slice(__Hidden2Weight, 512), p.Slice(__Hidden2Bias, 16), __core.Buffer(__Hidden2Output, n * 16), __core.Buffer(__Hidden2Output, n * 16), n, 32, 16, new global::Axon.Kernels.LeakyReluActivation(0.2f), __core.Pool);
+            global::Axon.Kernels.Dense.Forward(__core.Buffer(__Hidden2Output, n * 16), p.Slice(__PriceWeight, 16), p.Slice(__PriceBias, 1), __core.Buffer(__PriceOutput, n * 1), __core.Buffer(__PriceOutput, n * 1), n, 16, 1, default(global::Axon.Kernels.IdentityActivation), __core.Pool);
         }
 
         // Summed loss of n samples; writes gradScale·∂L/∂output into the output layer's gradient buffer.
@@ -262,7 +268,8 @@ namespace Demo
                 bool below = wantInput || (parameterGradients && (!__layer_Hidden1.IsFrozen || !__layer_Hidden2.IsFrozen));
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__Hidden2Output, n * 16), p.Slice(__PriceWeight, 16), default, __core.Buffer(__PriceOutput, n * 1), __core.Buffer(__PriceGradient, n * 1),
                     g.Slice(__PriceWeight, 16), g.Slice(__PriceBias, 1), __core.Buffer(__Hidden2Gradient, n * 16), n, 16, 1, default(global::Axon.Kernels.IdentityActivation),
-                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Price.IsFrozen, computeInputGradient: below);
+                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Price.IsFrozen, computeInputGradient: below,
+                    __core.Pool, __core.Buffer(__Scratch, n * 1));
                 if (!below) return;
             }
 
@@ -270,7 +277,8 @@ namespace Demo
                 bool below = wantInput || (parameterGradients && (!__layer_Hidden1.IsFrozen));
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__Hidden1Output, n * 32), p.Slice(__Hidden2Weight, 512), default, __core.Buffer(__Hidden2Output, n * 16), __core.Buffer(__Hidden2Gradient, n * 16),
                     g.Slice(__Hidden2Weight, 512), g.Slice(__Hidden2Bias, 16), __core.Buffer(__Hidden1Gradient, n * 32), n, 32, 16, new global::Axon.Kernels.LeakyReluActivation(0.2f),
-                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Hidden2.IsFrozen, computeInputGradient: below);
+                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Hidden2.IsFrozen, computeInputGradient: below,
+                    __core.Pool, __core.Buffer(__Scratch, n * 16));
                 if (!below) return;
             }
 
@@ -278,7 +286,8 @@ namespace Demo
                 bool below = wantInput;
                 global::Axon.Kernels.Dense.Backward(x, p.Slice(__Hidden1Weight, 416), __core.Buffer(__Hidden1PreActivation, n * 32), __core.Buffer(__Hidden1Output, n * 32), __core.Buffer(__Hidden1Gradient, n * 32),
                     g.Slice(__Hidden1Weight, 416), g.Slice(__Hidden1Bias, 32), inputGradient, n, 13, 32, default(global::Axon.Kernels.GeluActivation),
-                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Hidden1.IsFrozen, computeInputGradient: below);
+                    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Hidden1.IsFrozen, computeInputGradient: below,
+                    __core.Pool, __core.Buffer(__Scratch, n * 32));
             }
         }
     }

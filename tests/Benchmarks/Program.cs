@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using System.Text;
+using BenchmarkDotNet.Running;
+
+namespace Axon.Benchmarks;
+
+/// <summary>
+/// <c>throughput --model NAME --batch N --threads T [--seconds S] [--repetitions R]</c> prints one
+/// JSON line for the side-by-side comparison with PyTorch (tools/bench-side-by-side.sh); any other
+/// arguments go to BenchmarkDotNet's switcher (GemmBenchmarks, TrainStepBenchmarks, PredictBenchmarks).
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "throughput")
+        {
+            try
+            {
+                return Throughput.Run(args.AsSpan(1));
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(Throughput.Usage);
+                return 2;
+            }
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}
+
+/// <summary>
+/// The side-by-side protocol, mirrored by tools/pytorch/peer_benchmark.py: a fixed pool of random
+/// Fashion-MNIST-shaped samples; warm-up; then <c>repetitions</c> timed loops of TrainStep of about
+/// <c>seconds</c> each, reporting the median samples/s; then single-sample Predict latency, the
+/// median over many individually timed calls, in microseconds.
+/// </summary>
+internal static class Throughput
+{
+    public const string Usage =
+        "usage: throughput --model mlp-784-128-10|mlp-784-256-256-10 --batch N --threads T [--seconds 2] [--repetitions 5]";
+
+    private const int PoolSamples = 4096;
+    private const int ImplementedThreads = 1;
+
+    public static int Run(ReadOnlySpan<string> args)
+    {
+        string? model = null;
+        int batch = 32, threads = 1, repetitions = 5;
+        double seconds = 2.0;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"missing value after '{args[i]}'");
+            switch (args[i])
+            {
+                case "--model": model = value; break;
+                case "--batch": batch = ParseInt(value, args[i]); break;
+                case "--threads": threads = ParseInt(value, args[i]); break;
+                case "--repetitions": repetitions = ParseInt(value, args[i]); break;
+                case "--seconds": seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown option '{args[i]}'");
+            }
+            i++;
+        }
+        if (model is null) throw new ArgumentException("--model is required");
+        var net = BenchModels.Create(model);
+        if (batch < 1 || batch > net.MaxBatchSize) throw new ArgumentException($"--batch must be in 1..{net.MaxBatchSize}");
+        if (threads < 1) throw new ArgumentException("--threads must be at least 1");
+        if (repetitions < 1 || seconds <= 0) throw new ArgumentException("--repetitions and --seconds must be positive");
+
+        var data = new RandomFashionData(PoolSamples);
+
+        // Warm-up: tiering (tier-0 -> OSR -> tier-1 with PGO) wants a few thousand calls and
+        // some wall time; train for ~1 s and at least 300 steps.
+        int step = 0;
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < 1.0 || step < 300)
+            net.TrainStep(data.GetBatch(step++, batch));
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        var rates = new double[repetitions];
+        long totalAllocated = 0, totalSteps = 0;
+        for (int r = 0; r < repetitions; r++)
+        {
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            long start = Stopwatch.GetTimestamp();
+            long deadline = start + (long)(seconds * Stopwatch.Frequency);
+            long now;
+            int steps = 0;
+            do
+            {
+                net.TrainStep(data.GetBatch(step++, batch));
+                steps++;
+                now = Stopwatch.GetTimestamp();
+            }
+            while (now < deadline);
+            totalAllocated += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+            totalSteps += steps;
+            rates[r] = (double)steps * batch * Stopwatch.Frequency / (now - start);
+        }
+
+        double predictUs = PredictLatency(net, data);
+
+        var json = new StringBuilder();
+        json.Append('{');
+        json.Append("\"model\":\"").Append(model).Append("\",");
+        json.Append("\"batch\":").Append(batch.ToString(CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"threads\":").Append(threads.ToString(CultureInfo.InvariantCulture)).Append(',');
+        if (threads > ImplementedThreads)
+            json.Append("\"threads_implemented\":").Append(ImplementedThreads.ToString(CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"train_samples_per_s\":").Append(Median(rates).ToString("F1", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"predict_us_b1\":").Append(predictUs.ToString("F2", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"allocated_bytes_per_step\":").Append(((double)totalAllocated / totalSteps).ToString("0.###", CultureInfo.InvariantCulture));
+        json.Append('}');
+        Console.WriteLine(json.ToString());
+        return 0;
+    }
+
+    /// <summary>Median of individually timed single-sample Predict calls (µs), after a warm-up.</summary>
+    private static double PredictLatency(IModel net, RandomFashionData data)
+    {
+        const int inputSize = RandomFashionData.InputSize;
+        var output = new float[net.OutputSize];
+        int samples = data.Samples;
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < 2000 || warm.Elapsed.TotalSeconds < 0.5; i++)
+            net.Predict(data.Inputs.AsSpan((i % samples) * inputSize, inputSize), output);
+
+        // As many calls as fit in ~1 s, at least 1000 and at most 20000.
+        var times = new List<double>(20000);
+        long budget = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+        for (int i = 0; i < 20000 && (i < 1000 || Stopwatch.GetTimestamp() < budget); i++)
+        {
+            var x = data.Inputs.AsSpan((i % samples) * inputSize, inputSize);
+            long t0 = Stopwatch.GetTimestamp();
+            net.Predict(x, output);
+            long t1 = Stopwatch.GetTimestamp();
+            times.Add((t1 - t0) * 1e6 / Stopwatch.Frequency);
+        }
+        return Median(times.ToArray());
+    }
+
+    private static int ParseInt(string value, string option) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new ArgumentException($"{option} wants an integer, got '{value}'");
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        int n = values.Length;
+        return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+    }
+}

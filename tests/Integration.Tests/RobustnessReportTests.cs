@@ -1,0 +1,203 @@
+using System;
+using System.Linq;
+using System.Text.Json;
+using System.Xml.Linq;
+using Axon.Adversarial;
+using Axon.Data;
+using Axon.Training;
+using Xunit;
+
+namespace Axon.Integration.Tests;
+
+/// <summary>A FashionMlp trained for two epochs on the committed subset, and its report on 500 test samples: shared by the tests.</summary>
+public sealed class TrainedFashionFixture
+{
+    public TrainedFashionFixture()
+    {
+        (Train, Test) = FashionMnist.Load(FashionMnist.FindSubsetDirectory(AppContext.BaseDirectory));
+        Model = new FashionMlp(seed: 1);
+        Model.Fit(Train, new FitOptions { Epochs = 2, BatchSize = 64, Seed = 1, Progress = ProgressMode.None });
+        Report = RobustnessReport.Run(Model, Test, new RobustnessOptions { MaxSamples = 500, PgdSteps = 5 });
+    }
+
+    public Dataset Train { get; }
+    public Dataset Test { get; }
+    public FashionMlp Model { get; }
+    public RobustnessReport Report { get; }
+}
+
+public class RobustnessReportTests(TrainedFashionFixture fixture) : IClassFixture<TrainedFashionFixture>
+{
+    private readonly RobustnessReport _report = fixture.Report;
+
+    [Fact]
+    public void EpsilonZeroRow_EqualsCleanAccuracy_WhichMatchesTheModelsOwnEvaluation()
+    {
+        var first = fixture.Test.Subset(Enumerable.Range(0, 500).ToArray());
+        Assert.Equal(fixture.Model.Evaluate(first).Accuracy, _report.CleanAccuracy, 12);
+        Assert.Equal(500, _report.SampleCount);
+        foreach (var attack in _report.Attacks)
+        {
+            var zero = _report.Get(attack, 0f);
+            Assert.Equal(_report.CleanAccuracy, zero.RobustAccuracy);
+            Assert.Equal(0, zero.Flipped);
+            Assert.Equal(0, zero.MeanLinf);
+        }
+        Assert.True(_report.AllChecksPassed, string.Join("; ", _report.Checks.Select(c => c.Detail)));
+    }
+
+    [Fact]
+    public void RobustAccuracy_FallsWithEpsilon_AndPerturbationsStayInTheBall()
+    {
+        Assert.Equal([0f, 0.01f, 0.03f, 0.05f, 0.1f], _report.Epsilons);
+        foreach (var attack in _report.Attacks)
+        {
+            var rows = _report.Results.Where(r => r.Attack == attack).ToArray();
+            Assert.Equal(_report.Epsilons.Count, rows.Length);
+            int tolerance = attack == RobustnessAttack.Pgd ? 1 : 0;
+            for (int i = 1; i < rows.Length; i++)
+            {
+                Assert.True(rows[i].RobustCorrect <= rows[i - 1].RobustCorrect + tolerance,
+                    $"{attack}: {rows[i - 1].RobustCorrect} → {rows[i].RobustCorrect} correct from ε {rows[i - 1].Epsilon} to {rows[i].Epsilon}");
+                Assert.InRange(rows[i].MeanLinf, 0, rows[i].Epsilon + 1e-6);
+                Assert.InRange(rows[i].MeanL2, 0, rows[i].Epsilon * Math.Sqrt(784) + 1e-4);
+            }
+            Assert.True(rows[^1].RobustAccuracy < _report.CleanAccuracy - 0.2, $"{attack} at ε 0.1 should hurt: {rows[^1].RobustAccuracy}");
+            Assert.Equal(rows[^1].Flipped / (_report.CleanAccuracy * 500), rows[^1].AttackSuccessRate, 9);
+        }
+        Assert.True(_report.Get(RobustnessAttack.Pgd, 0.1f).RobustCorrect <= _report.Get(RobustnessAttack.Fgsm, 0.1f).RobustCorrect + 1);
+        Assert.True(_report.LossSensitivity > 0);
+    }
+
+    [Fact]
+    public void Json_ParsesAndHasTheFields()
+    {
+        using var doc = JsonDocument.Parse(_report.ToJson());
+        var root = doc.RootElement;
+        Assert.Equal("FashionMlp", root.GetProperty("model").GetString());
+        Assert.Equal(500, root.GetProperty("samples").GetInt32());
+        Assert.Equal(_report.CleanAccuracy, root.GetProperty("cleanAccuracy").GetDouble());
+        Assert.Equal(_report.LossSensitivity, root.GetProperty("lossSensitivity").GetDouble());
+        Assert.Equal(5, root.GetProperty("settings").GetProperty("epsilons").GetArrayLength());
+        Assert.Equal(5, root.GetProperty("settings").GetProperty("pgdSteps").GetInt32());
+        var results = root.GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal(10, results.Length);
+        foreach (var r in results)
+            foreach (var field in new[] { "attack", "epsilon", "robustAccuracy", "attackSuccessRate", "meanLinf", "meanL2", "robustCorrect", "flipped" })
+                Assert.True(r.TryGetProperty(field, out _), $"missing {field}");
+        Assert.Equal(["FGSM", "PGD-5"], results.Select(r => r.GetProperty("attack").GetString()).Distinct());
+        Assert.Equal(0.03, results[2].GetProperty("epsilon").GetDouble(), 6);
+        Assert.Equal(4, root.GetProperty("checks").GetArrayLength());
+        Assert.True(root.GetProperty("allChecksPassed").GetBoolean());
+    }
+
+    [Fact]
+    public void Svg_IsWellFormed_WithOnePolylinePerAttack()
+    {
+        XNamespace svg = "http://www.w3.org/2000/svg";
+        var doc = XDocument.Parse(_report.ToSvg());
+        Assert.Equal(svg + "svg", doc.Root!.Name);
+        var lines = doc.Descendants(svg + "polyline").ToArray();
+        Assert.Equal(2, lines.Length);
+        foreach (var line in lines)
+            Assert.Equal(5, line.Attribute("points")!.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains(doc.Descendants(svg + "text"), t => t.Value == "FGSM");
+        Assert.Contains(doc.Descendants(svg + "text"), t => t.Value == "0.1");
+
+        var both = XDocument.Parse(RobustnessReport.ToSvg([("a", _report), ("b & c", _report)]));
+        Assert.Equal(4, both.Descendants(svg + "polyline").Count());
+    }
+
+    [Fact]
+    public void Markdown_HasTheTableTheChecksAndTheSummary()
+    {
+        string md = _report.ToMarkdown();
+        Assert.Contains("| Attack | ε | Robust accuracy |", md);
+        Assert.Contains("| PGD-5 | 0.05 |", md);
+        Assert.Contains("PASS: FGSM: ε = 0 robust accuracy equals clean accuracy", md);
+        Assert.Contains("**Summary.**", md);
+        Assert.DoesNotContain("FAIL", md);
+    }
+
+    [Fact]
+    public void Run_RejectsEpsilonsWithoutZero_AndModelsWithoutAccuracy()
+    {
+        var e = Assert.Throws<ArgumentException>(() => RobustnessReport.Run(fixture.Model, fixture.Test, new RobustnessOptions { Epsilons = [0.1f] }));
+        Assert.Contains("does not include 0", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => RobustnessReport.Run(fixture.Model, fixture.Test, new RobustnessOptions { Epsilons = [0f, -1f] }));
+        var regressor = new SoftmaxRegressor();
+        var data = Dataset.FromRegression(new float[8], new float[6], 4, 3);
+        Assert.Throws<ArgumentException>(() => RobustnessReport.Run(regressor, data));
+    }
+
+    [Fact]
+    public void AdversarialTraining_LowersFgsmError()
+    {
+        var options = new RobustnessOptions { Epsilons = [0f, 0.1f], Attacks = [RobustnessAttack.Fgsm], MaxSamples = 500 };
+        var hardened = new FashionMlp(seed: 1);
+        hardened.Fit(fixture.Train, new FitOptions
+        {
+            Epochs = 2, BatchSize = 64, Seed = 1, Progress = ProgressMode.None,
+            Adversarial = new AdversarialTrainingOptions { Epsilon = 0.1f },
+        });
+        double plain = RobustnessReport.Run(fixture.Model, fixture.Test, options).Get(RobustnessAttack.Fgsm, 0.1f).RobustAccuracy;
+        double robust = RobustnessReport.Run(hardened, fixture.Test, options).Get(RobustnessAttack.Fgsm, 0.1f).RobustAccuracy;
+        Assert.True(robust > plain + 0.15, $"FGSM accuracy at ε 0.1: plain {plain}, adversarially trained {robust}");
+    }
+
+    [Fact]
+    public void AdversarialTraining_WithAlphaOne_IsPlainTraining()
+    {
+        var data = fixture.Train.Subset(Enumerable.Range(0, 256).ToArray());
+        var plain = new FashionMlp(seed: 2);
+        var weighted = new FashionMlp(seed: 2);
+        plain.Fit(data, new FitOptions { BatchSize = 64, Progress = ProgressMode.None });
+        weighted.Fit(data, new FitOptions { BatchSize = 64, Progress = ProgressMode.None, Adversarial = new() { Epsilon = 0.1f, Alpha = 1 } });
+        Assert.Equal(plain.Hidden.Weight.ToArray(), weighted.Hidden.Weight.ToArray());
+        Assert.Equal(plain.Logits.Bias.ToArray(), weighted.Logits.Bias.ToArray());
+
+        // α = ⅓ is a batch of one clean and two FGSM copies: 3·32 ≤ 128.
+        var third = new FashionMlp(seed: 2);
+        var history = third.Fit(data, new FitOptions { BatchSize = 32, Progress = ProgressMode.None, Adversarial = new() { Epsilon = 0.1f, Alpha = 1.0 / 3 } });
+        Assert.True(double.IsFinite(history.Last.TrainLoss));
+    }
+
+    [Fact]
+    public void AdversarialTraining_RejectsWhatItCannotDoExactly_BeforeTouchingTheModel()
+    {
+        var model = new FashionMlp(seed: 3);
+        var before = model.Hidden.Weight.ToArray();
+        var data = fixture.Train.Subset(Enumerable.Range(0, 256).ToArray());
+        var e = Assert.Throws<ArgumentException>(() => model.Fit(data, new FitOptions
+        {
+            BatchSize = 128, Progress = ProgressMode.None, Adversarial = new() { Epsilon = 0.1f },
+        }));
+        Assert.Contains("2·BatchSize ≤ MaxBatchSize", e.Message);
+        e = Assert.Throws<ArgumentException>(() => model.Fit(data, new FitOptions
+        {
+            BatchSize = 64, Progress = ProgressMode.None, Adversarial = new() { Epsilon = 0.1f, Alpha = 0.3 },
+        }));
+        Assert.Contains("cannot be applied exactly", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Fit(data, new FitOptions
+        {
+            BatchSize = 64, Progress = ProgressMode.None, Adversarial = new() { Epsilon = float.NaN },
+        }));
+        Assert.Equal(before, model.Hidden.Weight.ToArray());
+    }
+
+    [Fact]
+    public void AdversarialTraining_AllocatesNothingPerBatch()
+    {
+        var data = fixture.Train.Subset(Enumerable.Range(0, 512).ToArray());
+        var model = new FashionMlp(seed: 4);
+        long Allocated(int epochs)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            model.Fit(data, new FitOptions { Epochs = epochs, BatchSize = 64, Progress = ProgressMode.None, Adversarial = new() { Epsilon = 0.05f } });
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Allocated(1);
+        long one = Allocated(1), six = Allocated(6); // 8 batches per epoch: 40 more batches
+        Assert.True(six - one < 1024, $"1 epoch allocated {one} bytes, 6 epochs {six}");
+    }
+}

@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+"""PyTorch peer of `Axon.Benchmarks throughput`: same models, data shape and timing protocol.
+
+    /usr/bin/python3 tools/pytorch/peer_benchmark.py --model mlp-784-128-10 --batch 32 --threads 1
+
+Prints one JSON line: model, batch, threads, train_samples_per_s, predict_us_b1, blas.
+
+Protocol (mirrors tests/Benchmarks/Program.cs): a pool of 4096 random Fashion-MNIST-shaped samples
+(784 floats in [0, 1), labels 0-9, fixed seed); warm-up training (~1 s, >= 300 steps); then
+`--repetitions` timed loops of train steps of about `--seconds` each, median samples/s; then
+single-sample predict latency (eager, no_grad), median of individually timed calls, in µs.
+
+glibc's malloc gives PyTorch's freshly allocated 400 KB temporaries back to the kernel and takes
+them again on every step (mmap threshold and heap trimming); in this VM the page faults cost ~5x
+the whole training step. PyTorch's CPU tuning guide answers that with another allocator; here the
+script re-executes itself once with MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ raised (glibc
+reads them only at start-up) unless --stock-malloc is given. The JSON's "malloc" field says which.
+
+Needs Debian's python3-torch (1.13) and python3-numpy; give it OpenBLAS, not the reference BLAS:
+`apt-get install -y python3-torch python3-numpy libopenblas0-pthread` (see shared PERF.md).
+"""
+import argparse
+import ctypes
+import json
+import os
+import sys
+import time
+
+MODELS = {
+    "mlp-784-128-10": [784, 128, 10],
+    "mlp-784-256-256-10": [784, 256, 256, 10],
+}
+POOL_SAMPLES = 4096
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--model", required=True, choices=sorted(MODELS))
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--seconds", type=float, default=2.0)
+    p.add_argument("--repetitions", type=int, default=5)
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--stock-malloc", action="store_true",
+                   help="keep glibc's default malloc thresholds (slow: page faults every step)")
+    a = p.parse_args()
+    if a.batch < 1 or a.batch > 128:
+        p.error("--batch must be in 1..128 (the Axon models' MaxBatchSize)")
+    if a.threads < 1:
+        p.error("--threads must be at least 1")
+    return a
+
+
+def blas_info():
+    """Which BLAS shared library the process mapped (from /proc/self/maps), with OpenBLAS's own
+    config, core and thread count when it is OpenBLAS."""
+    libs = []
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) < 6:
+                    continue
+                path = os.path.realpath(parts[5])
+                name = os.path.basename(path)
+                if any(k in name for k in ("blas", "mkl", "blis", "atlas")) and path not in libs:
+                    libs.append(path)
+    except OSError:
+        return "unknown (no /proc/self/maps)"
+    if not libs:
+        return "none mapped"
+    desc = []
+    for path in libs:
+        text = path
+        try:
+            lib = ctypes.CDLL(path)
+            if hasattr(lib, "openblas_get_config"):
+                lib.openblas_get_config.restype = ctypes.c_char_p
+                lib.openblas_get_corename.restype = ctypes.c_char_p
+                text += " [%s; core %s; %d threads]" % (
+                    lib.openblas_get_config().decode().strip(),
+                    lib.openblas_get_corename().decode(),
+                    lib.openblas_get_num_threads(),
+                )
+        except OSError:
+            pass
+        desc.append(text)
+    return "; ".join(desc)
+
+
+def median(xs):
+    s = sorted(xs)
+    n = len(s)
+    return s[n // 2] if n % 2 else 0.5 * (s[n // 2 - 1] + s[n // 2])
+
+
+MALLOC_TUNING = {"MALLOC_MMAP_THRESHOLD_": "67108864", "MALLOC_TRIM_THRESHOLD_": "268435456"}
+
+
+def main():
+    args = parse_args()
+    if not args.stock_malloc and any(os.environ.get(k) != v for k, v in MALLOC_TUNING.items()):
+        env = dict(os.environ, **MALLOC_TUNING)
+        os.execve(sys.executable, [sys.executable] + sys.argv, env)
+    # OpenBLAS sizes its own thread pool at load time: match it to --threads (torch's
+    # set_num_threads sets the intra-op pool, not necessarily OpenBLAS's).
+    os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
+    os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
+    import numpy as np
+    import torch
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    inputs = torch.from_numpy(rng.random((POOL_SAMPLES, 784), dtype=np.float32))
+    labels = torch.from_numpy(rng.integers(0, 10, POOL_SAMPLES).astype(np.int64))
+    batches_in_pool = POOL_SAMPLES // args.batch
+    xs = [inputs[i * args.batch:(i + 1) * args.batch].contiguous() for i in range(batches_in_pool)]
+    ys = [labels[i * args.batch:(i + 1) * args.batch].contiguous() for i in range(batches_in_pool)]
+
+    sizes = MODELS[args.model]
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    criterion = torch.nn.CrossEntropyLoss()
+
+    def train_step(i):
+        k = i % batches_in_pool
+        optimizer.zero_grad(set_to_none=True)
+        loss = criterion(model(xs[k]), ys[k])
+        loss.backward()
+        optimizer.step()
+
+    step = 0
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < 1.0 or step < 300:
+        train_step(step)
+        step += 1
+
+    rates = []
+    for _ in range(args.repetitions):
+        start = time.perf_counter()
+        deadline = start + args.seconds
+        steps = 0
+        while True:
+            train_step(step)
+            step += 1
+            steps += 1
+            now = time.perf_counter()
+            if now >= deadline:
+                break
+        rates.append(steps * args.batch / (now - start))
+
+    model.eval()
+    ones = [inputs[i:i + 1].contiguous() for i in range(POOL_SAMPLES)]
+    with torch.no_grad():
+        t0 = time.perf_counter()
+        i = 0
+        while i < 2000 or time.perf_counter() - t0 < 0.5:
+            model(ones[i % POOL_SAMPLES])
+            i += 1
+        times = []
+        budget = time.perf_counter() + 1.0
+        i = 0
+        while i < 20000 and (i < 1000 or time.perf_counter() < budget):
+            x = ones[i % POOL_SAMPLES]
+            a = time.perf_counter_ns()
+            model(x)
+            b = time.perf_counter_ns()
+            times.append((b - a) / 1000.0)
+            i += 1
+
+    print(json.dumps({
+        "model": args.model,
+        "batch": args.batch,
+        "threads": args.threads,
+        "train_samples_per_s": round(median(rates), 1),
+        "predict_us_b1": round(median(times), 2),
+        "blas": blas_info(),
+        "malloc": "glibc default" if args.stock_malloc else "glibc, mmap threshold 64 MiB, trim threshold 256 MiB",
+        "torch": torch.__version__,
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
