@@ -28,10 +28,10 @@ public static class BenchModels
 {
     public static readonly string[] Names = ["mlp-784-128-10", "mlp-784-256-256-10"];
 
-    public static IModel Create(string name) => name switch
+    public static IModel Create(string name, int threads = 1) => name switch
     {
-        "mlp-784-128-10" => new Mlp784x128x10(),
-        "mlp-784-256-256-10" => new Mlp784x256x256x10(),
+        "mlp-784-128-10" => new Mlp784x128x10 { Threads = threads },
+        "mlp-784-256-256-10" => new Mlp784x256x256x10 { Threads = threads },
         _ => throw new System.ArgumentException($"unknown model '{name}'; expected one of: {string.Join(", ", Names)}", nameof(name)),
     };
 }

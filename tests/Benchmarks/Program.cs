@@ -48,7 +48,7 @@ internal static class Throughput
         "usage: throughput --model mlp-784-128-10|mlp-784-256-256-10 --batch N --threads T [--seconds 2] [--repetitions 5]";
 
     private const int PoolSamples = 4096;
-    private const int ImplementedThreads = 1;
+    private const int ImplementedThreads = 64;
 
     public static int Run(ReadOnlySpan<string> args)
     {
@@ -70,7 +70,7 @@ internal static class Throughput
             i++;
         }
         if (model is null) throw new ArgumentException("--model is required");
-        var net = BenchModels.Create(model);
+        var net = BenchModels.Create(model, threads);
         if (batch < 1 || batch > net.MaxBatchSize) throw new ArgumentException($"--batch must be in 1..{net.MaxBatchSize}");
         if (threads < 1) throw new ArgumentException("--threads must be at least 1");
         if (repetitions < 1 || seconds <= 0) throw new ArgumentException("--repetitions and --seconds must be positive");
