@@ -72,17 +72,6 @@ public class DiagnosticTests
         }
     }
 
-    [Fact]
-    public void PragmaWarningDisable_SilencesAnAxonDiagnostic()
-    {
-        var result = GeneratorHarness.Run(Head + """
-            #pragma warning disable AXN0201
-            [Model(Loss = Loss.SoftmaxCrossEntropy)][Input(4)] public partial class M { [Dense(10, Activation.Softmax)] public partial Layer O { get; } }
-            """);
-        var diagnostic = Assert.Single(result.AxonDiagnostics);
-        Assert.True(diagnostic.IsSuppressed || result.Output.WithOptions(result.Output.Options).GetDiagnostics().All(d => d.Id != "AXN0201"));
-    }
-
     internal static string RepoRoot()
     {
         var dir = new System.IO.DirectoryInfo(System.AppContext.BaseDirectory);

@@ -18,7 +18,7 @@ internal static class ModelPlanner
         var model = analyzed.Model;
         if (model is null) return null;
 
-        bool hasErrors = analyzed.Diagnostics.Any(d => d.Id.StartsWith("AXN")) || model.ReservedConflicts.Count > 0;
+        bool hasErrors = !analyzed.Diagnostics.IsEmpty || model.ReservedConflicts.Count > 0;
         string errors = string.Join(", ", analyzed.Diagnostics.Select(d => d.Id).Distinct().OrderBy(id => id));
         if (errors.Length == 0) errors = "errors reported by the C# compiler";
         var input = model.Input;
