@@ -19,20 +19,22 @@ public sealed unsafe class WorkerPool
     private static readonly object s_create = new();
 
     private readonly object _run = new();
-    private readonly ManualResetEventSlim[] _start;
-    private readonly ManualResetEventSlim[] _done;
+    private readonly SemaphoreSlim[] _start;
+    private readonly SemaphoreSlim[] _done;
     private delegate*<void*, int, void> _job;
     private void* _state;
 
     private WorkerPool(int threads)
     {
         Threads = threads;
-        _start = new ManualResetEventSlim[threads];
-        _done = new ManualResetEventSlim[threads];
+        _start = new SemaphoreSlim[threads];
+        _done = new SemaphoreSlim[threads];
         for (int i = 1; i < threads; i++)
         {
-            _start[i] = new ManualResetEventSlim(false, spinCount: 200);
-            _done[i] = new ManualResetEventSlim(false, spinCount: 200);
+            // SemaphoreSlim creates its lock object up front; ManualResetEventSlim creates one lazily
+            // on its first blocking wait, which showed up as 24 bytes allocated mid-training.
+            _start[i] = new SemaphoreSlim(0, 1);
+            _done[i] = new SemaphoreSlim(0, 1);
             int part = i;
             var thread = new Thread(() => Work(part)) { IsBackground = true, Name = $"Axon worker {i}/{threads}" };
             thread.Start();
@@ -60,12 +62,11 @@ public sealed unsafe class WorkerPool
         {
             _job = job;
             _state = state;
-            for (int i = 1; i < Threads; i++) _start[i].Set();
+            for (int i = 1; i < Threads; i++) _start[i].Release();
             job(state, 0);
             for (int i = 1; i < Threads; i++)
             {
                 _done[i].Wait();
-                _done[i].Reset();
             }
         }
     }
@@ -75,9 +76,8 @@ public sealed unsafe class WorkerPool
         while (true)
         {
             _start[part].Wait();
-            _start[part].Reset();
             _job(_state, part);
-            _done[part].Set();
+            _done[part].Release();
         }
     }
 }
