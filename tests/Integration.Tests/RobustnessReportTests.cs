@@ -1,3 +1,4 @@
+using Axon.Testing;
 using System;
 using System.Linq;
 using System.Text.Json;
@@ -197,7 +198,13 @@ public class RobustnessReportTests(TrainedFashionFixture fixture) : IClassFixtur
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Allocated(1);
-        long one = Allocated(1), six = Allocated(6); // 8 batches per epoch: 40 more batches
+        // 8 batches per epoch: 40 more batches. Least of three, as in Allocations.
+        long one = long.MaxValue, six = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && (attempt == 0 || six - one >= 1024); attempt++)
+        {
+            one = Math.Min(one, Allocated(1));
+            six = Math.Min(six, Allocated(6));
+        }
         Assert.True(six - one < 1024, $"1 epoch allocated {one} bytes, 6 epochs {six}");
     }
 }

@@ -312,7 +312,7 @@ public class TrainerTests
         var model = new LinearSoftmaxModel(4, 3, maxBatchSize: 16);
         var train = Blobs(3000, 1);
         var validation = Blobs(300, 2);
-        var allocatedAtEpochEnd = new long[6];
+        long atEpoch2 = 0, atEpoch6 = 0;
         var options = new FitOptions
         {
             Epochs = 6,
@@ -321,14 +321,25 @@ public class TrainerTests
             EvaluateTrainingSet = true,
             Progress = progress,
             Output = TextWriter.Null,
-            OnEpochEnd = e => allocatedAtEpochEnd[e.Epoch - 1] = GC.GetAllocatedBytesForCurrentThread(),
+            // Epochs 1-2 are the warm-up (JIT, first-call initialisation, the history's storage).
+            OnEpochEnd = e =>
+            {
+                if (e.Epoch == 2) atEpoch2 = GC.GetAllocatedBytesForCurrentThread();
+                if (e.Epoch == 6) atEpoch6 = GC.GetAllocatedBytesForCurrentThread();
+            },
         };
-        Trainer.Fit(model, train, options); // warm-up: JIT and first-call initialisation
         Trainer.Fit(model, train, options);
 
-        // Between two epoch ends lie 375 training steps, two evaluations and one progress line.
-        for (int epoch = 2; epoch < 6; epoch++)
-            Assert.Equal(0, allocatedAtEpochEnd[epoch] - allocatedAtEpochEnd[epoch - 1]);
+        // Between the ends of epochs 2 and 6 lie 4 x 375 training steps, 8 evaluations and 4
+        // progress lines. A per-batch allocation shows in every run; the runtime's one-off work
+        // (see Allocations) in one at most.
+        long least = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && least != 0; attempt++)
+        {
+            Trainer.Fit(model, train, options);
+            least = Math.Min(least, atEpoch6 - atEpoch2);
+        }
+        Assert.Equal(0, least);
     }
 
     [Fact]
