@@ -17,7 +17,7 @@ public sealed class ModelCore
     private Layer[] _layers = [];
 
     /// <summary>For generated code.</summary>
-    public ModelCore(string modelName, int parameterCount, int workspacePerSample, int maxBatchSize, Optimizer optimizer, TensorSpec[] tensors)
+    public ModelCore(string modelName, int parameterCount, int workspacePerSample, int maxBatchSize, Optimizer optimizer, TensorSpec[] tensors, int fixedLength = 0)
     {
         if (maxBatchSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"{modelName} needs a positive maxBatchSize.");
@@ -29,6 +29,7 @@ public sealed class ModelCore
         Parameters = new Arena(parameterCount);
         Gradients = new Arena(parameterCount);
         Workspace = new Arena(workspacePerSample * maxBatchSize);
+        FixedBuffers = new Arena(fixedLength);
         Optimizer = optimizer;
         optimizer.Bind(parameterCount);
         Tensors = tensors;
@@ -48,6 +49,15 @@ public sealed class ModelCore
 
     /// <summary>Activations and their gradients for up to <see cref="MaxBatchSize"/> samples.</summary>
     public Arena Workspace { get; }
+
+    /// <summary>
+    /// Buffers whose size does not scale with the batch: per-channel BatchNorm statistics of the last
+    /// forward pass and the convolution scratch (im2col columns), shared by all layers.
+    /// </summary>
+    public Arena FixedBuffers { get; }
+
+    /// <summary>A slice of <see cref="FixedBuffers"/>.</summary>
+    public Span<float> Fixed(int offset, int length) => FixedBuffers.Slice(offset, length);
 
     /// <summary>
     /// Threads the kernels use (the caller plus <c>Threads - 1</c> pooled workers). Default: 1.

@@ -25,35 +25,81 @@ internal static class ModelPlanner
         int inputSize = !hasErrors && input is not null ? input.Shape.Aggregate(1, (a, d) => a * d) : 0;
 
         var layers = new List<LayerPlan>();
-        int parameterOffset = 0, workspace = 0;
+        int parameterOffset = 0, workspace = 0, fixedLength = 0;
         long parameterCount = 0;
-        for (int i = 0; i < model.Layers.Count; i++)
+        int count = model.Layers.Count;
+        for (int i = 0; i < count; i++)
         {
             var layer = model.Layers[i];
-            int inFeatures = hasErrors ? 0 : analyzed.InputSizes[i];
-            int outFeatures = hasErrors ? 0 : layer.Units;
-            int weightCount = inFeatures * outFeatures, biasCount = layer.Bias ? outFeatures : 0;
-            bool needsZ = layer.Activation == ActivationKind.Gelu;
-            int width = RoundUp(outFeatures);
-            int output = workspace; workspace += width;
-            int pre = -1;
-            if (needsZ) { pre = workspace; workspace += width; }
-            int grad = workspace; workspace += width;
+            var shapes = hasErrors ? default : analyzed.Shapes[i];
+            var inShape = shapes.Input;
+            var outShape = shapes.Output;
+            int inSize = (int)inShape.Size, outSize = (int)outShape.Size;
+            int weightCount = 0, biasCount = 0, statsCount = 0;
+            switch (layer.Kind)
+            {
+                case "Dense":
+                    weightCount = inSize * outSize;
+                    biasCount = layer.Bias ? outSize : 0;
+                    break;
+                case "Conv2D":
+                    weightCount = outShape.Channels * inShape.Channels * layer.Kernel * layer.Kernel;
+                    biasCount = layer.Bias ? outShape.Channels : 0;
+                    break;
+                case "BatchNorm":
+                    weightCount = biasCount = statsCount = inShape.Channels;
+                    break;
+                case "LayerNorm":
+                    weightCount = biasCount = inSize;
+                    break;
+            }
+
+            // Flatten between two layers reads its input's buffers in place; first or last, it copies.
+            bool aliases = layer.Kind == "Flatten" && i > 0 && i < count - 1;
+            int width = RoundUp(outSize);
+            int output = -1, pre = -1, grad = -1, mask = -1, normalized = -1, invStd = -1, stats = -1;
+            if (!aliases)
+            {
+                output = workspace; workspace += width;
+                if (layer.Activation == ActivationKind.Gelu && layer.Kind is "Dense" or "Conv2D") { pre = workspace; workspace += width; }
+                grad = workspace; workspace += width;
+            }
+            if (layer.Kind == "Dropout") { mask = workspace; workspace += width; }
+            if (layer.Kind is "BatchNorm" or "LayerNorm") { normalized = workspace; workspace += width; }
+            if (layer.Kind == "LayerNorm") { invStd = workspace; workspace += Align; }
+            if (layer.Kind == "BatchNorm") { invStd = fixedLength; fixedLength += RoundUp(inShape.Channels); }
+            if (statsCount > 0) stats = parameterOffset + weightCount + biasCount;
+
             layers.Add(new LayerPlan(layer.Name, layer.Modifiers, layer.CanImplement, layer.Kind, TensorPrefix(layer.Name),
-                inFeatures, outFeatures, layer.Activation, layer.NegativeSlope, layer.Init, layer.Bias,
+                inSize, outSize, layer.Activation, layer.NegativeSlope, layer.Init, layer.Bias,
                 parameterOffset, weightCount, biasCount, output, pre, grad)
             {
                 TypeName = layer.TypeName,
                 Accessors = layer.Accessors,
                 IsPartial = layer.IsPartial,
+                InputShape = inShape,
+                OutputShape = outShape,
+                Kernel = layer.Kernel,
+                Stride = layer.Stride,
+                PadTop = shapes.PadTop,
+                PadLeft = shapes.PadLeft,
+                Rate = layer.Rate,
+                Momentum = layer.Momentum,
+                Epsilon = layer.Epsilon,
+                Aliases = aliases,
+                MaskBuffer = mask,
+                NormalizedBuffer = normalized,
+                InvStdBuffer = invStd,
+                RunningStatsOffset = stats,
             });
             parameterCount += weightCount + biasCount;
-            parameterOffset = RoundUp(parameterOffset + weightCount + biasCount);
+            parameterOffset = RoundUp(parameterOffset + weightCount + biasCount + 2 * statsCount);
         }
 
-        // Scratch for the weight-gradient product split across threads: batch × widest layer.
+        // Scratch for the weight-gradient product split across threads: batch × widest dense layer.
         int scratch = workspace;
-        workspace += RoundUp(layers.Count == 0 ? 0 : layers.Max(l => l.OutFeatures));
+        var dense = layers.Where(l => l.Kind == "Dense").ToList();
+        workspace += RoundUp(dense.Count == 0 ? 0 : dense.Max(l => l.OutFeatures));
 
         return new ModelPlan(model.Type, !hasErrors, errors, !model.ReservedConflicts.Any(n => n.Length > 0),
             input?.Shape ?? EquatableArray<int>.Empty, inputSize, hasErrors || layers.Count == 0 ? 0 : layers[layers.Count - 1].OutFeatures,
@@ -62,6 +108,8 @@ internal static class ModelPlanner
             hasErrors ? 0 : parameterCount, hasErrors ? 0 : parameterOffset, hasErrors ? 0 : workspace, layers.ToEquatableArray())
         {
             ScratchBuffer = scratch,
+            FixedLength = hasErrors ? 0 : fixedLength,
+            HasTrainingMode = layers.Any(l => l.Kind is "Dropout" or "BatchNorm"),
         };
     }
 

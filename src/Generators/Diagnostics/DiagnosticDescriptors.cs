@@ -86,6 +86,14 @@ internal static class DiagnosticDescriptors
         "Model is too large",
         "Layer '{0}' brings the model to {1} {2}; Axon arenas hold at most {3}");
 
+    public static readonly DiagnosticDescriptor InvalidLayerSetting = Error("AXN0107",
+        "Invalid layer setting",
+        "Layer '{0}': {1} is {2}; expected {3}");
+
+    public static readonly DiagnosticDescriptor MultipleLayerAttributes = Error("AXN0108",
+        "More than one layer attribute",
+        "Member '{0}' has both [{1}] and [{2}]; a member is one layer, split it into two members");
+
     // AXN02xx: shapes and losses
     public static readonly DiagnosticDescriptor DoubleSoftmax = Error("AXN0201",
         "Softmax before a loss that applies softmax",
@@ -107,6 +115,14 @@ internal static class DiagnosticDescriptors
         "Dense layer fed a spatial tensor",
         "Dense layer '{0}' expects [features], but its input has shape {1}; flatten it first");
 
+    public static readonly DiagnosticDescriptor NeedsSpatialInput = Error("AXN0206",
+        "Layer needs a [channels, height, width] input",
+        "{1} layer '{0}' expects [channels, height, width], but its input has shape {2}; declare the input as [Input(C, H, W)] or move the layer before Flatten");
+
+    public static readonly DiagnosticDescriptor WindowLargerThanInput = Error("AXN0207",
+        "Window larger than its input",
+        "{1} layer '{0}': the {2}x{2} window does not fit its {3} input with valid padding (output would be {4}); use a window of at most {5}, or Padding = Padding.Same");
+
     // AXN03xx: training settings
     public static readonly DiagnosticDescriptor MultipleOptimizers = Error("AXN0301",
         "More than one optimizer",
@@ -125,7 +141,9 @@ internal static class DiagnosticDescriptors
         ModelNotPartial, MissingInput, InvalidInputShape, NoLayers, MissingLoss, InvalidMaxBatchSize, InvalidInputRange,
         UnsupportedModelType, ContainingTypeNotPartial, InvalidEnumValue,
         NonPositiveUnits, UnsupportedLayerMember, DuplicateLayerName, ReservedMemberName, InvalidNegativeSlope, ModelTooLarge,
+        InvalidLayerSetting, MultipleLayerAttributes,
         DoubleSoftmax, DoubleSigmoid, BinaryCrossEntropyUnits, SoftmaxCrossEntropyUnits, DenseNeedsFeatures,
+        NeedsSpatialInput, WindowLargerThanInput,
         MultipleOptimizers, InvalidOptimizerSetting, NesterovWithoutMomentum,
     ];
 

@@ -25,17 +25,12 @@ internal static partial class ModelEmitter
         w.Close();
         w.Line();
 
-        // Forward: one fused kernel call per layer (GEMM + bias + activation), activations kept for backward.
-        w.Open($"private void __Forward({ReadOnlySpan} x, int n)");
+        // Forward: one fused kernel call per layer (GEMM/convolution + bias + activation), activations kept for backward.
+        w.Open($"private void __Forward({ReadOnlySpan} x, int n, bool training = false)");
         w.Line("var p = __core.Parameters.Span;");
-        string input = "x";
-        foreach (var l in plan.Layers)
-        {
-            string output = $"__core.Buffer(__{l.Name}Output, n * {l.OutFeatures})";
-            string pre = l.PreActivationBuffer >= 0 ? $"__core.Buffer(__{l.Name}PreActivation, n * {l.OutFeatures})" : output;
-            w.Line($"global::Axon.Kernels.Dense.Forward({input}, p.Slice(__{l.Name}Weight, {l.WeightCount}), p.Slice(__{l.Name}Bias, {l.BiasCount}), {pre}, {output}, n, {l.InFeatures}, {l.OutFeatures}, {ActivationExpression(l)}, __core.Pool);");
-            input = output;
-        }
+        if (plan.HasTrainingMode) w.Line("__training = training;");
+        for (int i = 0; i < plan.Layers.Count; i++)
+            EmitForward(w, plan, i);
         w.Close();
         w.Line();
 
@@ -73,21 +68,134 @@ internal static partial class ModelEmitter
         for (int i = plan.Layers.Count - 1; i >= 0; i--)
         {
             var l = plan.Layers[i];
-            string layerInput = i == 0 ? "x" : $"__core.Buffer(__{plan.Layers[i - 1].Name}Output, n * {l.InFeatures})";
-            string inputGrad = i == 0 ? "inputGradient" : $"__core.Buffer(__{plan.Layers[i - 1].Name}Gradient, n * {l.InFeatures})";
-            string needBelow = i == 0
-                ? "wantInput"
-                : "wantInput || (parameterGradients && (" + string.Join(" || ", plan.Layers.Take(i).Select(b => $"!__layer_{b.Name}.IsFrozen")) + "))";
-            string pre = l.PreActivationBuffer >= 0 ? $"__core.Buffer(__{l.Name}PreActivation, n * {l.OutFeatures})" : "default";
+            var trainableBelow = plan.Layers.Take(i).Where(b => b.HasParameters).Select(b => $"!__layer_{b.Name}.IsFrozen").ToList();
+            string needBelow = trainableBelow.Count == 0 ? "wantInput" : "wantInput || (parameterGradients && (" + string.Join(" || ", trainableBelow) + "))";
             w.Open("");
             w.Line($"bool below = {needBelow};");
-            w.Line($"global::Axon.Kernels.Dense.Backward({layerInput}, p.Slice(__{l.Name}Weight, {l.WeightCount}), {pre}, __core.Buffer(__{l.Name}Output, n * {l.OutFeatures}), __core.Buffer(__{l.Name}Gradient, n * {l.OutFeatures}),");
-            w.Line($"    g.Slice(__{l.Name}Weight, {l.WeightCount}), g.Slice(__{l.Name}Bias, {l.BiasCount}), {inputGrad}, n, {l.InFeatures}, {l.OutFeatures}, {ActivationExpression(l)},");
-            w.Line($"    gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_{l.Name}.IsFrozen, computeInputGradient: below,");
-            w.Line($"    __core.Pool, __core.Buffer(__Scratch, n * {l.OutFeatures}));");
+            EmitBackward(w, plan, i);
             if (i > 0) w.Line("if (!below) return;");
             w.Close();
         }
         w.Close();
+    }
+
+    // Buffer expressions. A layer reads the previous layer's output (the model input for the first);
+    // an aliasing Flatten has no buffers of its own and stands for its input's.
+    private static string In(ModelPlan plan, int i) => i == 0 ? "x" : Out(plan, i - 1);
+
+    private static string Out(ModelPlan plan, int i)
+    {
+        var l = plan.Layers[i];
+        return l.Aliases ? In(plan, i) : $"__core.Buffer(__{l.Name}Output, n * {l.OutFeatures})";
+    }
+
+    private static string Grad(ModelPlan plan, int i)
+    {
+        var l = plan.Layers[i];
+        return l.Aliases ? InGrad(plan, i) : $"__core.Buffer(__{l.Name}Gradient, n * {l.OutFeatures})";
+    }
+
+    private static string InGrad(ModelPlan plan, int i) => i == 0 ? "inputGradient" : Grad(plan, i - 1);
+
+    private static string Buffer(string offset, string length) => $"__core.Buffer({offset}, {length})";
+
+    private static string Weight(LayerPlan l, string arena = "p") => $"{arena}.Slice(__{l.Name}Weight, {l.WeightCount})";
+
+    private static string Bias(LayerPlan l, string arena = "p") => $"{arena}.Slice(__{l.Name}Bias, {l.BiasCount})";
+
+    private static string Trains(LayerPlan l) => $"__training && !__layer_{l.Name}.IsFrozen";
+
+    private static void EmitForward(SourceWriter w, ModelPlan plan, int i)
+    {
+        var l = plan.Layers[i];
+        string input = In(plan, i), output = Out(plan, i);
+        string pre = l.PreActivationBuffer >= 0 ? Buffer($"__{l.Name}PreActivation", $"n * {l.OutFeatures}") : output;
+        var inShape = l.InputShape;
+        switch (l.Kind)
+        {
+            case "Dense":
+                w.Line($"global::Axon.Kernels.Dense.Forward({input}, {Weight(l)}, {Bias(l)}, {pre}, {output}, n, {l.InFeatures}, {l.OutFeatures}, {ActivationExpression(l)}, __core.Pool);");
+                break;
+            case "Conv2D":
+                w.Line($"global::Axon.Kernels.Conv2D.Forward({input}, {Weight(l)}, {Bias(l)}, {pre}, {output}, n, __{l.Name}Shape, {ActivationExpression(l)}, __ConvScratch, __core.Pool);");
+                break;
+            case "MaxPool2D":
+                w.Line($"global::Axon.Kernels.MaxPool2D.Forward({input}, {output}, n, __{l.Name}Shape);");
+                break;
+            case "AvgPool2D":
+                w.Line($"global::Axon.Kernels.AvgPool2D.Forward({input}, {output}, n, __{l.Name}Shape);");
+                break;
+            case "GlobalAveragePool":
+                w.Line($"global::Axon.Kernels.GlobalAveragePool.Forward({input}, {output}, n, {inShape.Channels}, {inShape.Height * inShape.Width});");
+                break;
+            case "Flatten":
+                if (!l.Aliases) w.Line($"{input}.CopyTo({output});");
+                break;
+            case "Dropout":
+                w.Line($"if (__training) global::Axon.Kernels.Dropout.Forward({input}, {output}, {Buffer($"__{l.Name}Mask", $"n * {l.OutFeatures}")}, {Literals.Float(l.Rate)}, ref __dropoutRng);");
+                w.Line($"else {input}.CopyTo({output});");
+                break;
+            case "BatchNorm":
+                string stats = $"p.Slice(__{l.Name}RunningMean, {inShape.Channels}), p.Slice(__{l.Name}RunningVar, {inShape.Channels})";
+                w.Line($"if ({Trains(l)})");
+                w.Line($"    global::Axon.Kernels.BatchNorm.ForwardTraining({input}, {Weight(l)}, {Bias(l)}, {stats}, {output}, {Buffer($"__{l.Name}Normalized", $"n * {l.OutFeatures}")}, __core.Fixed(__{l.Name}InvStd, {inShape.Channels}), n, {inShape.Channels}, {inShape.Height * inShape.Width}, {Literals.Float(l.Momentum)}, {Literals.Float(l.Epsilon)});");
+                w.Line("else");
+                w.Line($"    global::Axon.Kernels.BatchNorm.ForwardInference({input}, {Weight(l)}, {Bias(l)}, {stats}, {output}, n, {inShape.Channels}, {inShape.Height * inShape.Width}, {Literals.Float(l.Epsilon)});");
+                break;
+            case "LayerNorm":
+                w.Line($"global::Axon.Kernels.LayerNorm.Forward({input}, {Weight(l)}, {Bias(l)}, {output}, {Buffer($"__{l.Name}Normalized", $"n * {l.OutFeatures}")}, {Buffer($"__{l.Name}InvStd", "n")}, n, {l.InFeatures}, {Literals.Float(l.Epsilon)});");
+                break;
+        }
+    }
+
+    private static void EmitBackward(SourceWriter w, ModelPlan plan, int i)
+    {
+        var l = plan.Layers[i];
+        string input = In(plan, i), output = Out(plan, i), grad = Grad(plan, i), inputGrad = InGrad(plan, i);
+        string pre = l.PreActivationBuffer >= 0 ? Buffer($"__{l.Name}PreActivation", $"n * {l.OutFeatures}") : "default";
+        string parameters = $"parameterGradients && !__layer_{l.Name}.IsFrozen";
+        var inShape = l.InputShape;
+        switch (l.Kind)
+        {
+            case "Dense":
+                w.Line($"global::Axon.Kernels.Dense.Backward({input}, {Weight(l)}, {pre}, {output}, {grad},");
+                w.Line($"    {Weight(l, "g")}, {Bias(l, "g")}, {inputGrad}, n, {l.InFeatures}, {l.OutFeatures}, {ActivationExpression(l)},");
+                w.Line($"    gradIsPreActivation: false, computeParameterGradients: {parameters}, computeInputGradient: below,");
+                w.Line($"    __core.Pool, __core.Buffer(__Scratch, n * {l.OutFeatures}));");
+                break;
+            case "Conv2D":
+                w.Line($"global::Axon.Kernels.Conv2D.Backward({input}, {Weight(l)}, {pre}, {output}, {grad},");
+                w.Line($"    {Weight(l, "g")}, {Bias(l, "g")}, {inputGrad}, n, __{l.Name}Shape, {ActivationExpression(l)},");
+                w.Line($"    computeParameterGradients: {parameters}, computeInputGradient: below, __ConvScratch, __core.Pool);");
+                break;
+            case "MaxPool2D":
+                w.Line($"if (below) global::Axon.Kernels.MaxPool2D.Backward({input}, {grad}, {inputGrad}, n, __{l.Name}Shape);");
+                break;
+            case "AvgPool2D":
+                w.Line($"if (below) global::Axon.Kernels.AvgPool2D.Backward({grad}, {inputGrad}, n, __{l.Name}Shape);");
+                break;
+            case "GlobalAveragePool":
+                w.Line($"if (below) global::Axon.Kernels.GlobalAveragePool.Backward({grad}, {inputGrad}, n, {inShape.Channels}, {inShape.Height * inShape.Width});");
+                break;
+            case "Flatten":
+                if (!l.Aliases) w.Line($"if (below) {grad}.CopyTo({inputGrad});");
+                break;
+            case "Dropout":
+                w.Line($"if (below && __training) global::Axon.Kernels.Dropout.Backward({Buffer($"__{l.Name}Mask", $"n * {l.OutFeatures}")}, {grad}, {inputGrad});");
+                w.Line($"else if (below) {grad}.CopyTo({inputGrad});");
+                break;
+            case "BatchNorm":
+                w.Line($"if ({Trains(l)})");
+                w.Line($"    global::Axon.Kernels.BatchNorm.BackwardTraining({Buffer($"__{l.Name}Normalized", $"n * {l.OutFeatures}")}, {Weight(l)}, __core.Fixed(__{l.Name}InvStd, {inShape.Channels}), {grad},");
+                w.Line($"        {Weight(l, "g")}, {Bias(l, "g")}, {inputGrad}, n, {inShape.Channels}, {inShape.Height * inShape.Width}, {parameters}, below);");
+                w.Line("else");
+                w.Line($"    global::Axon.Kernels.BatchNorm.BackwardInference({input}, {Weight(l)}, p.Slice(__{l.Name}RunningMean, {inShape.Channels}), p.Slice(__{l.Name}RunningVar, {inShape.Channels}), {grad},");
+                w.Line($"        {Weight(l, "g")}, {Bias(l, "g")}, {inputGrad}, n, {inShape.Channels}, {inShape.Height * inShape.Width}, {Literals.Float(l.Epsilon)}, {parameters}, below);");
+                break;
+            case "LayerNorm":
+                w.Line($"global::Axon.Kernels.LayerNorm.Backward({Buffer($"__{l.Name}Normalized", $"n * {l.OutFeatures}")}, {Weight(l)}, {Buffer($"__{l.Name}InvStd", "n")}, {grad},");
+                w.Line($"    {Weight(l, "g")}, {Bias(l, "g")}, {inputGrad}, n, {l.InFeatures}, {parameters}, below);");
+                break;
+        }
     }
 }

@@ -36,34 +36,80 @@ internal static partial class ModelEmitter
         w.Line("/// <summary>The layer table: every layer's output shape and parameter count.</summary>");
         w.Line($"public const string Summary = {Literals.String(summary)};");
         w.Line();
-        w.Line("// Parameter arena: constant offsets, each layer's weight [out, in] then its bias; layers start on 64-byte boundaries.");
+        w.Line("// Parameter arena: constant offsets, each layer's weight then its bias; layers start on 64-byte boundaries.");
         foreach (var l in plan.Layers)
         {
             w.Line($"private const int __{l.Name}Weight = {l.WeightOffset};");
             w.Line($"private const int __{l.Name}Bias = {l.WeightOffset + l.WeightCount};");
+            if (l.RunningStatsOffset >= 0)
+            {
+                w.Line($"private const int __{l.Name}RunningMean = {l.RunningStatsOffset};");
+                w.Line($"private const int __{l.Name}RunningVar = {l.RunningStatsOffset + l.InputShape.Channels};");
+            }
         }
         w.Line($"private const int __ParameterArenaLength = {plan.ParameterArenaLength};");
         w.Line("// Workspace: per-sample offsets, scaled by MaxBatchSize at run time.");
         foreach (var l in plan.Layers)
         {
-            w.Line($"private const int __{l.Name}Output = {l.OutputBuffer};");
+            if (l.OutputBuffer >= 0) w.Line($"private const int __{l.Name}Output = {l.OutputBuffer};");
             if (l.PreActivationBuffer >= 0) w.Line($"private const int __{l.Name}PreActivation = {l.PreActivationBuffer};");
-            w.Line($"private const int __{l.Name}Gradient = {l.GradientBuffer};");
+            if (l.GradientBuffer >= 0) w.Line($"private const int __{l.Name}Gradient = {l.GradientBuffer};");
+            if (l.MaskBuffer >= 0) w.Line($"private const int __{l.Name}Mask = {l.MaskBuffer};");
+            if (l.NormalizedBuffer >= 0) w.Line($"private const int __{l.Name}Normalized = {l.NormalizedBuffer};");
+            if (l.InvStdBuffer >= 0) w.Line($"private const int __{l.Name}InvStd = {l.InvStdBuffer};{(l.Kind == "BatchNorm" ? " // in the fixed buffers" : "")}");
         }
         w.Line($"private const int __Scratch = {plan.ScratchBuffer};");
         w.Line($"private const int __WorkspacePerSample = {plan.WorkspacePerSample};");
+        w.Line($"private const int __FixedLength = {plan.FixedLength};");
+        var windows = plan.Layers.Where(l => l.Kind is "Conv2D" or "MaxPool2D" or "AvgPool2D").ToList();
+        if (windows.Count > 0)
+        {
+            w.Line("// Window geometry, inferred at compile time: [C, H, W] in, kernel, stride, top/left padding, output size.");
+            foreach (var l in windows)
+            {
+                var i = l.InputShape;
+                var o = l.OutputShape;
+                w.Line(l.Kind == "Conv2D"
+                    ? $"private static readonly global::Axon.Kernels.Conv2DShape __{l.Name}Shape = new({i.Channels}, {i.Height}, {i.Width}, {o.Channels}, {l.Kernel}, {l.Stride}, {l.PadTop}, {l.PadLeft}, {o.Height}, {o.Width});"
+                    : $"private static readonly global::Axon.Kernels.Pool2DShape __{l.Name}Shape = new({i.Channels}, {i.Height}, {i.Width}, {l.Kernel}, {l.Stride}, {l.PadTop}, {l.PadLeft}, {o.Height}, {o.Width});");
+            }
+        }
+        var convs = plan.Layers.Where(l => l.Kind == "Conv2D").ToList();
+        w.Line("// Convolution scratch (im2col columns), shared by the convolutions, after the fixed buffers.");
+        w.Line($"private static readonly int __ConvScratchLength = {(convs.Count == 0 ? "0" : convs.Skip(1).Aggregate($"__{convs[0].Name}Shape.ScratchLength", (a, c) => $"global::System.Math.Max({a}, __{c.Name}Shape.ScratchLength)"))};");
+        if (convs.Count > 0) w.Line($"private {Span} __ConvScratch => __core.Fixed(__FixedLength, __ConvScratchLength);");
         w.Line();
         w.Line("private static readonly global::Axon.Serialization.TensorSpec[] __tensors =");
         w.Line("[");
         foreach (var l in plan.Layers)
         {
-            w.Line($"    new({Literals.String(l.TensorPrefix + ".weight")}, [{l.OutFeatures}, {l.InFeatures}], __{l.Name}Weight),");
-            if (l.Bias) w.Line($"    new({Literals.String(l.TensorPrefix + ".bias")}, [{l.OutFeatures}], __{l.Name}Bias),");
+            string weightShape = l.Kind switch
+            {
+                "Conv2D" => $"{l.OutputShape.Channels}, {l.InputShape.Channels}, {l.Kernel}, {l.Kernel}",
+                "BatchNorm" => $"{l.InputShape.Channels}",
+                "LayerNorm" => l.InputShape.Spatial ? $"{l.InputShape.Channels}, {l.InputShape.Height}, {l.InputShape.Width}" : $"{l.InFeatures}",
+                _ => $"{l.OutFeatures}, {l.InFeatures}",
+            };
+            string biasShape = l.Kind switch
+            {
+                "Conv2D" => $"{l.OutputShape.Channels}",
+                "BatchNorm" or "LayerNorm" => weightShape,
+                _ => $"{l.OutFeatures}",
+            };
+            if (l.WeightCount > 0) w.Line($"    new({Literals.String(l.TensorPrefix + ".weight")}, [{weightShape}], __{l.Name}Weight),");
+            if (l.BiasCount > 0) w.Line($"    new({Literals.String(l.TensorPrefix + ".bias")}, [{biasShape}], __{l.Name}Bias),");
+            if (l.RunningStatsOffset >= 0)
+            {
+                w.Line($"    new({Literals.String(l.TensorPrefix + ".running_mean")}, [{biasShape}], __{l.Name}RunningMean),");
+                w.Line($"    new({Literals.String(l.TensorPrefix + ".running_var")}, [{biasShape}], __{l.Name}RunningVar),");
+            }
         }
         w.Line("];");
         w.Line();
         w.Line("private readonly global::Axon.ModelCore __core;");
         foreach (var l in plan.Layers) w.Line($"private readonly global::Axon.Layer __layer_{l.Name};");
+        if (plan.HasTrainingMode) w.Line("private bool __training;   // set by each forward pass: Dropout and BatchNorm behave differently in training");
+        if (plan.Layers.Any(l => l.Kind == "Dropout")) w.Line("private global::Axon.Rng __dropoutRng;");
         w.Line();
 
         // Constructor
@@ -75,11 +121,11 @@ internal static partial class ModelEmitter
         w.Line($"/// <param name=\"seed\">Initialisation seed. Default: {plan.Seed}.</param>");
         w.Line($"/// <param name=\"optimizer\">Replaces the declared optimizer ({Literals.Xml(SummaryWriter.OptimizerName(plan.Optimizer))}). Default: null.</param>");
         w.Open($"public {name}(int maxBatchSize = DefaultMaxBatchSize, int seed = DefaultSeed, global::Axon.Optimizers.Optimizer? optimizer = null)");
-        w.Line($"__core = new global::Axon.ModelCore({Literals.String(name)}, __ParameterArenaLength, __WorkspacePerSample, maxBatchSize, optimizer ?? {OptimizerExpression(plan.Optimizer)}, __tensors);");
+        w.Line($"__core = new global::Axon.ModelCore({Literals.String(name)}, __ParameterArenaLength, __WorkspacePerSample, maxBatchSize, optimizer ?? {OptimizerExpression(plan.Optimizer)}, __tensors, __FixedLength + __ConvScratchLength);");
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             var l = plan.Layers[i];
-            w.Line($"__layer_{l.Name} = new global::Axon.Layer(__core, {Literals.String(l.Name)}, {Literals.String(l.Kind)}, {i}, __{l.Name}Weight, {l.WeightCount}, {l.BiasCount}, [{l.OutFeatures}]);");
+            w.Line($"__layer_{l.Name} = new global::Axon.Layer(__core, {Literals.String(l.Name)}, {Literals.String(l.Kind)}, {i}, __{l.Name}Weight, {l.WeightCount}, {l.BiasCount}, [{ShapeList(l.OutputShape)}]);");
         }
         w.Line($"__core.SetLayers([{string.Join(", ", plan.Layers.Select(l => "__layer_" + l.Name))}]);");
         w.Line("Initialize(seed);");
@@ -116,7 +162,31 @@ internal static partial class ModelEmitter
         w.Line("var rng = new global::Axon.Rng(seed);");
         w.Line("var p = __core.Parameters.Span;");
         foreach (var l in plan.Layers)
-            w.Line($"global::Axon.Initializers.Dense(p.Slice(__{l.Name}Weight, {l.WeightCount}), p.Slice(__{l.Name}Bias, {l.BiasCount}), {l.InFeatures}, {l.OutFeatures}, global::Axon.Init.{l.Init}, ref rng);");
+        {
+            string weight = $"p.Slice(__{l.Name}Weight, {l.WeightCount})", bias = $"p.Slice(__{l.Name}Bias, {l.BiasCount})";
+            switch (l.Kind)
+            {
+                case "Dense":
+                    w.Line($"global::Axon.Initializers.Dense({weight}, {bias}, {l.InFeatures}, {l.OutFeatures}, global::Axon.Init.{l.Init}, ref rng);");
+                    break;
+                case "Conv2D":
+                    // Fans as PyTorch counts them for a convolution: C·k² in, filters·k² out.
+                    int area = l.Kernel * l.Kernel;
+                    w.Line($"global::Axon.Initializers.Dense({weight}, {bias}, {l.InputShape.Channels * area}, {l.OutputShape.Channels * area}, global::Axon.Init.{l.Init}, ref rng);");
+                    break;
+                case "BatchNorm" or "LayerNorm":
+                    w.Line($"{weight}.Fill(1f);");
+                    w.Line($"{bias}.Clear();");
+                    if (l.RunningStatsOffset >= 0)
+                    {
+                        w.Line($"p.Slice(__{l.Name}RunningMean, {l.InputShape.Channels}).Clear();");
+                        w.Line($"p.Slice(__{l.Name}RunningVar, {l.InputShape.Channels}).Fill(1f);");
+                    }
+                    break;
+            }
+        }
+        if (plan.Layers.Any(l => l.Kind == "Dropout"))
+            w.Line("__dropoutRng = new global::Axon.Rng(0x5EED_0000_0000L + seed);   // dropout masks: reproducible from the seed, independent of the weights' stream");
         w.Line("__core.Optimizer.Reset();");
         w.Close();
         w.Line();
@@ -190,7 +260,7 @@ internal static partial class ModelEmitter
         w.Line("/// <summary>Forward, loss and backward without an update: fills <see cref=\"Gradients\"/> with ∂(mean loss)/∂θ and returns the mean loss.</summary>");
         w.Open($"public float ComputeGradients({ReadOnlySpan} inputs, {targetParam})");
         w.Line("int n = __Check(inputs, " + target + ", bounded: true);");
-        w.Line("__Forward(inputs, n);");
+        w.Line("__Forward(inputs, n, training: true);");
         w.Line($"float loss = __LossBackward({target}, n, 1f / {meanDivisor});");
         w.Line("__Backward(inputs, n, parameterGradients: true, default);");
         w.Line($"return loss / {meanDivisor};");
@@ -262,6 +332,8 @@ internal static partial class ModelEmitter
 
         EmitInternals(w, plan, labels);
     }
+
+    private static string ShapeList(TensorShape s) => s.Spatial ? $"{s.Channels}, {s.Height}, {s.Width}" : $"{s.Channels}";
 
     private static string OptimizerExpression(OptimizerSpec o) => o.Kind switch
     {

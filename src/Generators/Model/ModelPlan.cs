@@ -27,6 +27,12 @@ internal sealed record ModelPlan(
 {
     /// <summary>Per-sample offset of the scratch buffer (batch × widest layer) for threaded weight gradients.</summary>
     public int ScratchBuffer { get; init; }
+
+    /// <summary>Length of the fixed (not per-sample) buffers; convolution scratch follows, sized at run time.</summary>
+    public int FixedLength { get; init; }
+
+    /// <summary>Whether any layer behaves differently in training (Dropout, BatchNorm).</summary>
+    public bool HasTrainingMode { get; init; }
 }
 
 /// <summary>One layer with its shapes and constant arena offsets.</summary>
@@ -58,6 +64,41 @@ internal sealed record LayerPlan(
     public string Accessors { get; init; } = "get";
 
     public bool IsPartial { get; init; } = true;
+
+    public TensorShape InputShape { get; init; }
+
+    public TensorShape OutputShape { get; init; }
+
+    public int Kernel { get; init; }
+
+    public int Stride { get; init; }
+
+    public int PadTop { get; init; }
+
+    public int PadLeft { get; init; }
+
+    public float Rate { get; init; }
+
+    public float Momentum { get; init; }
+
+    public float Epsilon { get; init; }
+
+    /// <summary>Flatten that reads its input's buffers in place (not the first or last layer).</summary>
+    public bool Aliases { get; init; }
+
+    /// <summary>Per-sample offset of the dropout mask, or -1.</summary>
+    public int MaskBuffer { get; init; } = -1;
+
+    /// <summary>Per-sample offset of the normalised input x̂ (BatchNorm, LayerNorm), or -1.</summary>
+    public int NormalizedBuffer { get; init; } = -1;
+
+    /// <summary>Offset of 1/σ: per sample for LayerNorm, in the fixed region for BatchNorm; -1 if none.</summary>
+    public int InvStdBuffer { get; init; } = -1;
+
+    /// <summary>BatchNorm: arena offset of the running mean (the running variance follows), or -1.</summary>
+    public int RunningStatsOffset { get; init; } = -1;
+
+    public bool HasParameters => WeightCount + BiasCount > 0;
 }
 
 /// <summary>One generated source file.</summary>

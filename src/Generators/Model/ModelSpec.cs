@@ -68,4 +68,47 @@ internal sealed record LayerSpec(
 
     /// <summary>Whether the declaration is a partial definition that needs an implementation (valid or throwing).</summary>
     public bool IsPartial { get; init; } = true;
+
+    /// <summary>Convolution kernel or pooling window side (Conv2D, MaxPool2D, AvgPool2D).</summary>
+    public int Kernel { get; init; }
+
+    /// <summary>Window step; 0 for a pool means the window size.</summary>
+    public int Stride { get; init; } = 1;
+
+    /// <summary>0 valid, 1 same (the <c>Axon.Padding</c> values).</summary>
+    public int Padding { get; init; }
+
+    /// <summary>Dropout rate.</summary>
+    public float Rate { get; init; }
+
+    /// <summary>BatchNorm momentum.</summary>
+    public float Momentum { get; init; }
+
+    /// <summary>BatchNorm / LayerNorm ε.</summary>
+    public float Epsilon { get; init; }
+
+    /// <summary>The attribute's name: where shape errors of argument-less layers (Flatten, pools) go.</summary>
+    public LocationInfo? AttributeLocation { get; init; }
+
+    public LocationInfo? KernelLocation { get; init; }
+
+    public LocationInfo? StrideLocation { get; init; }
+
+    public LocationInfo? PaddingLocation { get; init; }
+
+    /// <summary>Where the layer's input shape matters most: the first argument, else the attribute name.</summary>
+    public LocationInfo? ShapeLocation => UnitsLocation ?? KernelLocation ?? AttributeLocation ?? NameLocation;
+}
+
+/// <summary>
+/// A tensor shape per sample: <c>[features]</c> (<see cref="Spatial"/> false, height = width = 1) or
+/// <c>[channels, height, width]</c>.
+/// </summary>
+internal readonly record struct TensorShape(int Channels, int Height, int Width, bool Spatial)
+{
+    public static TensorShape Features(int n) => new(n, 1, 1, false);
+
+    public long Size => (long)Channels * Height * Width;
+
+    public override string ToString() => Spatial ? $"[{Channels}, {Height}, {Width}]" : $"[{Channels}]";
 }

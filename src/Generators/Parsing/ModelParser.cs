@@ -15,6 +15,20 @@ internal static class ModelParser
 {
     private const string InputAttribute = "Axon.InputAttribute";
     private const string DenseAttribute = "Axon.DenseAttribute";
+
+    /// <summary>Layer attributes by full name, with the layer kind each declares.</summary>
+    private static readonly Dictionary<string, string> LayerAttributes = new()
+    {
+        [DenseAttribute] = "Dense",
+        ["Axon.Conv2DAttribute"] = "Conv2D",
+        ["Axon.MaxPool2DAttribute"] = "MaxPool2D",
+        ["Axon.AvgPool2DAttribute"] = "AvgPool2D",
+        ["Axon.GlobalAveragePoolAttribute"] = "GlobalAveragePool",
+        ["Axon.FlattenAttribute"] = "Flatten",
+        ["Axon.DropoutAttribute"] = "Dropout",
+        ["Axon.BatchNormAttribute"] = "BatchNorm",
+        ["Axon.LayerNormAttribute"] = "LayerNorm",
+    };
     private const string SgdAttribute = "Axon.SgdAttribute";
     private const string AdamAttribute = "Axon.AdamAttribute";
     private const string AdamWAttribute = "Axon.AdamWAttribute";
@@ -121,8 +135,23 @@ internal static class ModelParser
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (member.IsImplicitlyDeclared) continue;
-            var dense = member.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DenseAttribute);
-            if (dense is null)
+            AttributeData? layerAttribute = null;
+            string? kind = null;
+            foreach (var candidate in member.GetAttributes())
+            {
+                if (candidate.AttributeClass?.ToDisplayString() is not { } full || !LayerAttributes.TryGetValue(full, out var candidateKind)) continue;
+                if (layerAttribute is null)
+                {
+                    layerAttribute = candidate;
+                    kind = candidateKind;
+                }
+                else
+                {
+                    var second = new AttributeReader(candidate, cancellationToken);
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MultipleLayerAttributes, second.NameLocation, member.Name, kind!, candidateKind));
+                }
+            }
+            if (layerAttribute is null)
             {
                 if (Reserved.Contains(member.Name) && member is not IMethodSymbol { MethodKind: not MethodKind.Ordinary })
                 {
@@ -132,13 +161,13 @@ internal static class ModelParser
                 continue;
             }
             if (member is not IPropertySymbol property) continue;
-            var reader = new AttributeReader(dense, cancellationToken);
+            var reader = new AttributeReader(layerAttribute, cancellationToken);
             if (!reader.IsBound)
             {
                 bindingErrors = true;
                 continue;
             }
-            layers.Add(ParseDense(property, reader, diagnostics, cancellationToken));
+            layers.Add(ParseLayer(property, kind!, reader, diagnostics, cancellationToken));
             if (Reserved.Contains(property.Name))
             {
                 reservedConflicts.Add(property.Name);
@@ -214,7 +243,7 @@ internal static class ModelParser
         return new OptimizerSpec(kind, lr, beta1, beta2, eps, momentum, nesterov, decay);
     }
 
-    private static LayerSpec ParseDense(IPropertySymbol property, AttributeReader reader, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static LayerSpec ParseLayer(IPropertySymbol property, string kind, AttributeReader reader, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
         var nameLocation = LocationInfo.From(property.Locations.FirstOrDefault());
@@ -235,32 +264,103 @@ internal static class ModelParser
         if (problem is not null)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLayerMember, nameLocation, property.Name, problem));
 
-        int units = reader.Positional(0, 0);
-        var unitsLocation = reader.PositionalLocation(0, "units");
-        if (units <= 0)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveUnits, unitsLocation, property.Name, units));
+        void Invalid(LocationInfo? location, string setting, string value, string expected) =>
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSetting, location, property.Name, setting, value, expected));
 
-        var activation = (ActivationKind)reader.Positional(1, 0);
-        var activationLocation = reader.PositionalLocation(1, "activation");
-        if (!Enum.IsDefined(typeof(ActivationKind), activation))
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, activationLocation, "Activation", (int)activation));
+        int units = 0, kernel = 0, stride = 1, padding = 0;
+        float rate = 0f, momentum = 0f, epsilon = 0f, slope = 0.01f;
+        var activation = ActivationKind.Identity;
+        var init = InitKind.Default;
+        bool bias = true;
+        LocationInfo? unitsLocation = null, activationLocation = null, slopeLocation = null, kernelLocation = null, strideLocation = null, paddingLocation = null;
 
-        var init = (InitKind)reader.Named("Init", 0);
-        if (!Enum.IsDefined(typeof(InitKind), init))
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, reader.NamedLocation("Init"), "Init", (int)init));
+        void ReadActivation(int index)
+        {
+            activation = (ActivationKind)reader.Positional(index, 0);
+            activationLocation = reader.PositionalLocation(index, "activation");
+            if (!Enum.IsDefined(typeof(ActivationKind), activation))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, activationLocation, "Activation", (int)activation));
+            init = (InitKind)reader.Named("Init", 0);
+            if (!Enum.IsDefined(typeof(InitKind), init))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, reader.NamedLocation("Init"), "Init", (int)init));
+            bias = reader.Named("Bias", true);
+            slope = reader.Named("NegativeSlope", 0.01f);
+            slopeLocation = reader.HasNamed("NegativeSlope") ? reader.NamedLocation("NegativeSlope") : activationLocation;
+            if (activation == ActivationKind.LeakyRelu && !(slope > 0 && !float.IsInfinity(slope)))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidNegativeSlope, slopeLocation, Literal(slope)));
+        }
 
-        float slope = reader.Named("NegativeSlope", 0.01f);
-        var slopeLocation = reader.HasNamed("NegativeSlope") ? reader.NamedLocation("NegativeSlope") : activationLocation;
-        if (activation == ActivationKind.LeakyRelu && !(slope > 0 && !float.IsInfinity(slope)))
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidNegativeSlope, slopeLocation, Literal(slope)));
+        void ReadWindow(int index, string parameter, bool poolStride)
+        {
+            kernel = reader.Positional(index, 0);
+            kernelLocation = reader.PositionalLocation(index, parameter);
+            if (kernel <= 0) Invalid(kernelLocation, parameter == "kernel" ? "Kernel" : "Pool", kernel.ToString(), "a positive window size");
+            stride = reader.Named("Stride", poolStride ? 0 : 1);
+            strideLocation = reader.NamedLocation("Stride");
+            if (poolStride && stride == 0) stride = kernel;
+            if (stride <= 0) Invalid(strideLocation, "Stride", stride.ToString(), poolStride ? "a positive step (or 0 for the window size)" : "a positive step");
+            padding = reader.Named("Padding", 0);
+            paddingLocation = reader.NamedLocation("Padding");
+            if (padding is not (0 or 1))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, paddingLocation, "Padding", padding));
+        }
+
+        switch (kind)
+        {
+            case "Dense":
+                units = reader.Positional(0, 0);
+                unitsLocation = reader.PositionalLocation(0, "units");
+                if (units <= 0)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveUnits, unitsLocation, property.Name, units));
+                ReadActivation(1);
+                break;
+            case "Conv2D":
+                units = reader.Positional(0, 0);
+                unitsLocation = reader.PositionalLocation(0, "filters");
+                if (units <= 0)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveUnits, unitsLocation, property.Name, units));
+                ReadWindow(1, "kernel", poolStride: false);
+                ReadActivation(2);
+                if (activation == ActivationKind.Softmax)
+                    Invalid(activationLocation, "Activation", "Softmax", "an element-wise activation (softmax belongs on a Dense output)");
+                break;
+            case "MaxPool2D" or "AvgPool2D":
+                ReadWindow(0, "pool", poolStride: true);
+                break;
+            case "Dropout":
+                rate = reader.Positional(0, 0f);
+                kernelLocation = reader.PositionalLocation(0, "rate");
+                if (!(rate >= 0f && rate < 1f)) Invalid(kernelLocation, "Rate", Literal(rate), "a probability in [0, 1)");
+                break;
+            case "BatchNorm":
+                momentum = reader.Named("Momentum", 0.99f);
+                if (!(momentum >= 0f && momentum <= 1f)) Invalid(reader.NamedLocation("Momentum"), "Momentum", Literal(momentum), "a value in [0, 1]");
+                epsilon = reader.Named("Epsilon", 0.001f);
+                if (!(epsilon > 0f && !float.IsInfinity(epsilon))) Invalid(reader.NamedLocation("Epsilon"), "Epsilon", Literal(epsilon), "a positive, finite number");
+                break;
+            case "LayerNorm":
+                epsilon = reader.Named("Epsilon", 0.001f);
+                if (!(epsilon > 0f && !float.IsInfinity(epsilon))) Invalid(reader.NamedLocation("Epsilon"), "Epsilon", Literal(epsilon), "a positive, finite number");
+                break;
+        }
 
         return new LayerSpec(property.Name, modifiers, isPartialDefinition && !property.IsStatic && property.Type.ToDisplayString() == LayerType && problem is null,
-            "Dense", units, activation, init, reader.Named("Bias", true), slope,
+            kind, units, activation, init, bias, slope,
             nameLocation, unitsLocation, activationLocation, slopeLocation)
         {
             TypeName = property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             Accessors = syntax?.AccessorList is { } list ? string.Join(",", list.Accessors.Select(a => a.Keyword.ValueText)) : "get",
             IsPartial = isPartialDefinition,
+            Kernel = kernel,
+            Stride = stride,
+            Padding = padding,
+            Rate = rate,
+            Momentum = momentum,
+            Epsilon = epsilon,
+            AttributeLocation = reader.NameLocation,
+            KernelLocation = kernelLocation,
+            StrideLocation = strideLocation,
+            PaddingLocation = paddingLocation,
         };
     }
 

@@ -37,7 +37,7 @@ namespace Demo
         /// <summary>The layer table: every layer's output shape and parameter count.</summary>
         public const string Summary = "Model: FashionMlp\nLayer (type)          Output shape       Params\n===============================================\nInput                 [784]                   0\nHidden (Dense, relu)  [128]             100,480\nLogits (Dense)        [10]                1,290\n===============================================\nTotal params: 101,770\nLoss: softmax cross-entropy; optimizer: Adam (lr 0.001)";
 
-        // Parameter arena: constant offsets, each layer's weight [out, in] then its bias; layers start on 64-byte boundaries.
+        // Parameter arena: constant offsets, each layer's weight then its bias; layers start on 64-byte boundaries.
         private const int __HiddenWeight = 0;
         private const int __HiddenBias = 100352;
         private const int __LogitsWeight = 100480;
@@ -50,6 +50,9 @@ namespace Demo
         private const int __LogitsGradient = 272;
         private const int __Scratch = 288;
         private const int __WorkspacePerSample = 416;
+        private const int __FixedLength = 0;
+        // Convolution scratch (im2col columns), shared by the convolutions, after the fixed buffers.
+        private static readonly int __ConvScratchLength = 0;
 
         private static readonly global::Axon.Serialization.TensorSpec[] __tensors =
         [
@@ -72,7 +75,7 @@ namespace Demo
         /// <param name="optimizer">Replaces the declared optimizer (Adam (lr 0.001)). Default: null.</param>
         public FashionMlp(int maxBatchSize = DefaultMaxBatchSize, int seed = DefaultSeed, global::Axon.Optimizers.Optimizer? optimizer = null)
         {
-            __core = new global::Axon.ModelCore("FashionMlp", __ParameterArenaLength, __WorkspacePerSample, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Adam(0.001f, 0.9f, 0.999f, 1E-08f, 0f, false), __tensors);
+            __core = new global::Axon.ModelCore("FashionMlp", __ParameterArenaLength, __WorkspacePerSample, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Adam(0.001f, 0.9f, 0.999f, 1E-08f, 0f, false), __tensors, __FixedLength + __ConvScratchLength);
             __layer_Hidden = new global::Axon.Layer(__core, "Hidden", "Dense", 0, __HiddenWeight, 100352, 128, [128]);
             __layer_Logits = new global::Axon.Layer(__core, "Logits", "Dense", 1, __LogitsWeight, 1280, 10, [10]);
             __core.SetLayers([__layer_Hidden, __layer_Logits]);
@@ -167,7 +170,7 @@ namespace Demo
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             int n = __Check(inputs, labels, bounded: true);
-            __Forward(inputs, n);
+            __Forward(inputs, n, training: true);
             float loss = __LossBackward(labels, n, 1f / n);
             __Backward(inputs, n, parameterGradients: true, default);
             return loss / n;
@@ -246,7 +249,7 @@ namespace Demo
             return n;
         }
 
-        private void __Forward(global::System.ReadOnlySpan<float> x, int n)
+        private void __Forward(global::System.ReadOnlySpan<float> x, int n, bool training = false)
         {
             var p = __core.Parameters.Span;
             global::Axon.Kernels.Dense.Forward(x, p.Slice(__HiddenWeight, 100352), p.Slice(__HiddenBias, 128), __core.Buffer(__HiddenOutput, n * 128), __core.Buffer(__HiddenOutput, n * 128), n, 784, 128, default(global::Axon.Kernels.ReluActivation), __core.Pool);

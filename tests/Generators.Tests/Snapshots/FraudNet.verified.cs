@@ -37,7 +37,7 @@ partial class Risk
         /// <summary>The layer table: every layer's output shape and parameter count.</summary>
         public const string Summary = "Model: FraudNet\nLayer (type)        Output shape       Params\n=============================================\nInput               [20]                    0\nBody (Dense, tanh)  [64]                1,344\nScore (Dense)       [1]                    64\n=============================================\nTotal params: 1,408\nLoss: binary cross-entropy on logits; optimizer: AdamW (lr 0.0003, weight decay 0.01)";
 
-        // Parameter arena: constant offsets, each layer's weight [out, in] then its bias; layers start on 64-byte boundaries.
+        // Parameter arena: constant offsets, each layer's weight then its bias; layers start on 64-byte boundaries.
         private const int __BodyWeight = 0;
         private const int __BodyBias = 1280;
         private const int __ScoreWeight = 1344;
@@ -50,6 +50,9 @@ partial class Risk
         private const int __ScoreGradient = 144;
         private const int __Scratch = 160;
         private const int __WorkspacePerSample = 224;
+        private const int __FixedLength = 0;
+        // Convolution scratch (im2col columns), shared by the convolutions, after the fixed buffers.
+        private static readonly int __ConvScratchLength = 0;
 
         private static readonly global::Axon.Serialization.TensorSpec[] __tensors =
         [
@@ -71,7 +74,7 @@ partial class Risk
         /// <param name="optimizer">Replaces the declared optimizer (AdamW (lr 0.0003, weight decay 0.01)). Default: null.</param>
         public FraudNet(int maxBatchSize = DefaultMaxBatchSize, int seed = DefaultSeed, global::Axon.Optimizers.Optimizer? optimizer = null)
         {
-            __core = new global::Axon.ModelCore("FraudNet", __ParameterArenaLength, __WorkspacePerSample, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Adam(0.0003f, 0.9f, 0.999f, 1E-08f, 0.01f, true), __tensors);
+            __core = new global::Axon.ModelCore("FraudNet", __ParameterArenaLength, __WorkspacePerSample, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Adam(0.0003f, 0.9f, 0.999f, 1E-08f, 0.01f, true), __tensors, __FixedLength + __ConvScratchLength);
             __layer_Body = new global::Axon.Layer(__core, "Body", "Dense", 0, __BodyWeight, 1280, 64, [64]);
             __layer_Score = new global::Axon.Layer(__core, "Score", "Dense", 1, __ScoreWeight, 64, 0, [1]);
             __core.SetLayers([__layer_Body, __layer_Score]);
@@ -156,7 +159,7 @@ partial class Risk
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             int n = __Check(inputs, targets, bounded: true);
-            __Forward(inputs, n);
+            __Forward(inputs, n, training: true);
             float loss = __LossBackward(targets, n, 1f / n);
             __Backward(inputs, n, parameterGradients: true, default);
             return loss / n;
@@ -235,7 +238,7 @@ partial class Risk
             return n;
         }
 
-        private void __Forward(global::System.ReadOnlySpan<float> x, int n)
+        private void __Forward(global::System.ReadOnlySpan<float> x, int n, bool training = false)
         {
             var p = __core.Parameters.Span;
             global::Axon.Kernels.Dense.Forward(x, p.Slice(__BodyWeight, 1280), p.Slice(__BodyBias, 64), __core.Buffer(__BodyOutput, n * 64), __core.Buffer(__BodyOutput, n * 64), n, 20, 64, default(global::Axon.Kernels.TanhActivation), __core.Pool);

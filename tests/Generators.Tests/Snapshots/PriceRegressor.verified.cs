@@ -38,7 +38,7 @@ namespace Demo
         /// <summary>The layer table: every layer's output shape and parameter count.</summary>
         public const string Summary = "Model: PriceRegressor\nLayer (type)                 Output shape       Params\n======================================================\nInput                        [13]                    0\nHidden1 (Dense, gelu)        [32]                  448\nHidden2 (Dense, leaky_relu)  [16]                  528\nPrice (Dense)                [1]                    17\n======================================================\nTotal params: 993\nLoss: mean squared error; optimizer: SGD (lr 0.05, momentum 0.9, Nesterov, weight decay 0.0001)";
 
-        // Parameter arena: constant offsets, each layer's weight [out, in] then its bias; layers start on 64-byte boundaries.
+        // Parameter arena: constant offsets, each layer's weight then its bias; layers start on 64-byte boundaries.
         private const int __Hidden1Weight = 0;
         private const int __Hidden1Bias = 416;
         private const int __Hidden2Weight = 448;
@@ -56,6 +56,9 @@ namespace Demo
         private const int __PriceGradient = 144;
         private const int __Scratch = 160;
         private const int __WorkspacePerSample = 192;
+        private const int __FixedLength = 0;
+        // Convolution scratch (im2col columns), shared by the convolutions, after the fixed buffers.
+        private static readonly int __ConvScratchLength = 0;
 
         private static readonly global::Axon.Serialization.TensorSpec[] __tensors =
         [
@@ -81,7 +84,7 @@ namespace Demo
         /// <param name="optimizer">Replaces the declared optimizer (SGD (lr 0.05, momentum 0.9, Nesterov, weight decay 0.0001)). Default: null.</param>
         public PriceRegressor(int maxBatchSize = DefaultMaxBatchSize, int seed = DefaultSeed, global::Axon.Optimizers.Optimizer? optimizer = null)
         {
-            __core = new global::Axon.ModelCore("PriceRegressor", __ParameterArenaLength, __WorkspacePerSample, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Sgd(0.05f, 0.9f, true, 0.0001f), __tensors);
+            __core = new global::Axon.ModelCore("PriceRegressor", __ParameterArenaLength, __WorkspacePerSample, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Sgd(0.05f, 0.9f, true, 0.0001f), __tensors, __FixedLength + __ConvScratchLength);
             __layer_Hidden1 = new global::Axon.Layer(__core, "Hidden1", "Dense", 0, __Hidden1Weight, 416, 32, [32]);
             __layer_Hidden2 = new global::Axon.Layer(__core, "Hidden2", "Dense", 1, __Hidden2Weight, 512, 16, [16]);
             __layer_Price = new global::Axon.Layer(__core, "Price", "Dense", 2, __PriceWeight, 16, 1, [1]);
@@ -162,7 +165,7 @@ namespace Demo
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             int n = __Check(inputs, targets, bounded: true);
-            __Forward(inputs, n);
+            __Forward(inputs, n, training: true);
             float loss = __LossBackward(targets, n, 1f / (n * OutputSize));
             __Backward(inputs, n, parameterGradients: true, default);
             return loss / (n * OutputSize);
@@ -241,7 +244,7 @@ namespace Demo
             return n;
         }
 
-        private void __Forward(global::System.ReadOnlySpan<float> x, int n)
+        private void __Forward(global::System.ReadOnlySpan<float> x, int n, bool training = false)
         {
             var p = __core.Parameters.Span;
             global::Axon.Kernels.Dense.Forward(x, p.Slice(__Hidden1Weight, 416), p.Slice(__Hidden1Bias, 32), __core.Buffer(__Hidden1PreActivation, n * 32), __core.Buffer(__Hidden1Output, n * 32), n, 13, 32, default(global::Axon.Kernels.GeluActivation), __core.Pool);

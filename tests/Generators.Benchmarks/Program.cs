@@ -1,0 +1,89 @@
+// Generator latency: how long the Axon generator takes on a 50-layer model, cold (first run of a
+// fresh driver, as when a project opens) and after a one-character edit (the incremental re-run
+// the IDE does on every keystroke). Prints one JSON line per measurement.
+//
+//   dotnet run -c Release --project tests/Generators.Benchmarks [-- --layers 50 --edits 200]
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Axon.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+int layers = 50, edits = 200;
+for (int i = 0; i + 1 < args.Length; i += 2)
+{
+    switch (args[i])
+    {
+        case "--layers": layers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--edits": edits = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        default: throw new ArgumentException($"unknown option '{args[i]}'; expected --layers N or --edits N");
+    }
+}
+
+var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
+var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+    .Append(typeof(Axon.Layer).Assembly.Location).Append(typeof(Axon.ModelAttribute).Assembly.Location)
+    .Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
+
+string source = Model(layers, units: 64);
+var tree = CSharpSyntaxTree.ParseText(source, parseOptions, path: "Model.cs");
+var compilation = CSharpCompilation.Create("Bench", [tree, CSharpSyntaxTree.ParseText("class Other { }", parseOptions, path: "Other.cs")], references,
+    new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+GeneratorDriver NewDriver() => CSharpGeneratorDriver.Create([new ModelGenerator().AsSourceGenerator()], parseOptions: parseOptions);
+
+// Cold: a fresh driver on the compilation (includes the generator's own JIT on the first call).
+var clock = Stopwatch.StartNew();
+var driver = NewDriver().RunGenerators(compilation);
+double coldFirst = clock.Elapsed.TotalMilliseconds;
+var generated = driver.GetRunResult().Results[0];
+if (generated.Exception is not null || generated.Diagnostics.Length > 0 || generated.GeneratedSources.Length == 0)
+    throw new InvalidOperationException($"the {layers}-layer model did not generate cleanly: {generated.Exception?.Message ?? string.Join("; ", generated.Diagnostics)}");
+int generatedChars = generated.GeneratedSources.Sum(s => s.SourceText.Length);
+
+// Cold again, JIT warm: a new driver, as when the IDE re-creates it.
+clock.Restart();
+NewDriver().RunGenerators(compilation);
+double coldWarm = clock.Elapsed.TotalMilliseconds;
+
+// One-character edits in the model file alternate between a layer size change (the model changes,
+// so it is re-analysed and re-emitted) and a comment change (the model's spec is equal, so the
+// cached output is reused).
+double Edit(bool changesModel, int round)
+{
+    var text = tree.GetText();
+    string edited = changesModel ? source.Replace("[Dense(64, Activation.Relu)] public partial Layer L25", $"[Dense({(round % 2 == 0 ? 65 : 64)}, Activation.Relu)] public partial Layer L25")
+                                 : source.Replace("// comment 0", $"// comment {round % 10}");
+    var newTree = tree.WithChangedText(SourceText.From(edited));
+    var next = compilation.ReplaceSyntaxTree(tree, newTree);
+    var t = Stopwatch.StartNew();
+    driver = driver.RunGenerators(next);
+    double ms = t.Elapsed.TotalMilliseconds;
+    compilation = next;
+    tree = newTree;
+    source = edited;
+    return ms;
+}
+Edit(true, 1);
+Edit(false, 1);
+var modelEdits = Enumerable.Range(0, edits).Select(i => Edit(true, i)).OrderBy(x => x).ToArray();
+var commentEdits = Enumerable.Range(0, edits).Select(i => Edit(false, i)).OrderBy(x => x).ToArray();
+
+static string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
+Console.WriteLine($"{{\"layers\":{layers},\"generated_chars\":{generatedChars},\"cold_first_ms\":{F(coldFirst)},\"cold_jitted_ms\":{F(coldWarm)}," +
+    $"\"edit_layer_size_median_ms\":{F(modelEdits[edits / 2])},\"edit_layer_size_p95_ms\":{F(modelEdits[edits * 95 / 100])}," +
+    $"\"edit_comment_median_ms\":{F(commentEdits[edits / 2])},\"edit_comment_p95_ms\":{F(commentEdits[edits * 95 / 100])}}}");
+
+static string Model(int layers, int units)
+{
+    var s = new StringBuilder("using Axon;\n// comment 0\n[Model(Loss = Loss.SoftmaxCrossEntropy)]\n[Input(256)]\npublic partial class Deep\n{\n");
+    for (int i = 0; i < layers - 1; i++)
+        s.Append($"    [Dense({units}, Activation.Relu)] public partial Layer L{i} {{ get; }}\n");
+    s.Append("    [Dense(10)] public partial Layer Logits { get; }\n}\n");
+    return s.ToString();
+}
