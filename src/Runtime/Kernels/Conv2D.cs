@@ -1,0 +1,360 @@
+using System;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Axon.Kernels;
+
+/// <summary>
+/// The geometry of a 2-D convolution over one <c>[C, H, W]</c> sample: a <c>K×K</c> kernel moved
+/// by <c>Stride</c> over the input padded with <c>PadTop</c> rows above and <c>PadLeft</c> columns on
+/// the left; reads past the bottom or right edge are zero as well, so the bottom and right pads are
+/// implied by the output size.
+/// </summary>
+public readonly struct Conv2DShape
+{
+    /// <summary>A shape from explicit sizes; use <see cref="Create"/> for Keras's valid and same rules.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or a pad is negative.</exception>
+    /// <exception cref="ArgumentException">A derived size does not fit an <see cref="int"/>.</exception>
+    public Conv2DShape(int channels, int height, int width, int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth)
+    {
+        KernelCheck.Positive(channels, nameof(channels));
+        KernelCheck.Positive(height, nameof(height));
+        KernelCheck.Positive(width, nameof(width));
+        KernelCheck.Positive(filters, nameof(filters));
+        KernelCheck.Positive(kernel, nameof(kernel));
+        KernelCheck.Positive(stride, nameof(stride));
+        KernelCheck.NotNegative(padTop, nameof(padTop));
+        KernelCheck.NotNegative(padLeft, nameof(padLeft));
+        KernelCheck.Positive(outHeight, nameof(outHeight));
+        KernelCheck.Positive(outWidth, nameof(outWidth));
+        Channels = channels; Height = height; Width = width; Filters = filters; Kernel = kernel; Stride = stride;
+        PadTop = padTop; PadLeft = padLeft; OutHeight = outHeight; OutWidth = outWidth;
+
+        long input = (long)channels * height * width;
+        long positions = (long)outHeight * outWidth;
+        long patch = (long)channels * kernel * kernel;
+        long output = filters * positions;
+        // A 1×1 kernel with stride 1 and no padding reads the sample itself as its im2col matrix.
+        Pointwise = kernel == 1 && stride == 1 && padTop == 0 && padLeft == 0 && outHeight == height && outWidth == width;
+        long scratch = (Pointwise ? 0 : patch * positions) + filters * patch;
+        if (Math.Max(Math.Max(input, output), scratch) > int.MaxValue)
+            throw new ArgumentException(
+                $"A {channels}×{height}×{width} input convolved to {filters}×{outHeight}×{outWidth} with a {kernel}×{kernel} kernel is too large: some buffer would exceed {int.MaxValue} values.");
+        InputSize = (int)input;
+        OutputSize = (int)output;
+        Patch = (int)patch;
+        Positions = (int)positions;
+        ScratchLength = (int)scratch;
+    }
+
+    /// <summary>Input channels <c>C</c>.</summary>
+    public int Channels { get; }
+
+    /// <summary>Input height <c>H</c>.</summary>
+    public int Height { get; }
+
+    /// <summary>Input width <c>W</c>.</summary>
+    public int Width { get; }
+
+    /// <summary>Output channels <c>F</c>.</summary>
+    public int Filters { get; }
+
+    /// <summary>Side <c>K</c> of the square kernel.</summary>
+    public int Kernel { get; }
+
+    /// <summary>Step between windows, both directions.</summary>
+    public int Stride { get; }
+
+    /// <summary>Zero rows above the input.</summary>
+    public int PadTop { get; }
+
+    /// <summary>Zero columns left of the input.</summary>
+    public int PadLeft { get; }
+
+    /// <summary>Output height <c>OH</c>.</summary>
+    public int OutHeight { get; }
+
+    /// <summary>Output width <c>OW</c>.</summary>
+    public int OutWidth { get; }
+
+    /// <summary>Values per input sample, <c>C·H·W</c>.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Values per output sample, <c>F·OH·OW</c>.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>Values under one window, <c>C·K·K</c>: the inner dimension of the product.</summary>
+    public int Patch { get; }
+
+    /// <summary>Window positions per sample, <c>OH·OW</c>.</summary>
+    public int Positions { get; }
+
+    /// <summary>
+    /// Floats of scratch <see cref="Conv2D.Forward{TAct}"/> and <see cref="Conv2D.Backward{TAct}"/>
+    /// need: one sample's im2col matrix (<c>Patch·Positions</c>, none for a pointwise convolution)
+    /// plus a weight-gradient temporary (<c>F·Patch</c>).
+    /// </summary>
+    public int ScratchLength { get; }
+
+    /// <summary>1×1 kernel, stride 1, no padding: the input sample is its own im2col matrix.</summary>
+    internal bool Pointwise { get; }
+
+    /// <summary>
+    /// The shape Keras gives a convolution. Valid: <c>out = ⌊(in − k)/s⌋ + 1</c>, no padding. Same:
+    /// <c>out = ⌈in/s⌉</c>, total padding <c>max((out − 1)·s + k − in, 0)</c> with the odd element at
+    /// the bottom/right (<c>PadTop = total/2</c>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
+    /// <exception cref="ArgumentException">Valid padding and the kernel is larger than the input, so there is no output.</exception>
+    public static Conv2DShape Create(int channels, int height, int width, int filters, int kernel, int stride, bool same)
+    {
+        KernelCheck.Positive(height, nameof(height));
+        KernelCheck.Positive(width, nameof(width));
+        KernelCheck.Positive(kernel, nameof(kernel));
+        KernelCheck.Positive(stride, nameof(stride));
+        var (outHeight, padTop) = KernelCheck.Keras(height, kernel, stride, same, "kernel", height, width);
+        var (outWidth, padLeft) = KernelCheck.Keras(width, kernel, stride, same, "kernel", height, width);
+        return new Conv2DShape(channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+    }
+}
+
+/// <summary>
+/// Forward and backward of a 2-D convolution on NCHW row-major data, as im2col per sample and the
+/// packed <see cref="Gemm"/>: <c>Z_n[F, OH·OW] = W[F, C·K·K] · cols_n[C·K·K, OH·OW]</c>, which is
+/// already the sample's <c>[F, OH, OW]</c> output. The weight is stored <c>[F, C, K, K]</c> (PyTorch's
+/// <c>nn.Conv2d</c>).
+/// </summary>
+/// <remarks>
+/// With a <see cref="WorkerPool"/>, each product is split by <see cref="ParallelGemm"/>, so results are
+/// bitwise identical for any thread count. Nothing is allocated: the im2col matrix and the
+/// weight-gradient temporary live in the caller's scratch (<see cref="Conv2DShape.ScratchLength"/>).
+/// </remarks>
+public static class Conv2D
+{
+    private const string Name = "Conv2D";
+
+    /// <summary>
+    /// <c>z = conv(x, W) + b</c>, <c>y = f(z)</c> for <paramref name="batch"/> samples; an empty
+    /// <paramref name="bias"/> adds nothing. When the activation does not need its pre-activation,
+    /// <paramref name="preActivation"/> may be the same span as <paramref name="output"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span is shorter than the shape and batch need.</exception>
+    public static void Forward<TAct>(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> preActivation, Span<float> output, int batch, in Conv2DShape shape,
+        TAct activation, Span<float> scratch, WorkerPool? pool = null)
+        where TAct : struct, IActivation
+    {
+        KernelCheck.NotNegative(batch, nameof(batch));
+        int inSize = shape.InputSize, outSize = shape.OutputSize, patch = shape.Patch, positions = shape.Positions, filters = shape.Filters;
+        KernelCheck.AtLeast(x.Length, (long)batch * inSize, nameof(x), Name);
+        KernelCheck.AtLeast(weight.Length, (long)filters * patch, nameof(weight), Name);
+        if (!bias.IsEmpty) KernelCheck.AtLeast(bias.Length, filters, nameof(bias), Name);
+        KernelCheck.AtLeast(preActivation.Length, (long)batch * outSize, nameof(preActivation), Name);
+        KernelCheck.AtLeast(output.Length, (long)batch * outSize, nameof(output), Name);
+        KernelCheck.AtLeast(scratch.Length, shape.ScratchLength, nameof(scratch), Name);
+
+        bool pointwise = shape.Pointwise;
+        var columns = scratch.Slice(0, pointwise ? 0 : patch * positions);
+        for (int n = 0; n < batch; n++)
+        {
+            var xs = x.Slice(n * inSize, inSize);
+            var z = preActivation.Slice(n * outSize, outSize);
+            ReadOnlySpan<float> cols = xs;
+            if (!pointwise)
+            {
+                Im2Col(xs, columns, shape);
+                cols = columns;
+            }
+            ParallelGemm.Multiply(weight, cols, z, filters, positions, patch, pool);
+            if (!bias.IsEmpty)
+                for (int f = 0; f < filters; f++)
+                {
+                    var row = z.Slice(f * positions, positions);
+                    TensorPrimitives.Add(row, bias[f], row);
+                }
+            activation.Forward(z, output.Slice(n * outSize, outSize));
+        }
+    }
+
+    /// <summary>
+    /// Backward of <see cref="Forward{TAct}"/>. On entry <paramref name="outputGrad"/> holds ∂L/∂y; it
+    /// is turned into ∂L/∂z in place. Then, as asked, <paramref name="weightGrad"/> (<c>[F, C, K, K]</c>),
+    /// <paramref name="biasGrad"/> (<c>[F]</c>; empty for none) and <paramref name="inputGrad"/> are
+    /// overwritten, not accumulated. <paramref name="preActivation"/> is read only when the activation
+    /// needs it.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span is shorter than the shape and batch need.</exception>
+    public static void Backward<TAct>(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> preActivation,
+        ReadOnlySpan<float> output, Span<float> outputGrad, Span<float> weightGrad, Span<float> biasGrad,
+        Span<float> inputGrad, int batch, in Conv2DShape shape, TAct activation,
+        bool computeParameterGradients, bool computeInputGradient, Span<float> scratch, WorkerPool? pool = null)
+        where TAct : struct, IActivation
+    {
+        KernelCheck.NotNegative(batch, nameof(batch));
+        int inSize = shape.InputSize, outSize = shape.OutputSize, patch = shape.Patch, positions = shape.Positions, filters = shape.Filters;
+        bool needsZ = activation.NeedsPreActivation;
+        KernelCheck.AtLeast(weight.Length, (long)filters * patch, nameof(weight), Name);
+        if (needsZ) KernelCheck.AtLeast(preActivation.Length, (long)batch * outSize, nameof(preActivation), Name);
+        KernelCheck.AtLeast(output.Length, (long)batch * outSize, nameof(output), Name);
+        KernelCheck.AtLeast(outputGrad.Length, (long)batch * outSize, nameof(outputGrad), Name);
+        if (computeParameterGradients)
+        {
+            KernelCheck.AtLeast(x.Length, (long)batch * inSize, nameof(x), Name);
+            KernelCheck.AtLeast(weightGrad.Length, (long)filters * patch, nameof(weightGrad), Name);
+            if (!biasGrad.IsEmpty) KernelCheck.AtLeast(biasGrad.Length, filters, nameof(biasGrad), Name);
+        }
+        if (computeInputGradient)
+            KernelCheck.AtLeast(inputGrad.Length, (long)batch * inSize, nameof(inputGrad), Name);
+        KernelCheck.AtLeast(scratch.Length, shape.ScratchLength, nameof(scratch), Name);
+
+        for (int n = 0; n < batch; n++)
+        {
+            int o = n * outSize;
+            activation.Backward(needsZ ? preActivation.Slice(o, outSize) : default, output.Slice(o, outSize), outputGrad.Slice(o, outSize));
+        }
+
+        bool pointwise = shape.Pointwise;
+        int columnLength = pointwise ? 0 : patch * positions;
+        var columns = scratch.Slice(0, columnLength);
+        // The weight-gradient temporary; while the input gradient is computed it is free, and
+        // ParallelGemm packs Wᵀ's row blocks into it (it needs exactly F·Patch floats).
+        var temp = scratch.Slice(columnLength, filters * patch);
+        var dW = computeParameterGradients ? weightGrad.Slice(0, filters * patch) : default;
+
+        if (computeParameterGradients)
+        {
+            if (batch == 0) dW.Clear();
+            if (!biasGrad.IsEmpty)
+                for (int f = 0; f < filters; f++)
+                {
+                    double sum = 0;
+                    for (int n = 0; n < batch; n++)
+                        sum += TensorPrimitives.Sum(outputGrad.Slice(n * outSize + f * positions, positions));
+                    biasGrad[f] = (float)sum;
+                }
+        }
+
+        for (int n = 0; n < batch; n++)
+        {
+            var dz = outputGrad.Slice(n * outSize, outSize);
+            if (computeParameterGradients)
+            {
+                // dW += dZ_n[F, P] · cols_n[Patch, P]ᵀ: the first sample writes dW, later ones add a temporary.
+                var xs = x.Slice(n * inSize, inSize);
+                ReadOnlySpan<float> cols = xs;
+                if (!pointwise)
+                {
+                    Im2Col(xs, columns, shape);
+                    cols = columns;
+                }
+                var target = n == 0 ? dW : temp;
+                ParallelGemm.MultiplyTransposedBBias(dz, cols, default, target, filters, patch, positions, pool);
+                if (n != 0)
+                    TensorPrimitives.Add(dW, temp, dW);
+            }
+            if (computeInputGradient)
+            {
+                // dcols_n[Patch, P] = Wᵀ · dZ_n, then scattered back onto the input (col2im).
+                var dx = inputGrad.Slice(n * inSize, inSize);
+                if (pointwise)
+                    ParallelGemm.MultiplyTransposedA(weight, dz, dx, patch, positions, filters, pool, temp);
+                else
+                {
+                    ParallelGemm.MultiplyTransposedA(weight, dz, columns, patch, positions, filters, pool, temp);
+                    Col2Im(columns, dx, shape);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The output columns <c>[lo, hi)</c> whose input column <c>ow·s + v − padLeft</c> lies in
+    /// <c>[0, width)</c>, for kernel column <paramref name="v"/>.
+    /// </summary>
+    private static (int Lo, int Hi) ValidColumns(int v, in Conv2DShape s)
+    {
+        int first = s.PadLeft - v; // ow·s ≥ first
+        int lo = first <= 0 ? 0 : (first + s.Stride - 1) / s.Stride;
+        int last = s.Width - 1 + s.PadLeft - v; // ow·s ≤ last
+        int hi = last < 0 ? 0 : Math.Min(s.OutWidth, last / s.Stride + 1);
+        lo = Math.Min(lo, s.OutWidth);
+        return (lo, Math.Max(lo, hi));
+    }
+
+    /// <summary>
+    /// One sample's im2col matrix: <c>cols[(c·K + u)·K + v, oh·OW + ow] = x[c, oh·s + u − pt, ow·s + v − pl]</c>,
+    /// zero outside the input.
+    /// </summary>
+    internal static void Im2Col(ReadOnlySpan<float> x, Span<float> cols, in Conv2DShape s)
+    {
+        int k = s.Kernel, stride = s.Stride, h = s.Height, w = s.Width, oh = s.OutHeight, ow = s.OutWidth, positions = s.Positions;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        for (int c = 0; c < s.Channels; c++)
+            for (int u = 0; u < k; u++)
+                for (int v = 0; v < k; v++)
+                {
+                    var row = cols.Slice(((c * k + u) * k + v) * positions, positions);
+                    var (lo, hi) = ValidColumns(v, s);
+                    int shift = v - s.PadLeft;
+                    for (int i = 0; i < oh; i++)
+                    {
+                        var dst = row.Slice(i * ow, ow);
+                        int ih = i * stride + u - s.PadTop;
+                        if ((uint)ih >= (uint)h || lo == hi)
+                        {
+                            dst.Clear();
+                            continue;
+                        }
+                        dst.Slice(0, lo).Clear();
+                        dst.Slice(hi).Clear();
+                        int src = (c * h + ih) * w + shift;
+                        if (stride == 1)
+                            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref xr, src + lo), hi - lo).CopyTo(dst.Slice(lo, hi - lo));
+                        else
+                        {
+                            ref float d = ref MemoryMarshal.GetReference(dst);
+                            for (int j = lo; j < hi; j++)
+                                Unsafe.Add(ref d, j) = Unsafe.Add(ref xr, src + j * stride);
+                        }
+                    }
+                }
+    }
+
+    /// <summary>The adjoint of <see cref="Im2Col"/>: <paramref name="dx"/> is cleared, then every column entry is added back to the input value it was read from.</summary>
+    internal static void Col2Im(ReadOnlySpan<float> cols, Span<float> dx, in Conv2DShape s)
+    {
+        int k = s.Kernel, stride = s.Stride, h = s.Height, w = s.Width, oh = s.OutHeight, ow = s.OutWidth, positions = s.Positions;
+        dx.Slice(0, s.InputSize).Clear();
+        ref float dr = ref MemoryMarshal.GetReference(dx);
+        for (int c = 0; c < s.Channels; c++)
+            for (int u = 0; u < k; u++)
+                for (int v = 0; v < k; v++)
+                {
+                    var row = cols.Slice(((c * k + u) * k + v) * positions, positions);
+                    var (lo, hi) = ValidColumns(v, s);
+                    if (lo == hi) continue;
+                    int shift = v - s.PadLeft;
+                    for (int i = 0; i < oh; i++)
+                    {
+                        int ih = i * stride + u - s.PadTop;
+                        if ((uint)ih >= (uint)h) continue;
+                        var src = row.Slice(i * ow + lo, hi - lo);
+                        int dst = (c * h + ih) * w + shift;
+                        if (stride == 1)
+                        {
+                            var d = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dr, dst + lo), hi - lo);
+                            TensorPrimitives.Add(d, src, d);
+                        }
+                        else
+                        {
+                            ref float sr = ref MemoryMarshal.GetReference(src);
+                            for (int j = lo; j < hi; j++)
+                                Unsafe.Add(ref dr, dst + j * stride) += Unsafe.Add(ref sr, j - lo);
+                        }
+                    }
+                }
+    }
+}
