@@ -46,4 +46,10 @@ public sealed class Conv2DAttribute : Attribute
 
     /// <summary>Slope of <see cref="Activation.LeakyRelu"/> for negative inputs. Default: 0.01.</summary>
     public float NegativeSlope { get; set; } = 0.01f;
+
+    /// <summary>
+    /// The member whose output this layer reads, written <c>nameof(Member)</c>, or <see cref="Graph.Input"/>
+    /// for the model input. Default: null, the member declared just before (the model input for the first).
+    /// </summary>
+    public string? From { get; set; }
 }

@@ -3,11 +3,18 @@ using System;
 namespace Axon;
 
 /// <summary>
-/// Declares the model's input: its shape (<c>[features]</c>) and, optionally, the range its raw
-/// values live in. The range is part of the model's contract: adversarial attacks clip to it.
+/// Declares the model's input: its shape (<c>[features]</c> or <c>[channels, height, width]</c>) and,
+/// optionally, the range its raw values live in. The range is part of the model's contract:
+/// adversarial attacks clip to it.
 /// </summary>
+/// <remarks>
+/// On the class, it declares the one input. A model with several inputs puts it on members instead,
+/// <c>[Input(1, Ids = true)] public partial Layer UserId { get; }</c>: each sample's values are then
+/// the members' values end to end, in declaration order (that row is what <c>Predict</c>,
+/// <c>TrainStep</c> and datasets carry), and layers read an input member like any other member.
+/// </remarks>
 /// <example><c>[Input(784, Min = 0f, Max = 1f)]</c></example>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
 public sealed class InputAttribute : Attribute
 {
     /// <summary>Declares an input of the given shape, e.g. <c>[Input(784)]</c>.</summary>
@@ -22,4 +29,10 @@ public sealed class InputAttribute : Attribute
 
     /// <summary>Largest valid raw input value. Default: <see cref="float.PositiveInfinity"/> (unbounded).</summary>
     public float Max { get; set; } = float.PositiveInfinity;
+
+    /// <summary>
+    /// Whether the values are integer ids (categories, users, words) stored as floats, to be read
+    /// by an <see cref="EmbeddingAttribute"/> layer. Default: <see langword="false"/>.
+    /// </summary>
+    public bool Ids { get; set; }
 }

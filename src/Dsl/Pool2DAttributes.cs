@@ -23,6 +23,12 @@ public sealed class MaxPool2DAttribute : Attribute
 
     /// <summary>Border rule. Default: <see cref="Padding.Valid"/>.</summary>
     public Padding Padding { get; set; }
+
+    /// <summary>
+    /// The member whose output this layer reads, written <c>nameof(Member)</c>, or <see cref="Graph.Input"/>
+    /// for the model input. Default: null, the member declared just before (the model input for the first).
+    /// </summary>
+    public string? From { get; set; }
 }
 
 /// <summary>
@@ -44,16 +50,32 @@ public sealed class AvgPool2DAttribute : Attribute
 
     /// <summary>Border rule. Default: <see cref="Padding.Valid"/>.</summary>
     public Padding Padding { get; set; }
+
+    /// <summary>
+    /// The member whose output this layer reads, written <c>nameof(Member)</c>, or <see cref="Graph.Input"/>
+    /// for the model input. Default: null, the member declared just before (the model input for the first).
+    /// </summary>
+    public string? From { get; set; }
 }
 
 /// <summary>Mean over each channel's <c>H × W</c> values: <c>[C, H, W]</c> → <c>[C]</c>. No parameters.</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
 public sealed class GlobalAveragePoolAttribute : Attribute
 {
+    /// <summary>
+    /// The member whose output this layer reads, written <c>nameof(Member)</c>, or <see cref="Graph.Input"/>
+    /// for the model input. Default: null, the member declared just before (the model input for the first).
+    /// </summary>
+    public string? From { get; set; }
 }
 
 /// <summary>Reads a <c>[C, H, W]</c> tensor as <c>[C·H·W]</c> features (row-major, as <c>torch.flatten</c>). No parameters, no copy.</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
 public sealed class FlattenAttribute : Attribute
 {
+    /// <summary>
+    /// The member whose output this layer reads, written <c>nameof(Member)</c>, or <see cref="Graph.Input"/>
+    /// for the model input. Default: null, the member declared just before (the model input for the first).
+    /// </summary>
+    public string? From { get; set; }
 }

@@ -16,6 +16,12 @@ public sealed class DropoutAttribute : Attribute
 
     /// <summary>Probability of dropping a value.</summary>
     public float Rate { get; }
+
+    /// <summary>
+    /// The member whose output this layer reads, written <c>nameof(Member)</c>, or <see cref="Graph.Input"/>
+    /// for the model input. Default: null, the member declared just before (the model input for the first).
+    /// </summary>
+    public string? From { get; set; }
 }
 
 /// <summary>
@@ -34,6 +40,12 @@ public sealed class BatchNormAttribute : Attribute
 
     /// <summary>ε added to the variance. Default: 0.001 (Keras; PyTorch uses 1e-5).</summary>
     public float Epsilon { get; set; } = 0.001f;
+
+    /// <summary>
+    /// The member whose output this layer reads, written <c>nameof(Member)</c>, or <see cref="Graph.Input"/>
+    /// for the model input. Default: null, the member declared just before (the model input for the first).
+    /// </summary>
+    public string? From { get; set; }
 }
 
 /// <summary>
@@ -46,4 +58,10 @@ public sealed class LayerNormAttribute : Attribute
 {
     /// <summary>ε added to the variance. Default: 0.001 (Keras; PyTorch uses 1e-5).</summary>
     public float Epsilon { get; set; } = 0.001f;
+
+    /// <summary>
+    /// The member whose output this layer reads, written <c>nameof(Member)</c>, or <see cref="Graph.Input"/>
+    /// for the model input. Default: null, the member declared just before (the model input for the first).
+    /// </summary>
+    public string? From { get; set; }
 }

@@ -30,9 +30,16 @@ public sealed class ModelGenerator : IIncrementalGenerator
                 transform: static (ctx, ct) => ModelParser.Parse(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 
-        var analyzed = parsed
+        var inferred = parsed
             .Select(static (p, _) => ShapeInference.Run(p))
             .WithTrackingName(TrackingNames.ShapeInference);
+
+        // [TransferFrom] is checked against the pretrained model's analysis, so every model sees all
+        // of them; outputs stay equal (and downstream steps cached) unless a model really changed.
+        var analyzed = inferred
+            .Combine(inferred.Collect())
+            .Select(static (pair, _) => TransferCheck.Run(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.Transfer);
 
         var plans = analyzed
             .Select(static (a, _) => ModelPlanner.Plan(a))

@@ -5,9 +5,10 @@ internal static class TrackingNames
 {
     public const string Parse = nameof(Parse);
     public const string ShapeInference = nameof(ShapeInference);
+    public const string Transfer = nameof(Transfer);
     public const string Plan = nameof(Plan);
     public const string Emit = nameof(Emit);
     public const string Diagnostics = nameof(Diagnostics);
 
-    public static readonly string[] All = [Parse, ShapeInference, Plan, Emit, Diagnostics];
+    public static readonly string[] All = [Parse, ShapeInference, Transfer, Plan, Emit, Diagnostics];
 }

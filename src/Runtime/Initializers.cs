@@ -37,6 +37,9 @@ public static class Initializers
         bias.Clear();
     }
 
+    /// <summary>An embedding table: every entry from N(0, 1), as PyTorch's <c>nn.Embedding</c>.</summary>
+    public static void Embedding(Span<float> weight, ref Rng rng) => Normal(weight, 1f, ref rng);
+
     private static void Uniform(Span<float> values, float bound, ref Rng rng)
     {
         for (int i = 0; i < values.Length; i++) values[i] = rng.NextUniform(-bound, bound);

@@ -29,6 +29,44 @@ public class SnapshotTests
         """, "FashionMlp");
 
     [Fact]
+    public void FashionCnn_Emitted() => VerifyModel("""
+        using Axon;
+        namespace Demo;
+
+        [Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 128)]
+        [Input(1, 28, 28, Min = 0f, Max = 1f)]
+        public partial class FashionCnn
+        {
+            [Conv2D(16, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv1 { get; }
+            [MaxPool2D(2)] public partial Layer Pool1 { get; }
+            [Conv2D(32, 3, Activation.Gelu, Stride = 2, Padding = Padding.Same)] public partial Layer Conv2 { get; }
+            [BatchNorm] public partial Layer Norm { get; }
+            [AvgPool2D(2, Padding = Padding.Same)] public partial Layer Pool2 { get; }
+            [Flatten] public partial Layer Flatten { get; }
+            [Dropout(0.25f)] public partial Layer Dropout { get; }
+            [Dense(10)] public partial Layer Logits { get; }
+        }
+        """, "FashionCnn");
+
+    [Fact]
+    public void ResidualGraph_Emitted() => VerifyModel("""
+        using Axon;
+        namespace Demo;
+
+        [Model(Loss = Loss.BinaryCrossEntropy)]
+        [Input(32)]
+        public partial class ResidualScorer
+        {
+            [Dense(64, Activation.Relu)] public partial Layer Stem { get; }
+            [Dense(64, Activation.Relu)] public partial Layer Block { get; }
+            [LayerNorm] public partial Layer Norm { get; }
+            [Add(nameof(Norm), nameof(Stem))] public partial Layer Residual { get; }
+            [Concat(nameof(Residual), Graph.Input)] public partial Layer Joined { get; }
+            [Dense(1)] public partial Layer Score { get; }
+        }
+        """, "ResidualScorer");
+
+    [Fact]
     public void GeluRegressor_WithSgdAndPreActivationBuffer_Emitted() => VerifyModel("""
         using Axon;
         namespace Demo;

@@ -65,3 +65,134 @@ public partial class LinearNet
 {
     [Dense(3)] public partial Layer Logits { get; }
 }
+
+/// <summary>A small CNN for Fashion-MNIST: two convolution blocks, then a linear classifier.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 64)]
+[Input(1, 28, 28, Min = 0f, Max = 1f)]
+public partial class FashionCnn
+{
+    [Conv2D(16, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv1 { get; }
+    [MaxPool2D(2)] public partial Layer Pool1 { get; }
+    [Conv2D(32, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv2 { get; }
+    [MaxPool2D(2)] public partial Layer Pool2 { get; }
+    [Flatten] public partial Layer Flat { get; }
+    [Dropout(0.25f)] public partial Layer Drop { get; }
+    [Dense(10)] public partial Layer Logits { get; }
+}
+
+/// <summary>
+/// Every spatial layer with smooth activations, odd sizes, stride 2 and asymmetric same padding,
+/// for finite-difference checks of the generated backward.
+/// </summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 8)]
+[Input(2, 7, 6)]
+public partial class TinyConvNet
+{
+    [Conv2D(3, 3, Activation.Gelu, Stride = 2, Padding = Padding.Same)] public partial Layer C1 { get; }     // [3, 4, 3]
+    [AvgPool2D(2, Stride = 1)] public partial Layer P1 { get; }                                               // [3, 3, 2]
+    [Conv2D(4, 2, Activation.Tanh, Padding = Padding.Same)] public partial Layer C2 { get; }                  // [4, 3, 2]
+    [MaxPool2D(2, Padding = Padding.Same)] public partial Layer P2 { get; }                                   // [4, 2, 1]
+    [Flatten] public partial Layer F { get; }
+    [Dense(3)] public partial Layer Logits { get; }
+}
+
+/// <summary>Normalisation layers on features and on channels, and a global pool.</summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 8)]
+[Input(2, 5, 5)]
+public partial class NormNet
+{
+    [Conv2D(4, 3, Activation.Tanh, Padding = Padding.Same)] public partial Layer Conv { get; }
+    [BatchNorm(Momentum = 0.9f)] public partial Layer SpatialNorm { get; }
+    [GlobalAveragePool] public partial Layer Pool { get; }
+    [Dense(6, Activation.Gelu)] public partial Layer Hidden { get; }
+    [LayerNorm] public partial Layer HiddenNorm { get; }
+    [BatchNorm] public partial Layer FeatureNorm { get; }
+    [Dense(2)] public partial Layer Output { get; }
+}
+
+/// <summary>
+/// A graph with every merge and fan-out: the input is read three times, Stem three times, so the
+/// backward must sum gradients from several readers.
+/// </summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 8)]
+[Input(6)]
+public partial class GraphZoo
+{
+    [Dense(8, Activation.Tanh)] public partial Layer Stem { get; }
+    [Dense(8, Activation.Gelu)] public partial Layer Block { get; }
+    [Add(nameof(Block), nameof(Stem))] public partial Layer Residual { get; }
+    [Dense(8, Activation.Sigmoid, From = Graph.Input)] public partial Layer Gate { get; }
+    [Multiply(nameof(Residual), nameof(Gate))] public partial Layer Gated { get; }
+    [Concat(nameof(Gated), Graph.Input, nameof(Stem))] public partial Layer Joined { get; }
+    [Dense(3)] public partial Layer Logits { get; }
+}
+
+/// <summary>Two towers over one input, scored by their dot product (the recommender shape).</summary>
+[Model(Loss = Loss.BinaryCrossEntropy, MaxBatchSize = 8)]
+[Input(5)]
+public partial class TwoTower
+{
+    [Dense(4, Activation.Tanh)] public partial Layer User { get; }
+    [Dense(4, Activation.Tanh, From = Graph.Input)] public partial Layer Item { get; }
+    [Dot(nameof(User), nameof(Item))] public partial Layer Score { get; }
+}
+
+/// <summary>Channel concatenation of a convolution with its own input (a DenseNet-style skip).</summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 8)]
+[Input(2, 5, 5)]
+public partial class SpatialSkip
+{
+    [Conv2D(3, 3, Activation.Tanh, Padding = Padding.Same)] public partial Layer Conv { get; }
+    [Concat(nameof(Conv), Graph.Input)] public partial Layer Joined { get; }
+    [GlobalAveragePool] public partial Layer Pool { get; }
+    [Dense(2)] public partial Layer Output { get; }
+}
+
+/// <summary>Matrix factorisation: two id inputs, an embedding each, scored by their dot product.</summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 64)]
+[Adam(LearningRate = 0.05f)]
+public partial class MatrixFactorization
+{
+    [Input(1, Ids = true)] public partial Layer User { get; }
+    [Input(1, Ids = true)] public partial Layer Item { get; }
+    [Embedding(20, 4, From = nameof(User))] public partial Layer UserVec { get; }
+    [Embedding(30, 4, From = nameof(Item))] public partial Layer ItemVec { get; }
+    [Dot(nameof(UserVec), nameof(ItemVec))] public partial Layer Rating { get; }
+}
+
+/// <summary>A tabular model: categorical ids through an embedding, joined with numeric features.</summary>
+[Model(Loss = Loss.BinaryCrossEntropy, MaxBatchSize = 16)]
+public partial class TabularNet
+{
+    [Input(2, Ids = true)] public partial Layer Category { get; }
+    [Input(3, Min = -5f, Max = 5f)] public partial Layer Numeric { get; }
+    [Embedding(5, 3, From = nameof(Category))] public partial Layer CategoryVec { get; }
+    [Concat(nameof(CategoryVec), nameof(Numeric))] public partial Layer Joined { get; }
+    [Dense(8, Activation.Tanh)] public partial Layer Hidden { get; }
+    [Dense(1)] public partial Layer Score { get; }
+}
+
+/// <summary>A pretrained 5-class model: the source of a transfer.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 32)]
+[Input(1, 8, 8)]
+public partial class PretrainedBody
+{
+    [Conv2D(4, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv { get; }
+    [BatchNorm] public partial Layer Norm { get; }
+    [Flatten] public partial Layer Flat { get; }
+    [Dense(16, Activation.Relu)] public partial Layer Hidden { get; }
+    [Dense(5)] public partial Layer Logits { get; }
+}
+
+/// <summary>The same body with a new 3-class head, taking the body from <see cref="PretrainedBody"/>.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 32)]
+[Input(1, 8, 8)]
+[TransferFrom(typeof(PretrainedBody), nameof(Conv), nameof(Norm), "Body=Hidden")]
+public partial class FineTunedHead
+{
+    [Conv2D(4, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv { get; }
+    [BatchNorm] public partial Layer Norm { get; }
+    [Flatten] public partial Layer Flat { get; }
+    [Dense(16, Activation.Relu)] public partial Layer Body { get; }
+    [Dense(3)] public partial Layer Logits { get; }
+}

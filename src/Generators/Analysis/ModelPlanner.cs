@@ -18,16 +18,31 @@ internal static class ModelPlanner
         var model = analyzed.Model;
         if (model is null) return null;
 
-        bool hasErrors = !analyzed.Diagnostics.IsEmpty || model.ReservedConflicts.Count > 0;
-        string errors = string.Join(", ", analyzed.Diagnostics.Select(d => d.Id).Distinct().OrderBy(id => id));
+        var errorIds = analyzed.Diagnostics.Select(d => d.Id)
+            .Where(id => Diagnostics.DiagnosticDescriptors.ById(id).DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+        bool hasErrors = errorIds.Count > 0 || model.ReservedConflicts.Count > 0;
+        string errors = string.Join(", ", errorIds.Distinct().OrderBy(id => id));
         if (errors.Length == 0) errors = "errors reported by the C# compiler";
         var input = model.Input;
-        int inputSize = !hasErrors && input is not null ? input.Shape.Aggregate(1, (a, d) => a * d) : 0;
-
+        var members = model.Layers.Where(l => l.Kind == "Input").ToList();
+        int inputSize = hasErrors ? 0
+            : input is not null ? input.Shape.Aggregate(1, (a, d) => a * d)
+            : members.Sum(m => m.Declared!.Shape.Aggregate(1, (a, d) => a * d));
+        var inputShape = input?.Shape ?? (hasErrors ? EquatableArray<int>.Empty : new[] { inputSize }.ToEquatableArray());
+        // The range attacks clip to: with several inputs, the loosest bounds over them.
+        float inputMin = input?.Min ?? (members.Count == 0 ? float.NegativeInfinity : members.Min(m => m.Declared?.Min ?? float.NegativeInfinity));
+        float inputMax = input?.Max ?? (members.Count == 0 ? float.PositiveInfinity : members.Max(m => m.Declared?.Max ?? float.PositiveInfinity));
+        int rowOffset = 0;
         var layers = new List<LayerPlan>();
         int parameterOffset = 0, workspace = 0, fixedLength = 0;
         long parameterCount = 0;
         int count = model.Layers.Count;
+        var sources = hasErrors || analyzed.Sources.Count != count
+            ? Enumerable.Range(0, count).Select(i => new[] { i - 1 }.ToEquatableArray()).ToList()
+            : analyzed.Sources.ToList();
+        var readers = new int[count + 1];   // readers[j + 1]: how many edges read layer j (index 0: the input)
+        foreach (var list in sources)
+            foreach (int j in list) readers[j + 1]++;
         for (int i = 0; i < count; i++)
         {
             var layer = model.Layers[i];
@@ -52,10 +67,21 @@ internal static class ModelPlanner
                 case "LayerNorm":
                     weightCount = biasCount = inSize;
                     break;
+                case "Embedding":
+                    weightCount = layer.Kernel * layer.Units;
+                    break;
+            }
+            int offsetInRow = -1;
+            if (layer.Kind == "Input")
+            {
+                offsetInRow = rowOffset;
+                rowOffset += outSize;
             }
 
-            // Flatten between two layers reads its input's buffers in place; first or last, it copies.
-            bool aliases = layer.Kind == "Flatten" && i > 0 && i < count - 1;
+            // Flatten reads its input's buffers in place when it is the only reader of a layer and has
+            // one reader itself (so gradients need no accumulation through it); otherwise it copies.
+            int source = sources[i][0];
+            bool aliases = layer.Kind == "Flatten" && source >= 0 && i < count - 1 && readers[source + 1] == 1 && readers[i + 1] == 1;
             int width = RoundUp(outSize);
             int output = -1, pre = -1, grad = -1, mask = -1, normalized = -1, invStd = -1, stats = -1;
             if (!aliases)
@@ -91,6 +117,9 @@ internal static class ModelPlanner
                 NormalizedBuffer = normalized,
                 InvStdBuffer = invStd,
                 RunningStatsOffset = stats,
+                Sources = sources[i],
+                RowOffset = offsetInRow,
+                Ids = layer.Ids,
             });
             parameterCount += weightCount + biasCount;
             parameterOffset = RoundUp(parameterOffset + weightCount + biasCount + 2 * statsCount);
@@ -100,16 +129,28 @@ internal static class ModelPlanner
         int scratch = workspace;
         var dense = layers.Where(l => l.Kind == "Dense").ToList();
         workspace += RoundUp(dense.Count == 0 ? 0 : dense.Max(l => l.OutFeatures));
+        // Where a layer (or the input) is read more than once, its gradient is a sum: readers after
+        // the first write their part here and add it in. Sized for the widest input.
+        int gradientScratch = -1;
+        if (readers.Any(r => r > 1))
+        {
+            gradientScratch = workspace;
+            workspace += RoundUp(System.Math.Max(inputSize, layers.Max(l => l.OutFeatures)));
+        }
 
         return new ModelPlan(model.Type, !hasErrors, errors, !model.ReservedConflicts.Any(n => n.Length > 0),
-            input?.Shape ?? EquatableArray<int>.Empty, inputSize, hasErrors || layers.Count == 0 ? 0 : layers[layers.Count - 1].OutFeatures,
-            input?.Min ?? float.NegativeInfinity, input?.Max ?? float.PositiveInfinity,
+            inputShape, inputSize, hasErrors || layers.Count == 0 ? 0 : layers[layers.Count - 1].OutFeatures,
+            inputMin, inputMax,
             model.Loss, model.Seed, model.MaxBatchSize > 0 ? model.MaxBatchSize : 1, model.Optimizer,
             hasErrors ? 0 : parameterCount, hasErrors ? 0 : parameterOffset, hasErrors ? 0 : workspace, layers.ToEquatableArray())
         {
             ScratchBuffer = scratch,
+            GradientScratchBuffer = gradientScratch,
             FixedLength = hasErrors ? 0 : fixedLength,
             HasTrainingMode = layers.Any(l => l.Kind is "Dropout" or "BatchNorm"),
+            TransferSource = model.Transfer?.SourceType ?? "",
+            TransferSourceName = model.Transfer?.SourceName ?? "",
+            Transfers = analyzed.Transfers,
         };
     }
 

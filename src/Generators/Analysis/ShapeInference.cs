@@ -8,7 +8,14 @@ namespace Axon.Generators.Analysis;
 
 /// <summary>The parsed model with every layer's input and output shape inferred, plus all diagnostics so far.</summary>
 /// <param name="Shapes">Per layer, its input and output shape; default shapes after the first error that hides them.</param>
-internal sealed record AnalyzedModel(ModelSpec? Model, EquatableArray<LayerShapes> Shapes, EquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record AnalyzedModel(ModelSpec? Model, EquatableArray<LayerShapes> Shapes, EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>The layers <c>CopyFrom</c> copies, after the transfer check.</summary>
+    public EquatableArray<TransferCopy> Transfers { get; init; } = EquatableArray<TransferCopy>.Empty;
+
+    /// <summary>Per layer, the indices of the layers it reads (-1: the model input).</summary>
+    public EquatableArray<EquatableArray<int>> Sources { get; init; } = EquatableArray<EquatableArray<int>>.Empty;
+}
 
 /// <summary>A layer's input and output shapes and, for windows, the padding that Keras's rules give.</summary>
 internal readonly record struct LayerShapes(TensorShape Input, TensorShape Output, int PadTop, int PadLeft);
@@ -38,22 +45,103 @@ internal static class ShapeInference
             : new TensorShape(input.Shape[0], input.Shape[1], input.Shape[2], true);
         if (known && shape.Size > MaxArenaLength) known = false;
         long parameters = 0, workspace = 0, scratch = 0;
-
-        foreach (var layer in model.Layers)
+        // With input members, the model's input row is their values end to end.
+        var members = model.Layers.Where(l => l.Kind == "Input").ToList();
+        if (input is null && members.Count > 0)
         {
-            var inShape = shape;
+            var declared = members.Select(m => m.Declared).ToList();
+            known = declared.All(d => d is not null && d.Shape.Count is 1 or 3 && d.Shape.All(x => x > 0));
+            long total = known ? declared.Sum(d => d!.Shape.Aggregate(1L, (a, x) => a * x)) : 0;
+            known &= total <= MaxArenaLength;
+            shape = known ? TensorShape.Features((int)total) : default;
+        }
+        var inputShape = shape;
+        bool inputKnown = known;
+
+        // The graph: each layer's sources by index (-1 is the model input). Layers run in declaration
+        // order, so a source must come before its reader; that also rules out cycles.
+        int count = model.Layers.Count;
+        var index = new Dictionary<string, int>();
+        for (int i = 0; i < count; i++)
+            if (!index.ContainsKey(model.Layers[i].Name)) index[model.Layers[i].Name] = i;
+        var sources = new int[count][];
+        bool graphValid = true;
+        for (int i = 0; i < count; i++)
+        {
+            var layer = model.Layers[i];
+            if (layer.Kind == "Input")
+            {
+                sources[i] = [-1];   // reads its columns of the model's input row
+                continue;
+            }
+            if (layer.Inputs.IsEmpty)
+            {
+                sources[i] = [i - 1];
+                continue;
+            }
+            sources[i] = new int[layer.Inputs.Count];
+            for (int k = 0; k < layer.Inputs.Count; k++)
+            {
+                var reference = layer.Inputs[k];
+                if (reference.Name == "<input>") { sources[i][k] = -1; continue; }
+                if (!index.TryGetValue(reference.Name, out int j))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLayerReference, reference.Location, layer.Name, reference.Name, model.Type.Name));
+                    graphValid = false;
+                    continue;
+                }
+                if (j >= i)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardLayerReference, reference.Location, layer.Name, reference.Name,
+                        j == i ? "is the layer itself" : "is declared after it"));
+                    graphValid = false;
+                    continue;
+                }
+                sources[i][k] = j;
+            }
+        }
+
+        var outputs = new TensorShape[count];
+        var outputKnown = new bool[count];
+        for (int i = 0; i < count; i++)
+        {
+            var layer = model.Layers[i];
             int padTop = 0, padLeft = 0;
+            if (layer.Kind == "Input")
+            {
+                var d = layer.Declared;
+                bool valid = d is not null && d.Shape.Count is 1 or 3 && d.Shape.All(x => x > 0);
+                var declaredShape = !valid ? default : d!.Shape.Count == 1 ? TensorShape.Features(d.Shape[0]) : new TensorShape(d.Shape[0], d.Shape[1], d.Shape[2], true);
+                valid &= declaredShape.Size <= MaxArenaLength;
+                shapes.Add(new LayerShapes(declaredShape, valid ? declaredShape : default, 0, 0));
+                outputs[i] = declaredShape;
+                outputKnown[i] = valid;
+                workspace += 2L * declaredShape.Size + 32;
+                continue;
+            }
+            known = graphValid;
+            var operands = new List<TensorShape>();
+            foreach (int j in sources[i])
+            {
+                if (!known) break;
+                if (j < 0) { known &= inputKnown; operands.Add(inputShape); }
+                else { known &= outputKnown[j]; operands.Add(outputs[j]); }
+            }
             if (!known)
             {
                 shapes.Add(default);
                 continue;
             }
-
+            var inShape = operands[0];
             bool ok = true;
             TensorShape outShape = inShape;
             long layerParameters = 0, layerWorkspace = 0;
             switch (layer.Kind)
             {
+                case "Add" or "Multiply" or "Concat" or "Dot":
+                    ok = Merge(layer, operands, diagnostics, out outShape);
+                    layerWorkspace = 2L * outShape.Size;
+                    break;
                 case "Dense":
                     if (inShape.Spatial)
                     {
@@ -120,6 +208,23 @@ internal static class ShapeInference
                     layerParameters = 2L * inShape.Channels;
                     layerWorkspace = 3L * outShape.Size;
                     break;
+                case "Embedding":
+                {
+                    int source = sources[i][0];
+                    if (source < 0 || model.Layers[source].Kind != "Input" || !model.Layers[source].Ids || inShape.Spatial)
+                    {
+                        string sourceName = source < 0 ? "the model input" : model.Layers[source].Name;
+                        var location = layer.Inputs.IsEmpty ? layer.AttributeLocation : layer.Inputs[0].Location;
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmbeddingNeedsIds, location, layer.Name, sourceName, inShape.ToString()));
+                        ok = false;
+                        break;
+                    }
+                    if (layer.Kernel <= 0 || layer.Units <= 0) { ok = false; break; }
+                    outShape = TensorShape.Features((int)System.Math.Min(inShape.Size * layer.Units, int.MaxValue));
+                    layerParameters = (long)layer.Kernel * layer.Units;
+                    layerWorkspace = 2L * inShape.Size * layer.Units;
+                    break;
+                }
                 case "LayerNorm":
                     layerParameters = 2L * inShape.Size;
                     layerWorkspace = 3L * outShape.Size + 16;
@@ -139,8 +244,22 @@ internal static class ShapeInference
                 }
             }
             shapes.Add(new LayerShapes(inShape, ok ? outShape : default, padTop, padLeft));
-            known = ok;
-            shape = outShape;
+            outputs[i] = outShape;
+            outputKnown[i] = ok;
+        }
+        known = count > 0 && outputKnown[count - 1];
+        shape = count > 0 ? outputs[count - 1] : default;
+
+        if (graphValid && count > 0)
+        {
+            var read = new bool[count];
+            // Every layer reaches the input: the first can read nothing else, and the rest read earlier layers.
+            for (int i = 0; i < count; i++)
+                foreach (int j in sources[i])
+                    if (j >= 0) read[j] = true;
+            for (int i = 0; i < count - 1; i++)
+                if (!read[i])
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedLayerOutput, model.Layers[i].NameLocation, model.Layers[i].Name));
         }
 
         var seen = new Dictionary<string, string>();
@@ -175,7 +294,46 @@ internal static class ShapeInference
             }
         }
 
-        return new(model, shapes.ToEquatableArray(), diagnostics.ToEquatableArray());
+        return new(model, shapes.ToEquatableArray(), diagnostics.ToEquatableArray()) { Sources = sources.Select(a => a.ToEquatableArray()).ToEquatableArray() };
+    }
+
+    /// <summary>Shape of a merge layer from its operands' shapes; reports the first operand that does not fit.</summary>
+    private static bool Merge(LayerSpec layer, List<TensorShape> operands, List<DiagnosticInfo> diagnostics, out TensorShape output)
+    {
+        var first = operands[0];
+        output = first;
+        string rule = layer.Kind switch
+        {
+            "Concat" => "Concat needs [features] operands, or [C, H, W] operands of the same height and width",
+            "Dot" => "Dot needs two [features] operands of the same size",
+            _ => layer.Kind + " needs operands of one shape",
+        };
+        long channels = 0;
+        for (int k = 0; k < operands.Count; k++)
+        {
+            var o = operands[k];
+            bool fits = layer.Kind switch
+            {
+                "Concat" => o.Spatial == first.Spatial && o.Height == first.Height && o.Width == first.Width,
+                "Dot" => !o.Spatial && o == first,
+                _ => o == first,
+            };
+            if (!fits)
+            {
+                int other = k == 0 ? 1 : 0;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OperandShapeMismatch, layer.Inputs[k].Location, layer.Name, layer.Kind,
+                    layer.Inputs[k].Name, o.ToString(), layer.Inputs[other].Name, operands[other].ToString(), rule));
+                return false;
+            }
+            channels += o.Channels;
+        }
+        if (layer.Kind == "Concat")
+        {
+            if (channels > MaxArenaLength) return false;
+            output = new TensorShape((int)channels, first.Height, first.Width, first.Spatial);
+        }
+        else if (layer.Kind == "Dot") output = TensorShape.Features(1);
+        return true;
     }
 
     /// <summary>

@@ -61,6 +61,10 @@ internal static class DiagnosticDescriptors
         "Unknown enum value",
         "{0} has no member with value {1}");
 
+    public static readonly DiagnosticDescriptor ClassAndMemberInputs = Error("AXN0011",
+        "Input declared on the class and on members",
+        "Model '{0}' declares [Input] on the class and on members ({1}); keep the class input for one input, or input members for several");
+
     // AXN01xx: layers
     public static readonly DiagnosticDescriptor NonPositiveUnits = Error("AXN0101",
         "Layer size must be positive",
@@ -94,6 +98,14 @@ internal static class DiagnosticDescriptors
         "More than one layer attribute",
         "Member '{0}' has both [{1}] and [{2}]; a member is one layer, split it into two members");
 
+    public static readonly DiagnosticDescriptor UnknownLayerReference = Error("AXN0109",
+        "Reference to an unknown member",
+        "Layer '{0}' reads '{1}', which is not a layer of '{2}'; use nameof(...) of a layer member, or Graph.Input for the model input");
+
+    public static readonly DiagnosticDescriptor ForwardLayerReference = Error("AXN0110",
+        "Layer reads a layer that does not come before it",
+        "Layer '{0}' reads '{1}', which {2}; layers run in declaration order, so a layer can only read members declared above it (anything else is a cycle)");
+
     // AXN02xx: shapes and losses
     public static readonly DiagnosticDescriptor DoubleSoftmax = Error("AXN0201",
         "Softmax before a loss that applies softmax",
@@ -123,6 +135,18 @@ internal static class DiagnosticDescriptors
         "Window larger than its input",
         "{1} layer '{0}': the {2}x{2} window does not fit its {3} input with valid padding (output would be {4}); use a window of at most {5}, or Padding = Padding.Same");
 
+    public static readonly DiagnosticDescriptor OperandShapeMismatch = Error("AXN0208",
+        "Operands of different shapes",
+        "{1} layer '{0}': operand '{2}' has shape {3}, but '{4}' has shape {5}; {6}");
+
+    public static readonly DiagnosticDescriptor UnusedLayerOutput = Warning("AXN0209",
+        "Layer output is never used",
+        "The output of layer '{0}' is never used: no layer reads it and it is not the output layer (the last member); it costs time and its parameters never train");
+
+    public static readonly DiagnosticDescriptor EmbeddingNeedsIds = Error("AXN0210",
+        "Embedding reads values that are not ids",
+        "Embedding layer '{0}' reads '{1}' of shape {2}, which is not an id input; declare the input as [Input(n, Ids = true)]");
+
     // AXN03xx: training settings
     public static readonly DiagnosticDescriptor MultipleOptimizers = Error("AXN0301",
         "More than one optimizer",
@@ -136,15 +160,29 @@ internal static class DiagnosticDescriptors
         "Nesterov needs momentum",
         "Nesterov momentum needs Momentum > 0, but Momentum is {0}");
 
+    // AXN04xx: transfer learning
+    public static readonly DiagnosticDescriptor TransferSourceNotModel = Error("AXN0401",
+        "Transfer source is not a model",
+        "{0} is not an Axon model class; TransferFrom needs the pretrained model's [Model] class");
+
+    public static readonly DiagnosticDescriptor TransferLayerMissing = Error("AXN0402",
+        "Transferred layer not found",
+        "TransferFrom on '{0}': cannot transfer '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor TransferShapeMismatch = Error("AXN0403",
+        "Transferred layer has another shape",
+        "Layer '{0}' is {1}, but '{2}' of '{3}' is {4}; only layers of the same kind and shapes can be transferred");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All =
     [
         ModelNotPartial, MissingInput, InvalidInputShape, NoLayers, MissingLoss, InvalidMaxBatchSize, InvalidInputRange,
-        UnsupportedModelType, ContainingTypeNotPartial, InvalidEnumValue,
+        UnsupportedModelType, ContainingTypeNotPartial, InvalidEnumValue, ClassAndMemberInputs,
         NonPositiveUnits, UnsupportedLayerMember, DuplicateLayerName, ReservedMemberName, InvalidNegativeSlope, ModelTooLarge,
-        InvalidLayerSetting, MultipleLayerAttributes,
+        InvalidLayerSetting, MultipleLayerAttributes, UnknownLayerReference, ForwardLayerReference,
         DoubleSoftmax, DoubleSigmoid, BinaryCrossEntropyUnits, SoftmaxCrossEntropyUnits, DenseNeedsFeatures,
-        NeedsSpatialInput, WindowLargerThanInput,
+        NeedsSpatialInput, WindowLargerThanInput, OperandShapeMismatch, UnusedLayerOutput, EmbeddingNeedsIds,
         MultipleOptimizers, InvalidOptimizerSetting, NesterovWithoutMomentum,
+        TransferSourceNotModel, TransferLayerMissing, TransferShapeMismatch,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

@@ -59,29 +59,71 @@ internal static partial class ModelEmitter
                 : $"private int __Correct({targetParam}, int n) => 0;");
         w.Line();
 
-        // Backward: layers in reverse; a frozen layer skips its weight gradient, and the walk stops
-        // as soon as nothing below needs a gradient (the first layer's input gradient only on request).
+        // Backward: layers in reverse; a frozen layer skips its weight gradient, and nothing is computed
+        // below the point where no layer needs a gradient (the input's gradient only on request).
+        // Where a layer is read more than once, its gradient is the sum over its readers: the first
+        // reader to run backward writes it, later ones add their part.
+        bool chain = plan.Layers.Select((l, i) => l.Sources.Count == 1 && l.Sources[0] == i - 1).All(b => b);
+        var read = new bool[plan.Layers.Count];
+        foreach (var l in plan.Layers) foreach (int j in l.Sources) if (j >= 0) read[j] = true;
+        var written = new System.Collections.Generic.HashSet<int>();
         w.Open($"private void __Backward({ReadOnlySpan} x, int n, bool parameterGradients, {Span} inputGradient)");
         w.Line("var p = __core.Parameters.Span;");
         w.Line("var g = __core.Gradients.Span;");
         w.Line("bool wantInput = !inputGradient.IsEmpty;");
+        // With input members, each writes only its own columns of the input gradient (ids none), so
+        // it starts cleared and every part is added.
+        bool members = plan.Layers.Any(l => l.Kind == "Input");
+        if (members)
+        {
+            w.Line("if (wantInput) inputGradient.Clear();");
+            written.Add(-1);
+        }
         for (int i = plan.Layers.Count - 1; i >= 0; i--)
         {
             var l = plan.Layers[i];
-            var trainableBelow = plan.Layers.Take(i).Where(b => b.HasParameters).Select(b => $"!__layer_{b.Name}.IsFrozen").ToList();
-            string needBelow = trainableBelow.Count == 0 ? "wantInput" : "wantInput || (parameterGradients && (" + string.Join(" || ", trainableBelow) + "))";
+            if (i < plan.Layers.Count - 1 && !read[i]) continue;   // never read (AXN0209): no gradient reaches it
+            if (l.Aliases) continue;                                // an aliasing Flatten's gradient is its source's already
+            var ancestors = Ancestors(plan, i);
+            var terms = new System.Collections.Generic.List<string>();
+            if (ancestors.Contains(-1)) terms.Add("wantInput");
+            var trainable = ancestors.Where(j => j >= 0 && plan.Layers[j].HasParameters).OrderBy(j => j).Select(j => $"!__layer_{plan.Layers[j].Name}.IsFrozen").ToList();
+            if (trainable.Count > 0) terms.Add("(parameterGradients && (" + string.Join(" || ", trainable) + "))");
+            string needBelow = terms.Count == 0 ? "false" : string.Join(" || ", terms);
+            var accumulate = l.Sources.Select(j => !written.Add(j)).ToArray();
+            if (l.Aliases) accumulate = [false];
             w.Open("");
             w.Line($"bool below = {needBelow};");
-            EmitBackward(w, plan, i);
-            if (i > 0) w.Line("if (!below) return;");
+            if (!chain && !l.HasParameters) w.Open("if (below)");
+            EmitBackward(w, plan, i, accumulate);
+            if (!chain && !l.HasParameters) w.Close();
+            if (chain && i > 0) w.Line("if (!below) return;");
             w.Close();
         }
         w.Close();
     }
 
-    // Buffer expressions. A layer reads the previous layer's output (the model input for the first);
-    // an aliasing Flatten has no buffers of its own and stands for its input's.
-    private static string In(ModelPlan plan, int i) => i == 0 ? "x" : Out(plan, i - 1);
+    /// <summary>Every layer index (and -1 for the input) that <paramref name="i"/> reads directly or through others.</summary>
+    private static System.Collections.Generic.HashSet<int> Ancestors(ModelPlan plan, int i)
+    {
+        var found = new System.Collections.Generic.HashSet<int>();
+        var stack = new System.Collections.Generic.Stack<int>(plan.Layers[i].Sources);
+        while (stack.Count > 0)
+        {
+            int j = stack.Pop();
+            if (!found.Add(j) || j < 0) continue;
+            foreach (int s in plan.Layers[j].Sources) stack.Push(s);
+        }
+        return found;
+    }
+
+    // Buffer expressions. A layer reads its sources' outputs (the model input is x); an aliasing
+    // Flatten has no buffers of its own and stands for its source's.
+    private static string Source(ModelPlan plan, int j) => j < 0 ? "x" : Out(plan, j);
+
+    private static string SourceGrad(ModelPlan plan, int j) => j < 0 ? "inputGradient" : Grad(plan, j);
+
+    private static string In(ModelPlan plan, int i, int k = 0) => Source(plan, plan.Layers[i].Sources[k]);
 
     private static string Out(ModelPlan plan, int i)
     {
@@ -92,10 +134,10 @@ internal static partial class ModelEmitter
     private static string Grad(ModelPlan plan, int i)
     {
         var l = plan.Layers[i];
-        return l.Aliases ? InGrad(plan, i) : $"__core.Buffer(__{l.Name}Gradient, n * {l.OutFeatures})";
+        return l.Aliases ? SourceGrad(plan, l.Sources[0]) : $"__core.Buffer(__{l.Name}Gradient, n * {l.OutFeatures})";
     }
 
-    private static string InGrad(ModelPlan plan, int i) => i == 0 ? "inputGradient" : Grad(plan, i - 1);
+    private static int SourceSize(ModelPlan plan, int j) => j < 0 ? plan.InputSize : plan.Layers[j].OutFeatures;
 
     private static string Buffer(string offset, string length) => $"__core.Buffer({offset}, {length})";
 
@@ -142,16 +184,48 @@ internal static partial class ModelEmitter
                 w.Line("else");
                 w.Line($"    global::Axon.Kernels.BatchNorm.ForwardInference({input}, {Weight(l)}, {Bias(l)}, {stats}, {output}, n, {inShape.Channels}, {inShape.Height * inShape.Width}, {Literals.Float(l.Epsilon)});");
                 break;
+            case "Add" or "Multiply":
+            {
+                string op = l.Kind == "Add" ? "Add" : "Multiply";
+                w.Line($"global::System.Numerics.Tensors.TensorPrimitives.{op}({In(plan, i, 0)}, {In(plan, i, 1)}, {output});");
+                for (int k = 2; k < l.Sources.Count; k++)
+                    w.Line($"global::System.Numerics.Tensors.TensorPrimitives.{op}({output}, {In(plan, i, k)}, {output});");
+                break;
+            }
+            case "Concat":
+            {
+                int offset = 0;
+                for (int k = 0; k < l.Sources.Count; k++)
+                {
+                    int width = SourceSize(plan, l.Sources[k]);
+                    w.Line($"global::Axon.Kernels.Merge.Place({In(plan, i, k)}, {output}, n, {width}, {l.OutFeatures}, {offset});");
+                    offset += width;
+                }
+                break;
+            }
+            case "Input":
+                w.Line($"global::Axon.Kernels.Merge.Take(x, {output}, n, {l.OutFeatures}, InputSize, {l.RowOffset}, accumulate: false);");
+                break;
+            case "Embedding":
+                w.Line($"global::Axon.Kernels.Embedding.Forward({input}, {Weight(l)}, {output}, n * {l.InFeatures}, {l.Kernel}, {l.OutFeatures / System.Math.Max(l.InFeatures, 1)});");
+                break;
+            case "Dot":
+                w.Line($"global::Axon.Kernels.Merge.Dot({In(plan, i, 0)}, {In(plan, i, 1)}, {output}, n, {l.InFeatures});");
+                break;
             case "LayerNorm":
                 w.Line($"global::Axon.Kernels.LayerNorm.Forward({input}, {Weight(l)}, {Bias(l)}, {output}, {Buffer($"__{l.Name}Normalized", $"n * {l.OutFeatures}")}, {Buffer($"__{l.Name}InvStd", "n")}, n, {l.InFeatures}, {Literals.Float(l.Epsilon)});");
                 break;
         }
     }
 
-    private static void EmitBackward(SourceWriter w, ModelPlan plan, int i)
+    private static void EmitBackward(SourceWriter w, ModelPlan plan, int i, bool[] accumulate)
     {
         var l = plan.Layers[i];
-        string input = In(plan, i), output = Out(plan, i), grad = Grad(plan, i), inputGrad = InGrad(plan, i);
+        string input = In(plan, i), output = Out(plan, i), grad = Grad(plan, i);
+        // A single-input layer's kernel overwrites its input gradient; when another reader already
+        // wrote it, the kernel writes to the scratch buffer and the part is added afterwards.
+        string target = SourceGrad(plan, l.Sources[0]);
+        string inputGrad = accumulate[0] ? $"__core.Buffer(__GradientScratch, n * {SourceSize(plan, l.Sources[0])})" : target;
         string pre = l.PreActivationBuffer >= 0 ? Buffer($"__{l.Name}PreActivation", $"n * {l.OutFeatures}") : "default";
         string parameters = $"parameterGradients && !__layer_{l.Name}.IsFrozen";
         var inShape = l.InputShape;
@@ -192,10 +266,47 @@ internal static partial class ModelEmitter
                 w.Line($"    global::Axon.Kernels.BatchNorm.BackwardInference({input}, {Weight(l)}, p.Slice(__{l.Name}RunningMean, {inShape.Channels}), p.Slice(__{l.Name}RunningVar, {inShape.Channels}), {grad},");
                 w.Line($"        {Weight(l, "g")}, {Bias(l, "g")}, {inputGrad}, n, {inShape.Channels}, {inShape.Height * inShape.Width}, {Literals.Float(l.Epsilon)}, {parameters}, below);");
                 break;
+            case "Add":
+                for (int k = 0; k < l.Sources.Count; k++)
+                    w.Line($"{IfWanted(l, k)}global::Axon.Kernels.Merge.Pass({grad}, {SourceGrad(plan, l.Sources[k])}, accumulate: {Bool(accumulate[k])});");
+                break;
+            case "Multiply":
+                w.Line($"{IfWanted(l, 0)}global::Axon.Kernels.Merge.Scale({grad}, {In(plan, i, 1)}, {SourceGrad(plan, l.Sources[0])}, accumulate: {Bool(accumulate[0])});");
+                w.Line($"{IfWanted(l, 1)}global::Axon.Kernels.Merge.Scale({grad}, {In(plan, i, 0)}, {SourceGrad(plan, l.Sources[1])}, accumulate: {Bool(accumulate[1])});");
+                break;
+            case "Concat":
+            {
+                int offset = 0;
+                for (int k = 0; k < l.Sources.Count; k++)
+                {
+                    int width = SourceSize(plan, l.Sources[k]);
+                    w.Line($"{IfWanted(l, k)}global::Axon.Kernels.Merge.Take({grad}, {SourceGrad(plan, l.Sources[k])}, n, {width}, {l.OutFeatures}, {offset}, accumulate: {Bool(accumulate[k])});");
+                    offset += width;
+                }
+                break;
+            }
+            case "Input":
+                // Ids have no gradient; their columns stay as cleared.
+                if (!l.Ids) w.Line($"if (wantInput) global::Axon.Kernels.Merge.Place({grad}, inputGradient, n, {l.OutFeatures}, InputSize, {l.RowOffset}, accumulate: true);");
+                break;
+            case "Embedding":
+                w.Line($"if ({parameters}) global::Axon.Kernels.Embedding.Backward({input}, {grad}, {Weight(l, "g")}, n * {l.InFeatures}, {l.Kernel}, {l.OutFeatures / System.Math.Max(l.InFeatures, 1)});");
+                break;
+            case "Dot":
+                w.Line($"{IfWanted(l, 0)}global::Axon.Kernels.Merge.DotBackward({grad}, {In(plan, i, 1)}, {SourceGrad(plan, l.Sources[0])}, n, {l.InFeatures}, accumulate: {Bool(accumulate[0])});");
+                w.Line($"{IfWanted(l, 1)}global::Axon.Kernels.Merge.DotBackward({grad}, {In(plan, i, 0)}, {SourceGrad(plan, l.Sources[1])}, n, {l.InFeatures}, accumulate: {Bool(accumulate[1])});");
+                break;
             case "LayerNorm":
                 w.Line($"global::Axon.Kernels.LayerNorm.Backward({Buffer($"__{l.Name}Normalized", $"n * {l.OutFeatures}")}, {Weight(l)}, {Buffer($"__{l.Name}InvStd", "n")}, {grad},");
                 w.Line($"    {Weight(l, "g")}, {Bias(l, "g")}, {inputGrad}, n, {l.InFeatures}, {parameters}, below);");
                 break;
         }
+        if (accumulate[0] && l.Kind is not ("Add" or "Multiply" or "Concat" or "Dot") && !l.Aliases)
+            w.Line($"if (below) global::System.Numerics.Tensors.TensorPrimitives.Add({target}, {inputGrad}, {target});");
     }
+
+    /// <summary>An operand that is the model input gets a gradient only when the caller asked for one.</summary>
+    private static string IfWanted(LayerPlan l, int k) => l.Sources[k] < 0 ? "if (wantInput) " : "";
+
+    private static string Bool(bool b) => b ? "true" : "false";
 }

@@ -59,6 +59,7 @@ internal static partial class ModelEmitter
             if (l.InvStdBuffer >= 0) w.Line($"private const int __{l.Name}InvStd = {l.InvStdBuffer};{(l.Kind == "BatchNorm" ? " // in the fixed buffers" : "")}");
         }
         w.Line($"private const int __Scratch = {plan.ScratchBuffer};");
+        if (plan.GradientScratchBuffer >= 0) w.Line($"private const int __GradientScratch = {plan.GradientScratchBuffer};");
         w.Line($"private const int __WorkspacePerSample = {plan.WorkspacePerSample};");
         w.Line($"private const int __FixedLength = {plan.FixedLength};");
         var windows = plan.Layers.Where(l => l.Kind is "Conv2D" or "MaxPool2D" or "AvgPool2D").ToList();
@@ -88,6 +89,7 @@ internal static partial class ModelEmitter
                 "Conv2D" => $"{l.OutputShape.Channels}, {l.InputShape.Channels}, {l.Kernel}, {l.Kernel}",
                 "BatchNorm" => $"{l.InputShape.Channels}",
                 "LayerNorm" => l.InputShape.Spatial ? $"{l.InputShape.Channels}, {l.InputShape.Height}, {l.InputShape.Width}" : $"{l.InFeatures}",
+                "Embedding" => $"{l.Kernel}, {l.OutFeatures / System.Math.Max(l.InFeatures, 1)}",
                 _ => $"{l.OutFeatures}, {l.InFeatures}",
             };
             string biasShape = l.Kind switch
@@ -173,6 +175,9 @@ internal static partial class ModelEmitter
                     // Fans as PyTorch counts them for a convolution: C·k² in, filters·k² out.
                     int area = l.Kernel * l.Kernel;
                     w.Line($"global::Axon.Initializers.Dense({weight}, {bias}, {l.InputShape.Channels * area}, {l.OutputShape.Channels * area}, global::Axon.Init.{l.Init}, ref rng);");
+                    break;
+                case "Embedding":
+                    w.Line($"global::Axon.Initializers.Embedding({weight}, ref rng);");
                     break;
                 case "BatchNorm" or "LayerNorm":
                     w.Line($"{weight}.Fill(1f);");
@@ -303,6 +308,27 @@ internal static partial class ModelEmitter
         w.Line($"return (float)(loss / {meanDivisor});");
         w.Close();
         w.Line();
+
+        if (plan.Transfers.Count > 0)
+        {
+            w.Line("/// <summary>");
+            w.Line($"/// Copies the layers declared by [TransferFrom] from a pretrained <see cref=\"{plan.TransferSource}\"/>:");
+            w.Line($"/// {Literals.Xml(string.Join(", ", plan.Transfers.Select(t => t.Target)))} (weights, biases and BatchNorm statistics).");
+            w.Line("/// Their shapes were checked at compile time; nothing else changes, the optimizer state included.");
+            w.Line("/// </summary>");
+            w.Open($"public void CopyFrom({plan.TransferSource} pretrained)");
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(pretrained);");
+            w.Line("var source = ((global::Axon.IModel)pretrained).Layers;");
+            w.Line("var p = __core.Parameters.Span;");
+            foreach (var t in plan.Transfers)
+            {
+                var l = plan.Layers.First(x => x.Name == t.Target);
+                int count = l.WeightCount + l.BiasCount + (l.RunningStatsOffset >= 0 ? 2 * l.InputShape.Channels : 0);
+                w.Line($"pretrained.Parameters.Slice(source[{t.SourceIndex}].ParameterOffset, {count}).CopyTo(p.Slice(__{l.Name}Weight, {count}));");
+            }
+            w.Close();
+            w.Line();
+        }
 
         // Save / Load
         w.Line("/// <summary>Writes the parameters to a safetensors file (PyTorch names and shapes), atomically: a temporary file, flushed, then renamed.</summary>");

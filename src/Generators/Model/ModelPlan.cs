@@ -28,8 +28,20 @@ internal sealed record ModelPlan(
     /// <summary>Per-sample offset of the scratch buffer (batch × widest layer) for threaded weight gradients.</summary>
     public int ScratchBuffer { get; init; }
 
+    /// <summary>Per-sample offset of the buffer where second and later readers of a layer put their gradient part, or -1.</summary>
+    public int GradientScratchBuffer { get; init; } = -1;
+
     /// <summary>Length of the fixed (not per-sample) buffers; convolution scratch follows, sized at run time.</summary>
     public int FixedLength { get; init; }
+
+    /// <summary>The pretrained model's class for <c>CopyFrom</c>, fully qualified, or empty.</summary>
+    public string TransferSource { get; init; } = "";
+
+    /// <summary>The pretrained model's name, for docs.</summary>
+    public string TransferSourceName { get; init; } = "";
+
+    /// <summary>The layers <c>CopyFrom</c> copies.</summary>
+    public EquatableArray<Analysis.TransferCopy> Transfers { get; init; } = EquatableArray<Analysis.TransferCopy>.Empty;
 
     /// <summary>Whether any layer behaves differently in training (Dropout, BatchNorm).</summary>
     public bool HasTrainingMode { get; init; }
@@ -99,6 +111,15 @@ internal sealed record LayerPlan(
     public int RunningStatsOffset { get; init; } = -1;
 
     public bool HasParameters => WeightCount + BiasCount > 0;
+
+    /// <summary>An input member's first column in the model's input row, or -1.</summary>
+    public int RowOffset { get; init; } = -1;
+
+    /// <summary>An input member holding integer ids.</summary>
+    public bool Ids { get; init; }
+
+    /// <summary>The layers this one reads, by index; -1 is the model input.</summary>
+    public EquatableArray<int> Sources { get; init; } = EquatableArray<int>.Empty;
 }
 
 /// <summary>One generated source file.</summary>

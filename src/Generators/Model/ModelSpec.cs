@@ -13,7 +13,19 @@ internal sealed record ModelSpec(
     int MaxBatchSize,
     OptimizerSpec Optimizer,
     EquatableArray<LayerSpec> Layers,
-    EquatableArray<string> ReservedConflicts);
+    EquatableArray<string> ReservedConflicts)
+{
+    /// <summary>The declared transfer, if any.</summary>
+    public TransferSpec? Transfer { get; init; }
+}
+
+/// <summary>A <c>[TransferFrom]</c>: the pretrained model and the layers to copy.</summary>
+/// <param name="SourceName">The pretrained class's full name (its <see cref="TypeSpec.FullName"/>), or empty when typeof did not bind to a model.</param>
+/// <param name="SourceType">The pretrained class, fully qualified for emitted code.</param>
+internal sealed record TransferSpec(string SourceName, string SourceType, bool SourceIsModel, LocationInfo? TypeLocation, EquatableArray<TransferEntry> Entries);
+
+/// <summary>One transferred layer: this model's layer, the pretrained model's layer, and where the entry is written.</summary>
+internal sealed record TransferEntry(string Target, string Source, LocationInfo? Location);
 
 /// <summary>The model class: namespace, name and the chain of types it is nested in.</summary>
 /// <param name="Namespace">Namespace, or empty for the global namespace.</param>
@@ -96,9 +108,24 @@ internal sealed record LayerSpec(
 
     public LocationInfo? PaddingLocation { get; init; }
 
+    /// <summary>
+    /// The members this layer reads, as written (<c>From</c>, or a merge layer's operands); empty for
+    /// the default, the member declared just before.
+    /// </summary>
+    public EquatableArray<InputRef> Inputs { get; init; } = EquatableArray<InputRef>.Empty;
+
+    /// <summary>An input member's declared shape and range.</summary>
+    public InputSpec? Declared { get; init; }
+
+    /// <summary>An input member that holds integer ids.</summary>
+    public bool Ids { get; init; }
+
     /// <summary>Where the layer's input shape matters most: the first argument, else the attribute name.</summary>
     public LocationInfo? ShapeLocation => UnitsLocation ?? KernelLocation ?? AttributeLocation ?? NameLocation;
 }
+
+/// <summary>A reference to another member (or <c>Graph.Input</c>) and where it is written.</summary>
+internal sealed record InputRef(string Name, LocationInfo? Location);
 
 /// <summary>
 /// A tensor shape per sample: <c>[features]</c> (<see cref="Spatial"/> false, height = width = 1) or

@@ -28,18 +28,25 @@ internal static class ModelParser
         ["Axon.DropoutAttribute"] = "Dropout",
         ["Axon.BatchNormAttribute"] = "BatchNorm",
         ["Axon.LayerNormAttribute"] = "LayerNorm",
+        ["Axon.AddAttribute"] = "Add",
+        ["Axon.MultiplyAttribute"] = "Multiply",
+        ["Axon.ConcatAttribute"] = "Concat",
+        ["Axon.DotAttribute"] = "Dot",
+        [InputAttribute] = "Input",
+        ["Axon.EmbeddingAttribute"] = "Embedding",
     };
     private const string SgdAttribute = "Axon.SgdAttribute";
     private const string AdamAttribute = "Axon.AdamAttribute";
     private const string AdamWAttribute = "Axon.AdamWAttribute";
     private const string LayerType = "Axon.Layer";
+    private const string TransferFromAttribute = "Axon.TransferFromAttribute";
 
     /// <summary>Public members the generator emits; a user member with one of these names is AXN0104.</summary>
     internal static readonly HashSet<string> Reserved =
     [
         "InputSize", "OutputSize", "ParameterCount", "Summary", "InputMin", "InputMax", "DefaultMaxBatchSize", "DefaultSeed",
         "MaxBatchSize", "Threads", "Optimizer", "Layers", "Parameters", "Gradients", "Initialize", "Predict", "PredictProbabilities",
-        "Classify", "TrainStep", "ComputeLoss", "ComputeGradients", "Evaluate", "InputGradient", "Save", "Load",
+        "Classify", "TrainStep", "ComputeLoss", "ComputeGradients", "Evaluate", "InputGradient", "Save", "Load", "CopyFrom",
     ];
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -97,6 +104,7 @@ internal static class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMaxBatchSize, model.NamedLocation("MaxBatchSize"), maxBatch));
 
         InputSpec? input = null;
+        TransferSpec? transfer = null;
         OptimizerSpec? optimizer = null;
         string? optimizerName = null;
         foreach (var attribute in type.GetAttributes())
@@ -113,6 +121,9 @@ internal static class ModelParser
                 case InputAttribute:
                     input = ParseInput(reader, diagnostics);
                     break;
+                case TransferFromAttribute when reader.IsBound:
+                    transfer = ParseTransfer(reader);
+                    break;
                 case SgdAttribute or AdamAttribute or AdamWAttribute:
                     string shortName = name.Substring("Axon.".Length, name.Length - "Axon.".Length - "Attribute".Length);
                     if (optimizer is not null)
@@ -126,8 +137,6 @@ internal static class ModelParser
             }
         }
 
-        if (input is null)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, nameLocation, type.Name));
 
         var layers = new List<LayerSpec>();
         var reservedConflicts = new List<string>();
@@ -175,7 +184,12 @@ internal static class ModelParser
             }
         }
 
-        if (layers.Count == 0)
+        var inputMembers = layers.Where(l => l.Kind == "Input").ToList();
+        if (input is null && inputMembers.Count == 0)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, nameLocation, type.Name));
+        if (input is not null && inputMembers.Count > 0)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassAndMemberInputs, input.Location, type.Name, string.Join(", ", inputMembers.Select(l => l.Name))));
+        if (layers.Count == inputMembers.Count)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, nameLocation, type.Name));
         if (loss == LossKind.None)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingLoss, lossLocation, type.Name));
@@ -184,7 +198,7 @@ internal static class ModelParser
             reservedConflicts.Add("");   // marks the model invalid without a diagnostic: the user already sees a C# error
 
         var spec = new ModelSpec(typeSpec, input, loss, lossLocation, seed, maxBatch, optimizer ?? OptimizerSpec.DefaultAdam,
-            layers.ToEquatableArray(), reservedConflicts.ToEquatableArray());
+            layers.ToEquatableArray(), reservedConflicts.ToEquatableArray()) { Transfer = transfer };
         return new(spec, diagnostics.ToEquatableArray());
     }
 
@@ -208,6 +222,27 @@ internal static class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputRange,
                 reader.HasNamed("Min") ? reader.NamedLocation("Min") : reader.NamedLocation("Max"), Literal(min), Literal(max)));
         return new InputSpec(shape.ToEquatableArray(), min, max, reader.Location);
+    }
+
+    private static TransferSpec ParseTransfer(AttributeReader reader)
+    {
+        var typeLocation = reader.PositionalLocation(0, "pretrained");
+        var source = reader.Data.ConstructorArguments.Length > 0 ? reader.Data.ConstructorArguments[0].Value as INamedTypeSymbol : null;
+        bool isModel = source is not null && source.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Axon.ModelAttribute");
+        string name = source is null ? "" : source.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.None));
+        // The same full name the source model's own TypeSpec reports (namespace + nested name), to find its analysis.
+        string fullName = source is null ? "" : (source.ContainingNamespace.IsGlobalNamespace ? "" : source.ContainingNamespace.ToDisplayString() + ".") + source.Name;
+        var values = reader.PositionalArray(1);
+        var entries = new List<TransferEntry>();
+        for (int i = 0; i < values.Length; i++)
+        {
+            string text = values[i].Value as string ?? "";
+            int eq = text.IndexOf('=');
+            string target = (eq < 0 ? text : text.Substring(0, eq)).Trim(), from = (eq < 0 ? text : text.Substring(eq + 1)).Trim();
+            entries.Add(new TransferEntry(target, from, reader.PositionalLocation(1 + i, "layers")));
+        }
+        return new TransferSpec(isModel ? fullName : name, source is null ? "" : source.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            isModel, typeLocation, entries.ToEquatableArray());
     }
 
     private static OptimizerSpec ParseOptimizer(AttributeReader reader, string name, List<DiagnosticInfo> diagnostics)
@@ -305,8 +340,36 @@ internal static class ModelParser
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, paddingLocation, "Padding", padding));
         }
 
+        var inputs = new List<InputRef>();
+        InputSpec? declared = null;
         switch (kind)
         {
+            case "Add" or "Multiply" or "Concat":
+            {
+                var names = reader.PositionalArray(0);
+                for (int i = 0; i < names.Length; i++)
+                    inputs.Add(new InputRef(names[i].Value as string ?? "", reader.PositionalLocation(i, "inputs")));
+                bool exactlyTwo = kind == "Multiply";
+                if (exactlyTwo ? names.Length != 2 : names.Length < 2)
+                    Invalid(reader.NameLocation, "the number of operands", names.Length.ToString(), exactlyTwo ? "exactly two" : "two or more");
+                break;
+            }
+            case "Input":
+                declared = ParseInput(reader, diagnostics);
+                break;
+            case "Embedding":
+                kernel = reader.Positional(0, 0);
+                kernelLocation = reader.PositionalLocation(0, "vocabulary");
+                if (kernel <= 0) Invalid(kernelLocation, "Vocabulary", kernel.ToString(), "a positive number of ids");
+                units = reader.Positional(1, 0);
+                unitsLocation = reader.PositionalLocation(1, "dimension");
+                if (units <= 0)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveUnits, unitsLocation, property.Name, units));
+                break;
+            case "Dot":
+                inputs.Add(new InputRef(reader.Positional<string>(0, "") ?? "", reader.PositionalLocation(0, "left")));
+                inputs.Add(new InputRef(reader.Positional<string>(1, "") ?? "", reader.PositionalLocation(1, "right")));
+                break;
             case "Dense":
                 units = reader.Positional(0, 0);
                 unitsLocation = reader.PositionalLocation(0, "units");
@@ -361,6 +424,9 @@ internal static class ModelParser
             KernelLocation = kernelLocation,
             StrideLocation = strideLocation,
             PaddingLocation = paddingLocation,
+            Declared = declared,
+            Ids = kind == "Input" && reader.Named("Ids", false),
+            Inputs = (reader.Named<string?>("From", null) is { } from ? [new InputRef(from, reader.NamedLocation("From"))] : inputs).ToEquatableArray(),
         };
     }
 

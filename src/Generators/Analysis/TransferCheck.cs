@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Axon.Generators.Diagnostics;
+using Axon.Generators.Model;
+
+namespace Axon.Generators.Analysis;
+
+/// <summary>One layer <c>CopyFrom</c> copies: this model's layer and the pretrained model's layer index.</summary>
+internal sealed record TransferCopy(string Target, int SourceIndex);
+
+/// <summary>
+/// Checks a <c>[TransferFrom]</c> against the pretrained model's own analysis: every listed layer
+/// must exist in both models with the same kind, shapes and bias. Runs over all analysed models of
+/// the compilation, so an edit to the pretrained class re-checks the models that transfer from it.
+/// </summary>
+internal static class TransferCheck
+{
+    public static AnalyzedModel Run(AnalyzedModel analyzed, ImmutableArray<AnalyzedModel> all)
+    {
+        var model = analyzed.Model;
+        var transfer = model?.Transfer;
+        if (model is null || transfer is null) return analyzed;
+
+        var diagnostics = analyzed.Diagnostics.ToList();
+        if (!transfer.SourceIsModel)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TransferSourceNotModel, transfer.TypeLocation,
+                transfer.SourceName.Length == 0 ? "the type" : transfer.SourceName));
+            return analyzed with { Diagnostics = diagnostics.ToEquatableArray() };
+        }
+        // A pretrained class that failed to parse (not partial, ...) has its own errors; nothing to check against.
+        var source = all.FirstOrDefault(a => a.Model is not null && a.Model.Type.FullName == transfer.SourceName);
+        if (source?.Model is null) return analyzed;
+        if (transfer.Entries.IsEmpty)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TransferLayerMissing, transfer.TypeLocation,
+                model.Type.Name, "(none)", "TransferFrom lists no layers; name the layers to copy, e.g. nameof(Hidden)"));
+            return analyzed with { Diagnostics = diagnostics.ToEquatableArray() };
+        }
+
+        var copies = new System.Collections.Generic.List<TransferCopy>();
+        foreach (var entry in transfer.Entries)
+        {
+            int target = IndexOf(model, entry.Target), from = IndexOf(source.Model, entry.Source);
+            if (target < 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TransferLayerMissing, entry.Location, model.Type.Name, entry.Target, "this model has no such layer"));
+                continue;
+            }
+            if (from < 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TransferLayerMissing, entry.Location, model.Type.Name, entry.Source,
+                    $"the pretrained model '{source.Model.Type.Name}' has no such layer"));
+                continue;
+            }
+            var t = model.Layers[target];
+            var s = source.Model.Layers[from];
+            bool shapesKnown = target < analyzed.Shapes.Count && from < source.Shapes.Count;
+            string mine = Describe(t, shapesKnown ? analyzed.Shapes[target] : default);
+            string theirs = Describe(s, shapesKnown ? source.Shapes[from] : default);
+            if (mine != theirs)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TransferShapeMismatch, entry.Location, t.Name, mine, s.Name, source.Model.Type.Name, theirs));
+                continue;
+            }
+            if (!t.Kind.Equals("Input") && copies.All(c => c.Target != t.Name))
+                copies.Add(new TransferCopy(t.Name, from));
+        }
+        return analyzed with { Diagnostics = diagnostics.ToEquatableArray(), Transfers = copies.ToEquatableArray() };
+    }
+
+    private static int IndexOf(ModelSpec model, string name)
+    {
+        for (int i = 0; i < model.Layers.Count; i++)
+            if (model.Layers[i].Name == name) return i;
+        return -1;
+    }
+
+    /// <summary>What must agree for parameters to mean the same thing: kind, shapes in and out, window, bias.</summary>
+    private static string Describe(LayerSpec layer, LayerShapes shapes)
+    {
+        string window = layer.Kind is "Conv2D" ? $", {layer.Kernel}x{layer.Kernel}" : layer.Kind == "Embedding" ? $", vocabulary {layer.Kernel}" : "";
+        string bias = layer.Kind is "Dense" or "Conv2D" && !layer.Bias ? ", no bias" : "";
+        return $"{layer.Kind} {shapes.Input} -> {shapes.Output}{window}{bias}";
+    }
+}
