@@ -107,4 +107,10 @@ public sealed class ModelCore
 
     /// <summary>Reads parameters from <paramref name="path"/>; validates everything before changing anything.</summary>
     public void Load(string path) => SafeTensors.Load(path, Parameters.Span, Tensors, ModelName);
+
+    /// <summary>Writes only the listed tensors (e.g. a model's adapters), atomically.</summary>
+    public void Save(string path, TensorSpec[] tensors) => SafeTensors.Save(path, Parameters.Span, tensors, ModelName);
+
+    /// <summary>Reads exactly the listed tensors; on any error nothing changes.</summary>
+    public void Load(string path, TensorSpec[] tensors) => SafeTensors.Load(path, Parameters.Span, tensors, ModelName);
 }

@@ -5,13 +5,14 @@ namespace Axon.Generators.Tests;
 
 public class SnapshotTests
 {
-    private static void VerifyModel(string source, string name)
+    private static void VerifyModel(string source, string name, string? file = null)
     {
         var result = GeneratorHarness.Run(source);
         Assert.Empty(result.AxonDiagnostics);
         Assert.Empty(result.CompilerErrors);
-        var file = Assert.Single(result.Run.Results.Single().GeneratedSources);
-        Snapshot.Verify(file.SourceText.ToString(), name);
+        var sources = result.Run.Results.Single().GeneratedSources;
+        var generated = file is null ? Assert.Single(sources) : sources.Single(s => s.HintName == file);
+        Snapshot.Verify(generated.SourceText.ToString(), name);
     }
 
     [Fact]
@@ -65,6 +66,30 @@ public class SnapshotTests
             [Dense(1)] public partial Layer Score { get; }
         }
         """, "ResidualScorer");
+
+    [Fact]
+    public void LoraWithTransfer_Emitted() => VerifyModel("""
+        using Axon;
+        namespace Demo;
+
+        [Model(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(64)]
+        public partial class Pretrained
+        {
+            [Dense(32, Activation.Relu)] public partial Layer Hidden { get; }
+            [Dense(10)] public partial Layer Logits { get; }
+        }
+
+        [Model(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(64)]
+        [TransferFrom(typeof(Pretrained), "Body=Hidden")]
+        [LoRA(4, nameof(Body), Alpha = 8f)]
+        public partial class Adapted
+        {
+            [Dense(32, Activation.Relu)] public partial Layer Body { get; }
+            [Dense(3)] public partial Layer Head { get; }
+        }
+        """, "Adapted", file: "Demo.Adapted.g.cs");
 
     [Fact]
     public void GeluRegressor_WithSgdAndPreActivationBuffer_Emitted() => VerifyModel("""

@@ -196,3 +196,22 @@ public partial class FineTunedHead
     [Dense(16, Activation.Relu)] public partial Layer Body { get; }
     [Dense(3)] public partial Layer Logits { get; }
 }
+
+/// <summary>A base model for the LoRA tests: the same layers as <see cref="AdaptedMlp"/>, no adapters.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 16)]
+[Input(12)]
+public partial class BaseMlp
+{
+    [Dense(10, Activation.Gelu)] public partial Layer Hidden { get; }
+    [Dense(4)] public partial Layer Logits { get; }
+}
+
+/// <summary>LoRA adapters of rank 2 (α = 4, scale 2) on both layers of <see cref="BaseMlp"/>.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 16)]
+[Input(12)]
+[LoRA(2, nameof(Hidden), nameof(Logits), Alpha = 4f)]
+public partial class AdaptedMlp
+{
+    [Dense(10, Activation.Gelu)] public partial Layer Hidden { get; }
+    [Dense(4)] public partial Layer Logits { get; }
+}

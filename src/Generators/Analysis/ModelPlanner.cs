@@ -125,6 +125,34 @@ internal static class ModelPlanner
             parameterOffset = RoundUp(parameterOffset + weightCount + biasCount + 2 * statsCount);
         }
 
+        // Low-rank adapters: A and B after every layer's parameters, u and v per sample, one scratch.
+        int loraScratch = -1;
+        if (!hasErrors && model.Lora is { Rank: > 0 } lora)
+        {
+            var targets = new HashSet<string>(lora.Targets.Select(t => t.Name));
+            int widest = 0;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var l = layers[i];
+                if (!targets.Contains(l.Name)) continue;
+                int r = lora.Rank;
+                layers[i] = l with
+                {
+                    LoraRank = r,
+                    LoraScale = (lora.Alpha > 0 ? lora.Alpha : r) / r,
+                    LoraOffset = parameterOffset,
+                    LoraU = workspace,
+                    LoraV = workspace + RoundUp(r),
+                };
+                workspace += 2 * RoundUp(r);
+                parameterOffset = RoundUp(parameterOffset + r * (l.InFeatures + l.OutFeatures));
+                parameterCount += r * (l.InFeatures + l.OutFeatures);
+                widest = System.Math.Max(widest, System.Math.Max(l.InFeatures, l.OutFeatures));
+            }
+            loraScratch = workspace;
+            workspace += RoundUp(widest);
+        }
+
         // Scratch for the weight-gradient product split across threads: batch × widest dense layer.
         int scratch = workspace;
         var dense = layers.Where(l => l.Kind == "Dense").ToList();
@@ -146,6 +174,7 @@ internal static class ModelPlanner
         {
             ScratchBuffer = scratch,
             GradientScratchBuffer = gradientScratch,
+            LoraScratchBuffer = loraScratch,
             FixedLength = hasErrors ? 0 : fixedLength,
             HasTrainingMode = layers.Any(l => l.Kind is "Dropout" or "BatchNorm"),
             TransferSource = model.Transfer?.SourceType ?? "",

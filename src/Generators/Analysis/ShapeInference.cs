@@ -262,6 +262,33 @@ internal static class ShapeInference
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedLayerOutput, model.Layers[i].NameLocation, model.Layers[i].Name));
         }
 
+        if (model.Lora is { } lora)
+        {
+            if (lora.Rank <= 0)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSetting, lora.RankLocation, "LoRA", "Rank", lora.Rank, "a positive rank"));
+            if (lora.Alpha < 0 || float.IsNaN(lora.Alpha) || float.IsInfinity(lora.Alpha))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSetting, lora.AlphaLocation, "LoRA", "Alpha",
+                    lora.Alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "a positive, finite scale"));
+            if (lora.Targets.IsEmpty)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraTarget, lora.RankLocation, "(none)", "is missing: name at least one layer"));
+            var targeted = new HashSet<string>();
+            foreach (var target in lora.Targets)
+            {
+                int i = model.Layers.Select((l, k) => (l, k)).FirstOrDefault(p => p.l.Name == target.Name).k;
+                bool found = model.Layers.Any(l => l.Name == target.Name);
+                if (!found)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraTarget, target.Location, target.Name, $"is not a layer of '{model.Type.Name}'"));
+                else if (model.Layers[i].Kind != "Dense")
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraTarget, target.Location, target.Name, $"is a {model.Layers[i].Kind} layer"));
+                else if (!targeted.Add(target.Name))
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraTarget, target.Location, target.Name, "is listed twice"));
+                else if (lora.Rank > 0 && i < shapes.Count && shapes[i].Output.Size > 0
+                    && lora.Rank > System.Math.Min(shapes[i].Input.Size, shapes[i].Output.Size))
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSetting, lora.RankLocation, target.Name, "the LoRA rank", lora.Rank,
+                        $"at most {System.Math.Min(shapes[i].Input.Size, shapes[i].Output.Size)}, the smaller of its {shapes[i].Input} input and {shapes[i].Output} output (a larger rank is no longer low-rank)"));
+            }
+        }
+
         var seen = new Dictionary<string, string>();
         foreach (var layer in model.Layers)
         {

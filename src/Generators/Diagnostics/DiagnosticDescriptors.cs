@@ -173,6 +173,10 @@ internal static class DiagnosticDescriptors
         "Transferred layer has another shape",
         "Layer '{0}' is {1}, but '{2}' of '{3}' is {4}; only layers of the same kind and shapes can be transferred");
 
+    public static readonly DiagnosticDescriptor InvalidLoraTarget = Error("AXN0404",
+        "Invalid LoRA target",
+        "LoRA target '{0}' {1}; LoRA adapts Dense layers of this model, named with nameof");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All =
     [
         ModelNotPartial, MissingInput, InvalidInputShape, NoLayers, MissingLoss, InvalidMaxBatchSize, InvalidInputRange,
@@ -182,7 +186,7 @@ internal static class DiagnosticDescriptors
         DoubleSoftmax, DoubleSigmoid, BinaryCrossEntropyUnits, SoftmaxCrossEntropyUnits, DenseNeedsFeatures,
         NeedsSpatialInput, WindowLargerThanInput, OperandShapeMismatch, UnusedLayerOutput, EmbeddingNeedsIds,
         MultipleOptimizers, InvalidOptimizerSetting, NesterovWithoutMomentum,
-        TransferSourceNotModel, TransferLayerMissing, TransferShapeMismatch,
+        TransferSourceNotModel, TransferLayerMissing, TransferShapeMismatch, InvalidLoraTarget,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

@@ -87,7 +87,9 @@ internal static partial class ModelEmitter
             var ancestors = Ancestors(plan, i);
             var terms = new System.Collections.Generic.List<string>();
             if (ancestors.Contains(-1)) terms.Add("wantInput");
-            var trainable = ancestors.Where(j => j >= 0 && plan.Layers[j].HasParameters).OrderBy(j => j).Select(j => $"!__layer_{plan.Layers[j].Name}.IsFrozen").ToList();
+            var trainable = ancestors.Where(j => j >= 0 && plan.Layers[j].HasParameters).OrderBy(j => j).Select(j => plan.Layers[j].LoraRank > 0
+                ? $"!__layer_{plan.Layers[j].Name}.IsFrozen || !__adapter_{plan.Layers[j].Name}.IsFrozen"
+                : $"!__layer_{plan.Layers[j].Name}.IsFrozen").ToList();
             if (trainable.Count > 0) terms.Add("(parameterGradients && (" + string.Join(" || ", trainable) + "))");
             string needBelow = terms.Count == 0 ? "false" : string.Join(" || ", terms);
             var accumulate = l.Sources.Select(j => !written.Add(j)).ToArray();
@@ -155,6 +157,13 @@ internal static partial class ModelEmitter
         var inShape = l.InputShape;
         switch (l.Kind)
         {
+            case "Dense" when l.LoraRank > 0:
+                // z = x·Wᵀ + b, plus the adapter unless merged, then the activation.
+                w.Line($"global::Axon.Kernels.Dense.Forward({input}, {Weight(l)}, {Bias(l)}, {pre}, {pre}, n, {l.InFeatures}, {l.OutFeatures}, default(global::Axon.Kernels.IdentityActivation), __core.Pool);");
+                w.Line($"if (!__adaptersMerged) global::Axon.Kernels.LoRA.Forward({input}, p.Slice(__{l.Name}LoraA, {l.LoraRank * l.InFeatures}), p.Slice(__{l.Name}LoraB, {l.OutFeatures * l.LoraRank}), {Literals.Float(l.LoraScale)}, {pre}, {Buffer($"__{l.Name}LoraU", $"n * {l.LoraRank}")}, {Buffer("__LoraScratch", $"n * {l.OutFeatures}")}, n, {l.InFeatures}, {l.OutFeatures}, {l.LoraRank});");
+                if (l.Activation != ActivationKind.Identity)
+                    w.Line($"global::Axon.Kernels.Dense.Activate({pre}, {output}, n, {l.OutFeatures}, {ActivationExpression(l)});");
+                break;
             case "Dense":
                 w.Line($"global::Axon.Kernels.Dense.Forward({input}, {Weight(l)}, {Bias(l)}, {pre}, {output}, n, {l.InFeatures}, {l.OutFeatures}, {ActivationExpression(l)}, __core.Pool);");
                 break;
@@ -236,6 +245,12 @@ internal static partial class ModelEmitter
                 w.Line($"    {Weight(l, "g")}, {Bias(l, "g")}, {inputGrad}, n, {l.InFeatures}, {l.OutFeatures}, {ActivationExpression(l)},");
                 w.Line($"    gradIsPreActivation: false, computeParameterGradients: {parameters}, computeInputGradient: below,");
                 w.Line($"    __core.Pool, __core.Buffer(__Scratch, n * {l.OutFeatures}));");
+                if (l.LoraRank > 0)
+                {
+                    w.Line($"if (!__adaptersMerged) global::Axon.Kernels.LoRA.Backward({input}, p.Slice(__{l.Name}LoraA, {l.LoraRank * l.InFeatures}), p.Slice(__{l.Name}LoraB, {l.OutFeatures * l.LoraRank}), {Literals.Float(l.LoraScale)},");
+                    w.Line($"    {grad}, {Buffer($"__{l.Name}LoraU", $"n * {l.LoraRank}")}, {Buffer($"__{l.Name}LoraV", $"n * {l.LoraRank}")}, g.Slice(__{l.Name}LoraA, {l.LoraRank * l.InFeatures}), g.Slice(__{l.Name}LoraB, {l.OutFeatures * l.LoraRank}),");
+                    w.Line($"    {inputGrad}, {Buffer("__LoraScratch", $"n * {l.InFeatures}")}, n, {l.InFeatures}, {l.OutFeatures}, {l.LoraRank}, parameterGradients && !__adapter_{l.Name}.IsFrozen, below);");
+                }
                 break;
             case "Conv2D":
                 w.Line($"global::Axon.Kernels.Conv2D.Backward({input}, {Weight(l)}, {pre}, {output}, {grad},");

@@ -47,6 +47,11 @@ internal static partial class ModelEmitter
                 w.Line($"private const int __{l.Name}RunningVar = {l.RunningStatsOffset + l.InputShape.Channels};");
             }
         }
+        foreach (var l in plan.Layers.Where(l => l.LoraRank > 0))
+        {
+            w.Line($"private const int __{l.Name}LoraA = {l.LoraOffset};");
+            w.Line($"private const int __{l.Name}LoraB = {l.LoraOffset + l.LoraRank * l.InFeatures};");
+        }
         w.Line($"private const int __ParameterArenaLength = {plan.ParameterArenaLength};");
         w.Line("// Workspace: per-sample offsets, scaled by MaxBatchSize at run time.");
         foreach (var l in plan.Layers)
@@ -58,6 +63,12 @@ internal static partial class ModelEmitter
             if (l.NormalizedBuffer >= 0) w.Line($"private const int __{l.Name}Normalized = {l.NormalizedBuffer};");
             if (l.InvStdBuffer >= 0) w.Line($"private const int __{l.Name}InvStd = {l.InvStdBuffer};{(l.Kind == "BatchNorm" ? " // in the fixed buffers" : "")}");
         }
+        foreach (var l in plan.Layers.Where(l => l.LoraRank > 0))
+        {
+            w.Line($"private const int __{l.Name}LoraU = {l.LoraU};");
+            w.Line($"private const int __{l.Name}LoraV = {l.LoraV};");
+        }
+        if (plan.LoraScratchBuffer >= 0) w.Line($"private const int __LoraScratch = {plan.LoraScratchBuffer};");
         w.Line($"private const int __Scratch = {plan.ScratchBuffer};");
         if (plan.GradientScratchBuffer >= 0) w.Line($"private const int __GradientScratch = {plan.GradientScratchBuffer};");
         w.Line($"private const int __WorkspacePerSample = {plan.WorkspacePerSample};");
@@ -106,10 +117,30 @@ internal static partial class ModelEmitter
                 w.Line($"    new({Literals.String(l.TensorPrefix + ".running_var")}, [{biasShape}], __{l.Name}RunningVar),");
             }
         }
+        foreach (var l in plan.Layers.Where(l => l.LoraRank > 0))
+        {
+            w.Line($"    new({Literals.String(l.TensorPrefix + ".lora_A.weight")}, [{l.LoraRank}, {l.InFeatures}], __{l.Name}LoraA),");
+            w.Line($"    new({Literals.String(l.TensorPrefix + ".lora_B.weight")}, [{l.OutFeatures}, {l.LoraRank}], __{l.Name}LoraB),");
+        }
         w.Line("];");
         w.Line();
+        var adapted = plan.Layers.Where(l => l.LoraRank > 0).ToList();
+        if (adapted.Count > 0)
+        {
+            w.Line("private static readonly global::Axon.Serialization.TensorSpec[] __adapterTensors =");
+            w.Line("[");
+            foreach (var l in adapted)
+            {
+                w.Line($"    new({Literals.String(l.TensorPrefix + ".lora_A.weight")}, [{l.LoraRank}, {l.InFeatures}], __{l.Name}LoraA),");
+                w.Line($"    new({Literals.String(l.TensorPrefix + ".lora_B.weight")}, [{l.OutFeatures}, {l.LoraRank}], __{l.Name}LoraB),");
+            }
+            w.Line("];");
+            w.Line();
+        }
         w.Line("private readonly global::Axon.ModelCore __core;");
         foreach (var l in plan.Layers) w.Line($"private readonly global::Axon.Layer __layer_{l.Name};");
+        foreach (var l in adapted) w.Line($"private readonly global::Axon.Layer __adapter_{l.Name};");
+        if (adapted.Count > 0) w.Line("private bool __adaptersMerged;");
         if (plan.HasTrainingMode) w.Line("private bool __training;   // set by each forward pass: Dropout and BatchNorm behave differently in training");
         if (plan.Layers.Any(l => l.Kind == "Dropout")) w.Line("private global::Axon.Rng __dropoutRng;");
         w.Line();
@@ -129,8 +160,16 @@ internal static partial class ModelEmitter
             var l = plan.Layers[i];
             w.Line($"__layer_{l.Name} = new global::Axon.Layer(__core, {Literals.String(l.Name)}, {Literals.String(l.Kind)}, {i}, __{l.Name}Weight, {l.WeightCount}, {l.BiasCount}, [{ShapeList(l.OutputShape)}]);");
         }
-        w.Line($"__core.SetLayers([{string.Join(", ", plan.Layers.Select(l => "__layer_" + l.Name))}]);");
+        for (int k = 0; k < adapted.Count; k++)
+        {
+            var l = adapted[k];
+            // The adapter is a layer of its own for the optimizer: A is its weight, B its bias.
+            w.Line($"__adapter_{l.Name} = new global::Axon.Layer(__core, {Literals.String(l.Name + "Adapter")}, \"LoRA\", {plan.Layers.Count + k}, __{l.Name}LoraA, {l.LoraRank * l.InFeatures}, {l.OutFeatures * l.LoraRank}, [{l.OutFeatures}]);");
+        }
+        w.Line($"__core.SetLayers([{string.Join(", ", plan.Layers.Select(l => "__layer_" + l.Name).Concat(adapted.Select(l => "__adapter_" + l.Name)))}]);");
         w.Line("Initialize(seed);");
+        foreach (var l in adapted)
+            w.Line($"__layer_{l.Name}.Freeze();   // LoRA: the base weight is frozen, the adapter trains");
         w.Close();
         w.Line();
 
@@ -192,6 +231,13 @@ internal static partial class ModelEmitter
         }
         if (plan.Layers.Any(l => l.Kind == "Dropout"))
             w.Line("__dropoutRng = new global::Axon.Rng(0x5EED_0000_0000L + seed);   // dropout masks: reproducible from the seed, independent of the weights' stream");
+        foreach (var l in adapted)
+        {
+            // A as nn.Linear's weight (Kaiming-uniform, a = √5), B zero: the adapter starts as the identity.
+            w.Line($"global::Axon.Initializers.Dense(p.Slice(__{l.Name}LoraA, {l.LoraRank * l.InFeatures}), default, {l.InFeatures}, {l.LoraRank}, global::Axon.Init.Default, ref rng);");
+            w.Line($"p.Slice(__{l.Name}LoraB, {l.OutFeatures * l.LoraRank}).Clear();");
+        }
+        if (adapted.Count > 0) w.Line("__adaptersMerged = false;");
         w.Line("__core.Optimizer.Reset();");
         w.Close();
         w.Line();
@@ -330,11 +376,13 @@ internal static partial class ModelEmitter
             w.Line();
         }
 
+        if (adapted.Count > 0) EmitAdapterApi(w, plan, adapted);
+
         // Save / Load
         w.Line("/// <summary>Writes the parameters to a safetensors file (PyTorch names and shapes), atomically: a temporary file, flushed, then renamed.</summary>");
-        w.Line("public void Save(string path) => __core.Save(path);");
+        w.Line(adapted.Count > 0 ? "public void Save(string path) { __ThrowIfMerged(); __core.Save(path); }" : "public void Save(string path) => __core.Save(path);");
         w.Line("/// <summary>Reads parameters from a safetensors file. Every name, shape, dtype and offset is checked first; on any error the model is unchanged.</summary>");
-        w.Line("public void Load(string path) => __core.Load(path);");
+        w.Line(adapted.Count > 0 ? "public void Load(string path) { __ThrowIfMerged(); __core.Load(path); }" : "public void Load(string path) => __core.Load(path);");
         w.Line();
 
         // IModel
@@ -357,6 +405,48 @@ internal static partial class ModelEmitter
         w.Line();
 
         EmitInternals(w, plan, labels);
+    }
+
+    private static void EmitAdapterApi(SourceWriter w, ModelPlan plan, System.Collections.Generic.List<LayerPlan> adapted)
+    {
+        string name = Literals.String(plan.Type.Name);
+        w.Line("/// <summary>The LoRA adapters, one per adapted layer (<c>Weight</c> is A <c>[r, in]</c>, <c>Bias</c> is B <c>[out, r]</c>).</summary>");
+        w.Line($"public global::System.Collections.Generic.IReadOnlyList<global::Axon.Layer> Adapters => [{string.Join(", ", adapted.Select(l => "__adapter_" + l.Name))}];");
+        w.Line("/// <summary>Whether the adapters are folded into the base weights (<see cref=\"MergeAdapters\"/>).</summary>");
+        w.Line("public bool AdaptersMerged => __adaptersMerged;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Folds every adapter into its base weight, <c>W += (α/r)·B·A</c>, so inference costs what the plain");
+        w.Line("/// model does; outputs are unchanged up to rounding. Undo with <see cref=\"UnmergeAdapters\"/>.");
+        w.Line("/// </summary>");
+        w.Open("public void MergeAdapters()");
+        w.Line($"if (__adaptersMerged) throw new global::System.InvalidOperationException({name} + \"'s adapters are already merged.\");");
+        w.Line("__Merge(1f);");
+        w.Line("__adaptersMerged = true;");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Takes the adapters back out of the base weights, <c>W -= (α/r)·B·A</c>.</summary>");
+        w.Open("public void UnmergeAdapters()");
+        w.Line($"if (!__adaptersMerged) throw new global::System.InvalidOperationException({name} + \"'s adapters are not merged.\");");
+        w.Line("__Merge(-1f);");
+        w.Line("__adaptersMerged = false;");
+        w.Close();
+        w.Line();
+        w.Open("private void __Merge(float sign)");
+        w.Line("var p = __core.Parameters.Span;");
+        foreach (var l in adapted)
+            w.Line($"global::Axon.Kernels.LoRA.Merge(p.Slice(__{l.Name}Weight, {l.WeightCount}), p.Slice(__{l.Name}LoraA, {l.LoraRank * l.InFeatures}), p.Slice(__{l.Name}LoraB, {l.OutFeatures * l.LoraRank}), {Literals.Float(l.LoraScale)}, sign, {l.InFeatures}, {l.OutFeatures}, {l.LoraRank});");
+        w.Close();
+        w.Line();
+        w.Open("private void __ThrowIfMerged()");
+        w.Line($"if (__adaptersMerged) throw new global::System.InvalidOperationException({name} + \"'s adapters are merged into its weights; call UnmergeAdapters() before saving or loading, so the file holds base weights and adapters apart.\");");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Writes only the adapters (PEFT's names, <c>name.lora_A.weight</c>, <c>name.lora_B.weight</c>) to a safetensors file, atomically.</summary>");
+        w.Line("public void SaveAdapters(string path) { __ThrowIfMerged(); __core.Save(path, __adapterTensors); }");
+        w.Line("/// <summary>Reads only the adapters; every name, shape and value is checked first, and on any error nothing changes.</summary>");
+        w.Line("public void LoadAdapters(string path) { __ThrowIfMerged(); __core.Load(path, __adapterTensors); }");
+        w.Line();
     }
 
     private static string ShapeList(TensorShape s) => s.Spatial ? $"{s.Channels}, {s.Height}, {s.Width}" : $"{s.Channels}";

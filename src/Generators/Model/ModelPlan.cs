@@ -28,6 +28,9 @@ internal sealed record ModelPlan(
     /// <summary>Per-sample offset of the scratch buffer (batch × widest layer) for threaded weight gradients.</summary>
     public int ScratchBuffer { get; init; }
 
+    /// <summary>Per-sample offset of the LoRA scratch (the widest adapted layer's in or out), or -1.</summary>
+    public int LoraScratchBuffer { get; init; } = -1;
+
     /// <summary>Per-sample offset of the buffer where second and later readers of a layer put their gradient part, or -1.</summary>
     public int GradientScratchBuffer { get; init; } = -1;
 
@@ -111,6 +114,20 @@ internal sealed record LayerPlan(
     public int RunningStatsOffset { get; init; } = -1;
 
     public bool HasParameters => WeightCount + BiasCount > 0;
+
+    /// <summary>LoRA rank on this layer, or 0.</summary>
+    public int LoraRank { get; init; }
+
+    /// <summary>LoRA scale α/r.</summary>
+    public float LoraScale { get; init; }
+
+    /// <summary>Arena offset of the adapter's A (<c>[r, in]</c>); B (<c>[out, r]</c>) follows it.</summary>
+    public int LoraOffset { get; init; } = -1;
+
+    /// <summary>Per-sample offsets of u = x·Aᵀ and v = dZ·B.</summary>
+    public int LoraU { get; init; } = -1;
+
+    public int LoraV { get; init; } = -1;
 
     /// <summary>An input member's first column in the model's input row, or -1.</summary>
     public int RowOffset { get; init; } = -1;

@@ -17,7 +17,13 @@ internal sealed record ModelSpec(
 {
     /// <summary>The declared transfer, if any.</summary>
     public TransferSpec? Transfer { get; init; }
+
+    /// <summary>The declared low-rank adapters, if any.</summary>
+    public LoraSpec? Lora { get; init; }
 }
+
+/// <summary>A <c>[LoRA]</c>: rank, α (0 when unset: the rank) and the target layers as written.</summary>
+internal sealed record LoraSpec(int Rank, float Alpha, LocationInfo? RankLocation, LocationInfo? AlphaLocation, EquatableArray<InputRef> Targets);
 
 /// <summary>A <c>[TransferFrom]</c>: the pretrained model and the layers to copy.</summary>
 /// <param name="SourceName">The pretrained class's full name (its <see cref="TypeSpec.FullName"/>), or empty when typeof did not bind to a model.</param>

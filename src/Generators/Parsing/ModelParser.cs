@@ -47,6 +47,7 @@ internal static class ModelParser
         "InputSize", "OutputSize", "ParameterCount", "Summary", "InputMin", "InputMax", "DefaultMaxBatchSize", "DefaultSeed",
         "MaxBatchSize", "Threads", "Optimizer", "Layers", "Parameters", "Gradients", "Initialize", "Predict", "PredictProbabilities",
         "Classify", "TrainStep", "ComputeLoss", "ComputeGradients", "Evaluate", "InputGradient", "Save", "Load", "CopyFrom",
+        "Adapters", "AdaptersMerged", "MergeAdapters", "UnmergeAdapters", "SaveAdapters", "LoadAdapters",
     ];
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -105,6 +106,7 @@ internal static class ModelParser
 
         InputSpec? input = null;
         TransferSpec? transfer = null;
+        LoraSpec? lora = null;
         OptimizerSpec? optimizer = null;
         string? optimizerName = null;
         foreach (var attribute in type.GetAttributes())
@@ -124,6 +126,16 @@ internal static class ModelParser
                 case TransferFromAttribute when reader.IsBound:
                     transfer = ParseTransfer(reader);
                     break;
+                case "Axon.LoRAAttribute" when reader.IsBound:
+                {
+                    var names = reader.PositionalArray(1);
+                    var targets = new List<InputRef>();
+                    for (int i = 0; i < names.Length; i++)
+                        targets.Add(new InputRef(names[i].Value as string ?? "", reader.PositionalLocation(1 + i, "targets")));
+                    lora = new LoraSpec(reader.Positional(0, 0), reader.Named("Alpha", 0f), reader.PositionalLocation(0, "rank"),
+                        reader.NamedLocation("Alpha"), targets.ToEquatableArray());
+                    break;
+                }
                 case SgdAttribute or AdamAttribute or AdamWAttribute:
                     string shortName = name.Substring("Axon.".Length, name.Length - "Axon.".Length - "Attribute".Length);
                     if (optimizer is not null)
@@ -198,7 +210,7 @@ internal static class ModelParser
             reservedConflicts.Add("");   // marks the model invalid without a diagnostic: the user already sees a C# error
 
         var spec = new ModelSpec(typeSpec, input, loss, lossLocation, seed, maxBatch, optimizer ?? OptimizerSpec.DefaultAdam,
-            layers.ToEquatableArray(), reservedConflicts.ToEquatableArray()) { Transfer = transfer };
+            layers.ToEquatableArray(), reservedConflicts.ToEquatableArray()) { Transfer = transfer, Lora = lora };
         return new(spec, diagnostics.ToEquatableArray());
     }
 

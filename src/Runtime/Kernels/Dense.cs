@@ -27,6 +27,14 @@ public static class Dense
             activation.Forward(preActivation.Slice(r * outFeatures, outFeatures), output.Slice(r * outFeatures, outFeatures));
     }
 
+    /// <summary><c>y = f(z)</c> row by row (rows matter for softmax); <paramref name="z"/> and <paramref name="y"/> may be the same span.</summary>
+    public static void Activate<TAct>(ReadOnlySpan<float> z, Span<float> y, int batch, int outFeatures, TAct activation)
+        where TAct : struct, IActivation
+    {
+        for (int r = 0; r < batch; r++)
+            activation.Forward(z.Slice(r * outFeatures, outFeatures), y.Slice(r * outFeatures, outFeatures));
+    }
+
     /// <summary>
     /// Backward of <see cref="Forward{TAct}"/>. On entry <paramref name="outputGrad"/> holds ∂L/∂y;
     /// it is turned into ∂L/∂z in place (skipped when <paramref name="gradIsPreActivation"/>, as
