@@ -79,3 +79,24 @@ public sealed class FlattenAttribute : Attribute
     /// </summary>
     public string? From { get; set; }
 }
+
+/// <summary>
+/// Reads its input's values in a new shape of the same size, row-major (as <c>torch.reshape</c>):
+/// <c>[Reshape(1, 28, 28)]</c> turns <c>[784]</c> into an image, <c>[Reshape(784)]</c> back. No parameters, no copy.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+public sealed class ReshapeAttribute : Attribute
+{
+    /// <summary>Declares a reshape.</summary>
+    /// <param name="shape"><c>[features]</c> or <c>[channels, height, width]</c>, with as many values as the input.</param>
+    public ReshapeAttribute(params int[] shape) => Shape = shape;
+
+    /// <summary>The new shape.</summary>
+    public int[] Shape { get; }
+
+    /// <summary>
+    /// The member whose output this layer reads, written <c>nameof(Member)</c>, or <see cref="Graph.Input"/>
+    /// for the model input. Default: null, the member declared just before.
+    /// </summary>
+    public string? From { get; set; }
+}

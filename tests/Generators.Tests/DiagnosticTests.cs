@@ -67,6 +67,7 @@ public class DiagnosticTests
         ("AXN0404", "[Model(Loss = Loss.MeanSquaredError)][Input(1, 6, 6)][LoRA(2, [|nameof(C)|])] public partial class M { [Conv2D(4, 3)] public partial Layer C { get; } [Flatten] public partial Layer F { get; } [Dense(1)] public partial Layer O { get; } }"),
         ("AXN0404", "[Model(Loss = Loss.MeanSquaredError)][Input(4)][LoRA(2, [|\"Hiden\"|])] public partial class M { [Dense(8)] public partial Layer Hidden { get; } [Dense(1)] public partial Layer O { get; } }"),
         ("AXN0107", "[Model(Loss = Loss.MeanSquaredError)][Input(4)][LoRA([|9|], nameof(Hidden))] public partial class M { [Dense(8)] public partial Layer Hidden { get; } [Dense(1)] public partial Layer O { get; } }"),
+        ("AXN0107", "[Model(Loss = Loss.MeanSquaredError)][Input(784)] public partial class M { [Reshape([|1|], 28, 27)] public partial Layer R { get; } [Flatten] public partial Layer F { get; } [Dense(1)] public partial Layer O { get; } }"),
     }.Select(c => new object[] { c.Id, c.Source });
 
     [Theory]

@@ -46,6 +46,10 @@ public class RobustnessTests
         "[Dot({5}, {6})] public partial Layer L{2} {{ get; }}",
         "[Concat()] public partial Layer L{2} {{ get; }}",
         "[Flatten][Dense({0})] public partial Layer L{2} {{ get; }}",
+        "[Reshape({0}, {3}, {3})] public partial Layer L{2} {{ get; }}",
+        "[Reshape({0})] public partial Layer L{2} {{ get; }}",
+        "[Input({0}, Ids = true)] public partial Layer L{2} {{ get; }}",
+        "[Embedding({0}, {3}, From = {5})] public partial Layer L{2} {{ get; }}",
     ];
 
     private const int Samples = 400;

@@ -215,3 +215,15 @@ public partial class AdaptedMlp
     [Dense(10, Activation.Gelu)] public partial Layer Hidden { get; }
     [Dense(4)] public partial Layer Logits { get; }
 }
+
+/// <summary>Features reshaped into an image and back, for the gradient checks of Reshape.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 8)]
+[Input(6)]
+public partial class ReshapeNet
+{
+    [Dense(32, Activation.Tanh)] public partial Layer Expand { get; }
+    [Reshape(2, 4, 4)] public partial Layer Image { get; }
+    [Conv2D(2, 3, Activation.Tanh, Padding = Padding.Same)] public partial Layer Conv { get; }
+    [Reshape(32)] public partial Layer Features { get; }
+    [Dense(3)] public partial Layer Logits { get; }
+}

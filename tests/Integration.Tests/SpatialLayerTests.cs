@@ -68,6 +68,20 @@ public class SpatialLayerTests
     }
 
     [Fact]
+    public void ReshapeNet_GradientsFlowThroughBothReshapes()
+    {
+        var model = new ReshapeNet(seed: 8);
+        var x = Random(4 * ReshapeNet.InputSize, 21, 2f);
+        int[] labels = [0, 1, 2, 1];
+        model.ComputeGradients(x, labels);
+        Check(model.Parameters, model.Gradients.ToArray(), () => model.ComputeLoss(x, labels), "ReshapeNet parameter");
+        Assert.Contains("[2, 4, 4]", ReshapeNet.Summary);
+        var grad = new float[x.Length];
+        model.InputGradient(x, labels, grad);
+        Check(x, grad, () => 4.0 * model.ComputeLoss(x, labels), "ReshapeNet input");
+    }
+
+    [Fact]
     public void NormNet_TrainingModeGradients_MatchFiniteDifferencesOfTheTrainingLoss()
     {
         // In training mode BatchNorm normalises with the batch's own statistics, so the loss whose

@@ -81,7 +81,7 @@ internal static class ModelPlanner
             // Flatten reads its input's buffers in place when it is the only reader of a layer and has
             // one reader itself (so gradients need no accumulation through it); otherwise it copies.
             int source = sources[i][0];
-            bool aliases = layer.Kind == "Flatten" && source >= 0 && i < count - 1 && readers[source + 1] == 1 && readers[i + 1] == 1;
+            bool aliases = layer.Kind is "Flatten" or "Reshape" && source >= 0 && i < count - 1 && readers[source + 1] == 1 && readers[i + 1] == 1;
             int width = RoundUp(outSize);
             int output = -1, pre = -1, grad = -1, mask = -1, normalized = -1, invStd = -1, stats = -1;
             if (!aliases)

@@ -201,6 +201,24 @@ internal static class ShapeInference
                     outShape = TensorShape.Features((int)inShape.Size);
                     layerWorkspace = 2L * outShape.Size;
                     break;
+                case "Reshape":
+                {
+                    var d = layer.Declared!.Shape;
+                    if (d.Count is not (1 or 3) || d.Any(x => x <= 0)) { ok = false; break; }
+                    var target = d.Count == 1 ? TensorShape.Features(d[0]) : new TensorShape(d[0], d[1], d[2], true);
+                    if (target.Size != inShape.Size)
+                    {
+                        string fix = d.Count == 1 ? $"[{inShape.Size}]"
+                            : inShape.Size % ((long)d[1] * d[2]) == 0 ? $"[{inShape.Size / ((long)d[1] * d[2])}, {d[1]}, {d[2]}]" : $"[{inShape.Size}]";
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSetting, layer.KernelLocation, layer.Name, "the shape " + target,
+                            $"{target.Size} values", $"{inShape.Size} values, the size of its {inShape} input, e.g. {fix}"));
+                        ok = false;
+                        break;
+                    }
+                    outShape = target;
+                    layerWorkspace = 2L * outShape.Size;
+                    break;
+                }
                 case "Dropout":
                     layerWorkspace = 3L * outShape.Size;
                     break;

@@ -179,7 +179,7 @@ internal static partial class ModelEmitter
             case "GlobalAveragePool":
                 w.Line($"global::Axon.Kernels.GlobalAveragePool.Forward({input}, {output}, n, {inShape.Channels}, {inShape.Height * inShape.Width});");
                 break;
-            case "Flatten":
+            case "Flatten" or "Reshape":
                 if (!l.Aliases) w.Line($"{input}.CopyTo({output});");
                 break;
             case "Dropout":
@@ -266,7 +266,7 @@ internal static partial class ModelEmitter
             case "GlobalAveragePool":
                 w.Line($"if (below) global::Axon.Kernels.GlobalAveragePool.Backward({grad}, {inputGrad}, n, {inShape.Channels}, {inShape.Height * inShape.Width});");
                 break;
-            case "Flatten":
+            case "Flatten" or "Reshape":
                 if (!l.Aliases) w.Line($"if (below) {grad}.CopyTo({inputGrad});");
                 break;
             case "Dropout":

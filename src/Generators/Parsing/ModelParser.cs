@@ -25,6 +25,7 @@ internal static class ModelParser
         ["Axon.AvgPool2DAttribute"] = "AvgPool2D",
         ["Axon.GlobalAveragePoolAttribute"] = "GlobalAveragePool",
         ["Axon.FlattenAttribute"] = "Flatten",
+        ["Axon.ReshapeAttribute"] = "Reshape",
         ["Axon.DropoutAttribute"] = "Dropout",
         ["Axon.BatchNormAttribute"] = "BatchNorm",
         ["Axon.LayerNormAttribute"] = "LayerNorm",
@@ -369,6 +370,16 @@ internal static class ModelParser
             case "Input":
                 declared = ParseInput(reader, diagnostics);
                 break;
+            case "Reshape":
+            {
+                var values = reader.PositionalArray(0);
+                var shape = values.Select(v => v.Value is int d ? d : 0).ToArray();
+                kernelLocation = values.Length > 0 ? reader.PositionalLocation(0, "shape") : reader.NameLocation;
+                if (values.Length is not (1 or 3) || shape.Any(d => d <= 0))
+                    Invalid(reader.NameLocation, "Shape", ShapeText(shape, shape.Length), "[features] or [channels, height, width] with positive sizes");
+                declared = new InputSpec(shape.ToEquatableArray(), 0, 0, reader.Location);
+                break;
+            }
             case "Embedding":
                 kernel = reader.Positional(0, 0);
                 kernelLocation = reader.PositionalLocation(0, "vocabulary");
