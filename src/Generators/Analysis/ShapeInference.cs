@@ -43,7 +43,12 @@ internal static class ShapeInference
         var shape = !known ? default
             : input!.Shape.Count == 1 ? TensorShape.Features(input.Shape[0])
             : new TensorShape(input.Shape[0], input.Shape[1], input.Shape[2], true);
-        if (known && shape.Size > MaxArenaLength) known = false;
+        if (known && shape.Size > MaxArenaLength)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, input!.Location, shape.ToString(),
+                $"it has {shape.Size} values per sample, more than the {MaxArenaLength} an arena holds"));
+            known = false;
+        }
         long parameters = 0, workspace = 0, scratch = 0;
         // With input members, the model's input row is their values end to end.
         var members = model.Layers.Where(l => l.Kind == "Input").ToList();
@@ -52,7 +57,12 @@ internal static class ShapeInference
             var declared = members.Select(m => m.Declared).ToList();
             known = declared.All(d => d is not null && d.Shape.Count is 1 or 3 && d.Shape.All(x => x > 0));
             long total = known ? declared.Sum(d => d!.Shape.Aggregate(1L, (a, x) => a * x)) : 0;
-            known &= total <= MaxArenaLength;
+            if (known && total > MaxArenaLength)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, members[0].AttributeLocation, $"[{total}]",
+                    $"the inputs have {total} values per sample together, more than the {MaxArenaLength} an arena holds"));
+                known = false;
+            }
             shape = known ? TensorShape.Features((int)total) : default;
         }
         var inputShape = shape;
@@ -112,7 +122,12 @@ internal static class ShapeInference
                 var d = layer.Declared;
                 bool valid = d is not null && d.Shape.Count is 1 or 3 && d.Shape.All(x => x > 0);
                 var declaredShape = !valid ? default : d!.Shape.Count == 1 ? TensorShape.Features(d.Shape[0]) : new TensorShape(d.Shape[0], d.Shape[1], d.Shape[2], true);
-                valid &= declaredShape.Size <= MaxArenaLength;
+                if (valid && declaredShape.Size > MaxArenaLength)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, layer.AttributeLocation, declaredShape.ToString(),
+                        $"it has {declaredShape.Size} values per sample, more than the {MaxArenaLength} an arena holds"));
+                    valid = false;
+                }
                 shapes.Add(new LayerShapes(declaredShape, valid ? declaredShape : default, 0, 0));
                 outputs[i] = declaredShape;
                 outputKnown[i] = valid;
