@@ -174,6 +174,29 @@ public class SpatialLayerTests
     }
 
     [Fact]
+    public void InputGradient_RunsInInferenceMode_NoDropoutNoStatistics()
+    {
+        // What attacks use: with dropout active or batch statistics moving, the same input would give
+        // a different gradient each call (the ART/torchattacks "forgot model.eval()" mistake).
+        var cnn = new FashionCnn(seed: 3);
+        var x = Random(4 * FashionCnn.InputSize, 22).Select(Math.Abs).ToArray();
+        int[] labels = [1, 2, 3, 4];
+        var first = new float[x.Length];
+        var second = new float[x.Length];
+        cnn.InputGradient(x, labels, first);
+        cnn.InputGradient(x, labels, second);
+        Assert.Equal(first, second);
+
+        var norm = new NormNet(seed: 3);
+        var y = Random(4 * NormNet.InputSize, 23);
+        var t = Random(4 * NormNet.OutputSize, 24);
+        norm.TrainStep(y, t);
+        var statistics = norm.Parameters.ToArray();
+        norm.InputGradient(y, t, new float[y.Length]);
+        Assert.Equal(statistics, norm.Parameters.ToArray());
+    }
+
+    [Fact]
     public void Summary_AndTensors_CarryEveryInferredShape()
     {
         Assert.Equal(16 * 9 + 16 + 32 * 16 * 9 + 32 + 32 * 7 * 7 * 10 + 10, FashionCnn.ParameterCount);
