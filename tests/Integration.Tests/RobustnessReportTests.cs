@@ -147,6 +147,33 @@ public class RobustnessReportTests(TrainedFashionFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void MadryPgdTraining_LowersPgdError()
+    {
+        var options = new RobustnessOptions { Epsilons = [0f, 0.1f], Attacks = [RobustnessAttack.Pgd], PgdSteps = 10, MaxSamples = 500 };
+        var hardened = new FashionMlp(seed: 1);
+        hardened.Fit(fixture.Train, new FitOptions
+        {
+            Epochs = 2, BatchSize = 64, Seed = 1, Progress = ProgressMode.None,
+            Adversarial = new AdversarialTrainingOptions { Epsilon = 0.1f, Method = AdversarialMethod.Pgd, Steps = 5 },
+        });
+        var plain = RobustnessReport.Run(fixture.Model, fixture.Test, options);
+        var robust = RobustnessReport.Run(hardened, fixture.Test, options);
+        double before = plain.Get(RobustnessAttack.Pgd, 0.1f).RobustAccuracy, after = robust.Get(RobustnessAttack.Pgd, 0.1f).RobustAccuracy;
+        Assert.True(after > before + 0.2, $"PGD-10 accuracy at ε 0.1: plain {before}, PGD-trained {after} (clean {plain.CleanAccuracy} → {robust.CleanAccuracy})");
+    }
+
+    [Fact]
+    public void FeatureSqueezing_DoesNotStopAnAdaptiveAttack()
+    {
+        var squeezed = new SqueezedModel(fixture.Model, new FeatureSqueezing { Bits = 3 });
+        var options = new RobustnessOptions { Epsilons = [0f, 0.1f], Attacks = [RobustnessAttack.Pgd], PgdSteps = 10, MaxSamples = 500 };
+        var report = RobustnessReport.Run(squeezed, fixture.Test, options);
+        double clean = report.CleanAccuracy, attacked = report.Get(RobustnessAttack.Pgd, 0.1f).RobustAccuracy;
+        Assert.True(clean > 0.7, $"3-bit squeezing should keep most clean accuracy: {clean}");
+        Assert.True(attacked < clean - 0.3, $"BPDA PGD-10 at ε 0.1 on the squeezed model: clean {clean}, attacked {attacked}");
+    }
+
+    [Fact]
     public void AdversarialTraining_WithAlphaOne_IsPlainTraining()
     {
         var data = fixture.Train.Subset(Enumerable.Range(0, 256).ToArray());
