@@ -197,6 +197,24 @@ public class MoreAttackTests(TrainedMlpFixture trained) : IClassFixture<TrainedM
     }
 
     [Fact]
+    public void OneBimStepOfSizeEpsilon_IsFgsm()
+    {
+        // The iterative attacks' fused, vectorised sign-step-and-project against FGSM's scalar step.
+        var model = trained.Model;
+        const int n = 16;
+        var x = trained.X.AsSpan(0, n * F).ToArray();
+        var batch = new Batch(x, trained.Labels.AsSpan(0, n), default, n);
+        var fgsm = new float[x.Length];
+        var bim = new float[x.Length];
+        var scratch = new float[x.Length];
+        Attacks.Fgsm(model, batch, 0.07f, fgsm, scratch);
+        Attacks.Pgd(model, batch, 0.07f, 0.07f, 1, bim, scratch, randomStart: false);
+        Assert.Equal(fgsm, bim);
+        Attacks.MiFgsm(model, batch, 0.07f, 0.07f, 1, bim, new AttackWorkspace(model));
+        Assert.Equal(fgsm, bim);
+    }
+
+    [Fact]
     public void DeepFool_OnALinearTwoClassModel_CrossesAtTheClosedFormMinimalDistance()
     {
         var model = new LinearTwoClass(seed: 5);
