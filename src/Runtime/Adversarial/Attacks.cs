@@ -267,8 +267,7 @@ public static partial class Attacks
                     if (length > 0f)
                     {
                         var row = adversarial.Slice(i * f, f);
-                        float scale = step / length;
-                        for (int j = 0; j < f; j++) row[j] += scale * g[j];
+                        TensorPrimitives.MultiplyAdd(g, step / length, row, row);
                     }
                 }
                 ProjectL2(x, adversarial, epsilon, min, max, f);
@@ -283,15 +282,13 @@ public static partial class Attacks
         {
             var row = adversarial.Slice(start, f);
             var clean = x.Slice(start, f);
-            double sq = 0;
-            for (int j = 0; j < f; j++) { double d = row[j] - clean[j]; sq += d * d; }
-            double length = Math.Sqrt(sq);
+            float length = TensorPrimitives.Distance(row, clean);
             if (length > epsilon)
             {
-                float scale = (float)(epsilon / length);
-                for (int j = 0; j < f; j++) row[j] = clean[j] + (row[j] - clean[j]) * scale;
+                TensorPrimitives.Subtract(row, clean, row);
+                TensorPrimitives.MultiplyAdd(row, epsilon / length, clean, row); // x + δ·ε/‖δ‖
             }
-            for (int j = 0; j < f; j++) row[j] = Math.Clamp(row[j], min, max);
+            TensorPrimitives.Clamp(row, min, max, row);
         }
     }
 
