@@ -290,6 +290,31 @@ public class MoreAttackTests(TrainedMlpFixture trained) : IClassFixture<TrainedM
     }
 
     [Fact]
+    public void TargetedVariants_ReachTheirTargets()
+    {
+        var linear = new LinearNet(seed: 4);
+        var x = Uniform(6 * 6, 3, -1, 1);
+        int[] targets = [2, 0, 1, 2, 0, 1];
+        var adversarial = new float[x.Length];
+        var ws = new AttackWorkspace(linear);
+        Attacks.PgdL2(linear, new Batch(x, targets, default, 6), 20f, 1f, 60, adversarial, new float[x.Length], targeted: true);
+        for (int s = 0; s < 6; s++) Assert.Equal(targets[s], Argmax(linear, adversarial.AsSpan(s * 6, 6)));
+        Attacks.MiFgsm(linear, new Batch(x, targets, default, 6), 5f, 0.5f, 50, adversarial, ws, targeted: true);
+        for (int s = 0; s < 6; s++) Assert.Equal(targets[s], Argmax(linear, adversarial.AsSpan(s * 6, 6)));
+
+        // Carlini-Wagner on the trained MLP: every sample to class (label + 1) mod 10.
+        const int n = 16;
+        var batchTargets = trained.Labels.Take(n).Select(y => (y + 1) % 10).ToArray();
+        var cw = new float[n * F];
+        var succeeded = new bool[n];
+        int count = Attacks.CarliniWagnerL2(trained.Model, new Batch(trained.X.AsSpan(0, n * F), batchTargets, default, n), cw, succeeded,
+            new AttackWorkspace(trained.Model), new CarliniWagnerOptions { Targeted = true, Steps = 60, BinarySearchSteps = 4 });
+        Assert.True(count >= 14, $"targeted CW reached {count}/{n}");
+        for (int s = 0; s < n; s++)
+            if (succeeded[s]) Assert.Equal(batchTargets[s], Argmax(trained.Model, cw.AsSpan(s * F, F)));
+    }
+
+    [Fact]
     public void DeepFoolAndCarliniWagner_RejectModelsWithoutClassIndices()
     {
         var model = new BinaryModel();
