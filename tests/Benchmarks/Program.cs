@@ -9,14 +9,29 @@ using BenchmarkDotNet.Running;
 namespace Axon.Benchmarks;
 
 /// <summary>
-/// <c>throughput --model NAME --batch N --threads T [--seconds S] [--repetitions R]</c> prints one
-/// JSON line for the side-by-side comparison with PyTorch (tools/bench-side-by-side.sh); any other
-/// arguments go to BenchmarkDotNet's switcher (GemmBenchmarks, TrainStepBenchmarks, PredictBenchmarks).
+/// <c>throughput --model NAME --batch N --threads T [--seconds S] [--repetitions R]</c> and
+/// <c>attack --model NAME --batch N --steps K [--norm linf|l2] [--epsilon E] ...</c> print one
+/// JSON line for the side-by-side comparison with PyTorch (tools/bench-side-by-side.sh,
+/// tools/pytorch/peer_benchmark.py); any other arguments go to BenchmarkDotNet's switcher
+/// (GemmBenchmarks, TrainStepBenchmarks, PredictBenchmarks).
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "attack")
+        {
+            try
+            {
+                return AttackThroughput.Run(args.AsSpan(1));
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(AttackThroughput.Usage);
+                return 2;
+            }
+        }
         if (args.Length > 0 && args[0] == "throughput")
         {
             try
@@ -150,13 +165,127 @@ internal static class Throughput
         return Median(times.ToArray());
     }
 
-    private static int ParseInt(string value, string option) =>
+    internal static int ParseInt(string value, string option) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new ArgumentException($"{option} wants an integer, got '{value}'");
 
-    private static double Median(double[] values)
+    internal static double Median(double[] values)
     {
         Array.Sort(values);
         int n = values.Length;
         return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+    }
+}
+
+/// <summary>
+/// PGD throughput, mirrored by <c>tools/pytorch/peer_benchmark.py --attack pgd</c>: a fixed pool of random
+/// Fashion-MNIST-shaped samples and a freshly initialised model (the cost of an attack does not depend on the
+/// weights); one operation is one PGD attack (random start, <c>--steps</c> gradient steps with projection) on one
+/// batch of <c>--batch</c> samples; warm-up, then <c>--repetitions</c> timed loops of about <c>--seconds</c> each,
+/// reporting the median adversarial samples/s and the bytes allocated per attack.
+/// </summary>
+internal static class AttackThroughput
+{
+    public const string Usage =
+        "usage: attack --model mlp-784-128-10|mlp-784-256-256-10 --batch N --steps K [--norm linf|l2] [--epsilon 0.1 (linf) | 1.0 (l2)] " +
+        "[--step-size 2.5·ε/steps] [--restarts 1] [--threads 1] [--seconds 2] [--repetitions 5]";
+
+    public static int Run(ReadOnlySpan<string> args)
+    {
+        string? model = null, norm = "linf";
+        int batch = 128, steps = 40, threads = 1, repetitions = 5, restarts = 1;
+        double seconds = 2.0;
+        float? epsilon = null, stepSize = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"missing value after '{args[i]}'");
+            switch (args[i])
+            {
+                case "--model": model = value; break;
+                case "--batch": batch = Throughput.ParseInt(value, args[i]); break;
+                case "--steps": steps = Throughput.ParseInt(value, args[i]); break;
+                case "--restarts": restarts = Throughput.ParseInt(value, args[i]); break;
+                case "--threads": threads = Throughput.ParseInt(value, args[i]); break;
+                case "--repetitions": repetitions = Throughput.ParseInt(value, args[i]); break;
+                case "--seconds": seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--norm": norm = value; break;
+                case "--epsilon": epsilon = float.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--step-size": stepSize = float.Parse(value, CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown option '{args[i]}'");
+            }
+            i++;
+        }
+        if (model is null) throw new ArgumentException("--model is required");
+        if (norm is not ("linf" or "l2")) throw new ArgumentException("--norm must be linf or l2");
+        var net = BenchModels.Create(model, threads);
+        if (batch < 1 || batch > net.MaxBatchSize) throw new ArgumentException($"--batch must be in 1..{net.MaxBatchSize}");
+        if (steps < 1 || restarts < 1 || threads < 1) throw new ArgumentException("--steps, --restarts and --threads must be at least 1");
+        if (repetitions < 1 || seconds <= 0) throw new ArgumentException("--repetitions and --seconds must be positive");
+        float eps = epsilon ?? (norm == "l2" ? 1f : 0.1f);
+        float alpha = stepSize ?? 2.5f * eps / steps;
+        var attackNorm = norm == "l2" ? Axon.Adversarial.AttackNorm.L2 : Axon.Adversarial.AttackNorm.LInf;
+
+        var data = new RandomFashionData(4096);
+        var adversarial = new float[batch * RandomFashionData.InputSize];
+        var gradient = new float[adversarial.Length];
+        var workspace = new Axon.Adversarial.AttackWorkspace(net, batch);
+        int op = 0;
+        void Attack()
+        {
+            var b = data.GetBatch(op, batch);
+            if (restarts > 1)
+                Axon.Adversarial.Attacks.PgdWithRestarts(net, b, attackNorm, eps, alpha, steps, restarts, adversarial, workspace, seed: op);
+            else if (attackNorm == Axon.Adversarial.AttackNorm.L2)
+                Axon.Adversarial.Attacks.PgdL2(net, b, eps, alpha, steps, adversarial, gradient, seed: op);
+            else
+                Axon.Adversarial.Attacks.Pgd(net, b, eps, alpha, steps, adversarial, gradient, seed: op);
+            op++;
+        }
+
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < 1.0 || op < 10) Attack();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        var rates = new double[repetitions];
+        long totalAllocated = 0, totalOps = 0;
+        for (int r = 0; r < repetitions; r++)
+        {
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            long start = Stopwatch.GetTimestamp();
+            long deadline = start + (long)(seconds * Stopwatch.Frequency);
+            long now;
+            int ops = 0;
+            do
+            {
+                Attack();
+                ops++;
+                now = Stopwatch.GetTimestamp();
+            }
+            while (now < deadline);
+            totalAllocated += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+            totalOps += ops;
+            rates[r] = (double)ops * batch * Stopwatch.Frequency / (now - start);
+        }
+        double median = Throughput.Median(rates);
+
+        var json = new StringBuilder();
+        json.Append('{');
+        json.Append("\"benchmark\":\"attack\",");
+        json.Append("\"attack\":\"pgd-").Append(norm).Append("\",");
+        json.Append("\"model\":\"").Append(model).Append("\",");
+        json.Append("\"batch\":").Append(batch.ToString(CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"steps\":").Append(steps.ToString(CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"restarts\":").Append(restarts.ToString(CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"epsilon\":").Append(eps.ToString("R", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"step_size\":").Append(alpha.ToString("R", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"threads\":").Append(threads.ToString(CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"samples_per_s\":").Append(median.ToString("F1", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"ms_per_batch\":").Append((batch / median * 1000).ToString("F2", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"sample_gradients_per_s\":").Append((median * steps * restarts).ToString("F0", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"allocated_bytes_per_attack\":").Append(((double)totalAllocated / totalOps).ToString("0.###", CultureInfo.InvariantCulture));
+        json.Append('}');
+        Console.WriteLine(json.ToString());
+        return 0;
     }
 }

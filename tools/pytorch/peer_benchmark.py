@@ -1,9 +1,14 @@
 #!/usr/bin/python3
-"""PyTorch peer of `Axon.Benchmarks throughput`: same models, data shape and timing protocol.
+"""PyTorch peer of `Axon.Benchmarks throughput` and `Axon.Benchmarks attack`: same models, data shape and timing protocol.
 
     /usr/bin/python3 tools/pytorch/peer_benchmark.py --model mlp-784-128-10 --batch 32 --threads 1
+    /usr/bin/python3 tools/pytorch/peer_benchmark.py --attack pgd --model mlp-784-128-10 --batch 128 --steps 40
 
-Prints one JSON line: model, batch, threads, train_samples_per_s, predict_us_b1, blas.
+Prints one JSON line: model, batch, threads, train_samples_per_s, predict_us_b1, blas; with --attack,
+samples_per_s of PGD (as `dotnet run -c Release --project tests/Benchmarks -- attack ...`): one operation is
+one PGD attack on one batch (uniform random start in the ε-ball, --steps steps of sign (L∞) or L2-normalised
+(L2) gradient ascent on each sample's cross-entropy, projection onto the ball and [0, 1]); the parameters do
+not require gradients, as Axon computes no parameter gradients in an attack.
 
 Protocol (mirrors tests/Benchmarks/Program.cs): a pool of 4096 random Fashion-MNIST-shaped samples
 (784 floats in [0, 1), labels 0-9, fixed seed); warm-up training (~1 s, >= 300 steps); then
@@ -41,6 +46,11 @@ def parse_args():
     p.add_argument("--seconds", type=float, default=2.0)
     p.add_argument("--repetitions", type=int, default=5)
     p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--attack", choices=["pgd"], help="benchmark an attack instead of training")
+    p.add_argument("--norm", choices=["linf", "l2"], default="linf")
+    p.add_argument("--steps", type=int, default=40)
+    p.add_argument("--epsilon", type=float, default=None, help="default: 0.1 (linf), 1.0 (l2)")
+    p.add_argument("--step-size", type=float, default=None, help="default: 2.5*epsilon/steps")
     p.add_argument("--stock-malloc", action="store_true",
                    help="keep glibc's default malloc thresholds (slow: page faults every step)")
     a = p.parse_args()
@@ -48,6 +58,12 @@ def parse_args():
         p.error("--batch must be in 1..128 (the Axon models' MaxBatchSize)")
     if a.threads < 1:
         p.error("--threads must be at least 1")
+    if a.steps < 1:
+        p.error("--steps must be at least 1")
+    if a.epsilon is None:
+        a.epsilon = 1.0 if a.norm == "l2" else 0.1
+    if a.step_size is None:
+        a.step_size = 2.5 * a.epsilon / a.steps
     return a
 
 
@@ -125,6 +141,8 @@ def main():
         if i < len(sizes) - 2:
             layers.append(torch.nn.ReLU())
     model = torch.nn.Sequential(*layers)
+    if args.attack:
+        return attack_benchmark(args, torch, model, xs, ys, batches_in_pool)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     criterion = torch.nn.CrossEntropyLoss()
 
@@ -180,6 +198,79 @@ def main():
         "threads": args.threads,
         "train_samples_per_s": round(median(rates), 1),
         "predict_us_b1": round(median(times), 2),
+        "blas": blas_info(),
+        "malloc": "glibc default" if args.stock_malloc else "glibc, mmap threshold 64 MiB, trim threshold 256 MiB",
+        "torch": torch.__version__,
+    }))
+    return 0
+
+
+def attack_benchmark(args, torch, model, xs, ys, batches_in_pool):
+    """PGD samples/s: the protocol of AttackThroughput in tests/Benchmarks/Program.cs."""
+    import torch.nn.functional as F
+
+    for p in model.parameters():
+        p.requires_grad_(False)
+    eps, alpha, steps = args.epsilon, args.step_size, args.steps
+    gen = torch.Generator().manual_seed(args.seed)
+
+    def pgd(i):
+        k = i % batches_in_pool
+        x, y = xs[k], ys[k]
+        if args.norm == "linf":
+            xa = (x + (torch.rand(x.shape, generator=gen) * 2 - 1) * eps).clamp_(0, 1)
+        else:
+            d = torch.randn(x.shape, generator=gen)
+            d *= (eps * torch.rand(x.shape[0], 1, generator=gen) ** (1.0 / x.shape[1])) / d.norm(dim=1, keepdim=True)
+            xa = (x + d).clamp_(0, 1)
+        for _ in range(steps):
+            xa.requires_grad_(True)
+            loss = F.cross_entropy(model(xa), y, reduction="sum")  # per-sample gradients, as Axon's InputGradient
+            (g,) = torch.autograd.grad(loss, xa)
+            with torch.no_grad():
+                if args.norm == "linf":
+                    xa = xa + alpha * g.sign()
+                    xa = torch.max(torch.min(xa, x + eps), x - eps).clamp_(0, 1)
+                else:
+                    n = g.norm(dim=1, keepdim=True)
+                    xa = xa + alpha * g / torch.where(n > 0, n, torch.ones_like(n))
+                    delta = xa - x
+                    dn = delta.norm(dim=1, keepdim=True)
+                    delta = delta * torch.clamp(eps / torch.where(dn > 0, dn, torch.ones_like(dn)), max=1.0)
+                    xa = (x + delta).clamp_(0, 1)
+        return xa
+
+    op = 0
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < 1.0 or op < 10:
+        pgd(op)
+        op += 1
+    rates = []
+    for _ in range(args.repetitions):
+        start = time.perf_counter()
+        deadline = start + args.seconds
+        ops = 0
+        while True:
+            pgd(op)
+            op += 1
+            ops += 1
+            now = time.perf_counter()
+            if now >= deadline:
+                break
+        rates.append(ops * args.batch / (now - start))
+    rate = median(rates)
+    print(json.dumps({
+        "benchmark": "attack",
+        "attack": "pgd-" + args.norm,
+        "model": args.model,
+        "batch": args.batch,
+        "steps": steps,
+        "epsilon": eps,
+        "step_size": alpha,
+        "threads": args.threads,
+        "samples_per_s": round(rate, 1),
+        "ms_per_batch": round(args.batch / rate * 1000, 2),
+        "sample_gradients_per_s": round(rate * steps),
         "blas": blas_info(),
         "malloc": "glibc default" if args.stock_malloc else "glibc, mmap threshold 64 MiB, trim threshold 256 MiB",
         "torch": torch.__version__,

@@ -73,10 +73,20 @@ public sealed class FitOptions
     public TextWriter? Output { get; init; }
 
     /// <summary>
-    /// FGSM adversarial training (Goodfellow et al., 2015): every step minimises
-    /// <c>α·J(x) + (1 − α)·J(x + ε·sign ∇ₓJ)</c>; see <see cref="AdversarialTrainingOptions"/> for
+    /// Adversarial training, FGSM (Goodfellow et al., 2015) or PGD (Madry et al., 2018): every step minimises
+    /// <c>α·J(x) + (1 − α)·J(x_adv)</c>; see <see cref="AdversarialTrainingOptions"/> for
     /// how, and for the batch size it needs (<c>2·BatchSize ≤ MaxBatchSize</c> for the default α = ½).
     /// Default: null (plain training).
     /// </summary>
     public AdversarialTrainingOptions? Adversarial { get; init; }
+
+    /// <summary>
+    /// Gaussian data augmentation: the standard deviation σ ≥ 0 (raw input units) of the noise added to every
+    /// training input before each step, <c>x̃ = clip(x + σ·N(0, I), InputMin, InputMax)</c>
+    /// (<see cref="Defenses.AddGaussianNoise"/>), fresh noise every step from <see cref="Seed"/>, so training stays
+    /// deterministic. With <see cref="Adversarial"/> the attack starts from the noisy batch. Validation uses
+    /// clean inputs. Default: 0 (off). It improves robustness to random noise, and only a little to worst-case
+    /// perturbations; it is also how models for randomized smoothing (Cohen et al., 2019) are trained.
+    /// </summary>
+    public float GaussianNoise { get; init; }
 }

@@ -24,6 +24,7 @@ public static class Trainer
     // The split must not reuse the shuffle's random stream, or which samples are held out would
     // correlate with the first epoch's order.
     private const long SplitSeedSalt = 0x5851F42D4C957F2DL;
+    private const long NoiseSeedSalt = 0x2545F4914F6CDD1DL;
 
     /// <summary>
     /// Trains <paramref name="model"/> for <see cref="FitOptions.Epochs"/> epochs of mini-batch steps
@@ -37,7 +38,7 @@ public static class Trainer
     /// <returns>One <see cref="EpochResult"/> per epoch.</returns>
     /// <exception cref="ArgumentException">The data does not fit the model, or an option is out of range
     /// (batch size above <see cref="IModel.MaxBatchSize"/>, a split that leaves no samples on one side, both a split and a validation set,
-    /// <see cref="FitOptions.Adversarial"/> settings that do not fit the batch size).</exception>
+    /// <see cref="FitOptions.Adversarial"/> settings that do not fit the batch size, a negative or non-finite <see cref="FitOptions.GaussianNoise"/>).</exception>
     public static History Fit(IModel model, Dataset train, FitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -61,7 +62,12 @@ public static class Trainer
                 $"both ValidationSplit ({split}) and Validation ({options.Validation.Count} samples) were given; expected at most one.", nameof(options));
 
         CheckData(model, train, "the training set");
-        var adversarial = options.Adversarial is null ? null : AdversarialStep.Create(model, batchSize, options.Adversarial);
+        var adversarial = options.Adversarial is null ? null : AdversarialStep.Create(model, batchSize, options.Adversarial, options.Seed);
+        float sigma = options.GaussianNoise;
+        if (!(sigma >= 0f) || float.IsInfinity(sigma))
+            throw new ArgumentOutOfRangeException(nameof(options), sigma, $"GaussianNoise is {sigma}; expected a finite standard deviation ≥ 0.");
+        var noisy = sigma > 0f ? new float[batchSize * model.InputSize] : null;
+        var noise = new Rng(options.Seed ^ NoiseSeedSalt);
         var validation = options.Validation;
         if (validation is not null) CheckData(model, validation, "the validation set");
         if (split > 0)
@@ -83,8 +89,15 @@ public static class Trainer
             long start = Stopwatch.GetTimestamp();
             double lossSum = 0;
             int seen = 0, done = 0;
-            foreach (var batch in batches)
+            foreach (var clean in batches)
             {
+                var batch = clean;
+                if (noisy is not null)
+                {
+                    var x = noisy.AsSpan(0, clean.Inputs.Length);
+                    Defenses.AddGaussianNoise(clean.Inputs, x, sigma, ref noise, model.InputMin, model.InputMax);
+                    batch = new Batch(x, clean.Labels, clean.Targets, clean.Count);
+                }
                 float loss = adversarial is null ? model.TrainStep(in batch) : adversarial.TrainStep(model, in batch);
                 lossSum += (double)loss * batch.Count;
                 seen += batch.Count;
