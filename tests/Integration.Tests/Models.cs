@@ -226,6 +226,7 @@ public partial class ReshapeNet
     [Conv2D(2, 3, Activation.Tanh, Padding = Padding.Same)] public partial Layer Conv { get; }
     [Reshape(32)] public partial Layer Features { get; }
     [Dense(3)] public partial Layer Logits { get; }
+}
 
 /// <summary>A linear two-class softmax classifier: DeepFool's minimal distance is |z₀ − z₁|/‖w₀ − w₁‖₂ in closed form.</summary>
 [Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 16)]
