@@ -2,6 +2,8 @@ using System;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Axon.Kernels;
 
@@ -288,73 +290,149 @@ public static class Conv2D
     /// One sample's im2col matrix: <c>cols[(c·K + u)·K + v, oh·OW + ow] = x[c, oh·s + u − pt, ow·s + v − pl]</c>,
     /// zero outside the input.
     /// </summary>
-    internal static void Im2Col(ReadOnlySpan<float> x, Span<float> cols, in Conv2DShape s)
+    internal static unsafe void Im2Col(ReadOnlySpan<float> x, Span<float> cols, in Conv2DShape s)
     {
         int k = s.Kernel, stride = s.Stride, h = s.Height, w = s.Width, oh = s.OutHeight, ow = s.OutWidth, positions = s.Positions;
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        for (int c = 0; c < s.Channels; c++)
-            for (int u = 0; u < k; u++)
-                for (int v = 0; v < k; v++)
-                {
-                    var row = cols.Slice(((c * k + u) * k + v) * positions, positions);
-                    var (lo, hi) = ValidColumns(v, s);
-                    int shift = v - s.PadLeft;
-                    for (int i = 0; i < oh; i++)
+        KernelCheck.AtLeast(x.Length, s.InputSize, nameof(x), nameof(Im2Col));
+        KernelCheck.AtLeast(cols.Length, (long)s.Patch * positions, nameof(cols), nameof(Im2Col));
+        fixed (float* xp = x)
+        fixed (float* cp = cols)
+        {
+            float* xEnd = xp + s.InputSize;
+            for (int c = 0; c < s.Channels; c++)
+                for (int u = 0; u < k; u++)
+                    for (int v = 0; v < k; v++)
                     {
-                        var dst = row.Slice(i * ow, ow);
-                        int ih = i * stride + u - s.PadTop;
-                        if ((uint)ih >= (uint)h || lo == hi)
+                        float* row = cp + (nint)((c * k + u) * k + v) * positions;
+                        var (lo, hi) = ValidColumns(v, s);
+                        int length = hi - lo;
+                        for (int i = 0; i < oh; i++)
                         {
-                            dst.Clear();
-                            continue;
-                        }
-                        dst.Slice(0, lo).Clear();
-                        dst.Slice(hi).Clear();
-                        int src = (c * h + ih) * w + shift;
-                        if (stride == 1)
-                            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref xr, src + lo), hi - lo).CopyTo(dst.Slice(lo, hi - lo));
-                        else
-                        {
-                            ref float d = ref MemoryMarshal.GetReference(dst);
-                            for (int j = lo; j < hi; j++)
-                                Unsafe.Add(ref d, j) = Unsafe.Add(ref xr, src + j * stride);
+                            float* d = row + i * ow;
+                            int ih = i * stride + u - s.PadTop;
+                            if ((uint)ih >= (uint)h || length == 0)
+                            {
+                                Zero(d, ow);
+                                continue;
+                            }
+                            for (int j = 0; j < lo; j++) d[j] = 0f;
+                            for (int j = hi; j < ow; j++) d[j] = 0f;
+                            float* src = xp + (c * h + ih) * w + (lo * stride + v - s.PadLeft);
+                            if (stride == 1) Copy(src, d + lo, length);
+                            else if (stride == 2) GatherEven(src, d + lo, length, xEnd);
+                            else
+                                for (int j = 0; j < length; j++) d[lo + j] = src[j * stride];
                         }
                     }
-                }
+        }
     }
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: <paramref name="dx"/> is cleared, then every column entry is added back to the input value it was read from.</summary>
-    internal static void Col2Im(ReadOnlySpan<float> cols, Span<float> dx, in Conv2DShape s)
+    internal static unsafe void Col2Im(ReadOnlySpan<float> cols, Span<float> dx, in Conv2DShape s)
     {
         int k = s.Kernel, stride = s.Stride, h = s.Height, w = s.Width, oh = s.OutHeight, ow = s.OutWidth, positions = s.Positions;
+        KernelCheck.AtLeast(cols.Length, (long)s.Patch * positions, nameof(cols), nameof(Col2Im));
+        KernelCheck.AtLeast(dx.Length, s.InputSize, nameof(dx), nameof(Col2Im));
         dx.Slice(0, s.InputSize).Clear();
-        ref float dr = ref MemoryMarshal.GetReference(dx);
-        for (int c = 0; c < s.Channels; c++)
-            for (int u = 0; u < k; u++)
-                for (int v = 0; v < k; v++)
-                {
-                    var row = cols.Slice(((c * k + u) * k + v) * positions, positions);
-                    var (lo, hi) = ValidColumns(v, s);
-                    if (lo == hi) continue;
-                    int shift = v - s.PadLeft;
-                    for (int i = 0; i < oh; i++)
+        fixed (float* cp = cols)
+        fixed (float* dp = dx)
+        {
+            float* dEnd = dp + s.InputSize;
+            for (int c = 0; c < s.Channels; c++)
+                for (int u = 0; u < k; u++)
+                    for (int v = 0; v < k; v++)
                     {
-                        int ih = i * stride + u - s.PadTop;
-                        if ((uint)ih >= (uint)h) continue;
-                        var src = row.Slice(i * ow + lo, hi - lo);
-                        int dst = (c * h + ih) * w + shift;
-                        if (stride == 1)
+                        float* row = cp + (nint)((c * k + u) * k + v) * positions;
+                        var (lo, hi) = ValidColumns(v, s);
+                        int length = hi - lo;
+                        if (length == 0) continue;
+                        for (int i = 0; i < oh; i++)
                         {
-                            var d = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dr, dst + lo), hi - lo);
-                            TensorPrimitives.Add(d, src, d);
-                        }
-                        else
-                        {
-                            ref float sr = ref MemoryMarshal.GetReference(src);
-                            for (int j = lo; j < hi; j++)
-                                Unsafe.Add(ref dr, dst + j * stride) += Unsafe.Add(ref sr, j - lo);
+                            int ih = i * stride + u - s.PadTop;
+                            if ((uint)ih >= (uint)h) continue;
+                            float* src = row + i * ow + lo;
+                            float* d = dp + (c * h + ih) * w + (lo * stride + v - s.PadLeft);
+                            if (stride == 1) AddTo(d, src, length);
+                            else if (stride == 2) AddToEven(d, src, length, dEnd);
+                            else
+                                for (int j = 0; j < length; j++) d[j * stride] += src[j];
                         }
                     }
-                }
+        }
+    }
+
+    private static unsafe void Zero(float* d, int n)
+    {
+        int j = 0;
+        for (; j <= n - Vector256<float>.Count; j += Vector256<float>.Count)
+            Vector256<float>.Zero.Store(d + j);
+        for (; j < n; j++) d[j] = 0f;
+    }
+
+    /// <summary>Copies <paramref name="n"/> floats; short rows (a few to a few dozen) are the common case.</summary>
+    private static unsafe void Copy(float* src, float* dst, int n)
+    {
+        if (n >= Vector256<float>.Count)
+        {
+            int j = 0;
+            for (; j <= n - Vector256<float>.Count; j += Vector256<float>.Count)
+                Vector256.Load(src + j).Store(dst + j);
+            if (j < n) // one last vector, overlapping what is already copied
+                Vector256.Load(src + n - Vector256<float>.Count).Store(dst + n - Vector256<float>.Count);
+        }
+        else if (n >= Vector128<float>.Count)
+        {
+            Vector128.Load(src).Store(dst);
+            Vector128.Load(src + n - Vector128<float>.Count).Store(dst + n - Vector128<float>.Count);
+        }
+        else
+            for (int j = 0; j < n; j++) dst[j] = src[j];
+    }
+
+    /// <summary><c>dst[j] += src[j]</c> for <paramref name="n"/> floats.</summary>
+    private static unsafe void AddTo(float* dst, float* src, int n)
+    {
+        int j = 0;
+        for (; j <= n - Vector256<float>.Count; j += Vector256<float>.Count)
+            (Vector256.Load(dst + j) + Vector256.Load(src + j)).Store(dst + j);
+        for (; j < n; j++) dst[j] += src[j];
+    }
+
+    /// <summary><c>dst[j] = src[2j]</c> for <paramref name="n"/> floats, reading nothing at or past <paramref name="end"/>.</summary>
+    private static unsafe void GatherEven(float* src, float* dst, int n, float* end)
+    {
+        int j = 0;
+        if (Avx2.IsSupported)
+        {
+            // Two loads of 8, the even elements of each 128-bit lane, then the 64-bit pairs put in order.
+            for (; j + 8 <= n && src + 2 * j + 16 <= end; j += 8)
+            {
+                var evens = Avx.Shuffle(Avx.LoadVector256(src + 2 * j), Avx.LoadVector256(src + 2 * j + 8), 0b10_00_10_00);
+                Avx2.Permute4x64(evens.AsDouble(), 0b11_01_10_00).AsSingle().Store(dst + j);
+            }
+        }
+        for (; j < n; j++) dst[j] = src[2 * j];
+    }
+
+    /// <summary>
+    /// <c>dst[2j] += src[j]</c> for <paramref name="n"/> floats, touching nothing at or past
+    /// <paramref name="end"/>. The vector path also adds 0 to the odd elements in between, which
+    /// leaves every value unchanged (bar turning −0 into +0).
+    /// </summary>
+    private static unsafe void AddToEven(float* dst, float* src, int n, float* end)
+    {
+        int j = 0;
+        if (Avx2.IsSupported)
+        {
+            for (; j + 8 <= n && dst + 2 * j + 16 <= end; j += 8)
+            {
+                // [s0 s1 | s4 s5 | s2 s3 | s6 s7] as 64-bit pairs, then interleaved with zeros per lane.
+                var sv = Avx2.Permute4x64(Avx.LoadVector256(src + j).AsDouble(), 0b11_01_10_00).AsSingle();
+                float* d = dst + 2 * j;
+                (Avx.LoadVector256(d) + Avx.UnpackLow(sv, Vector256<float>.Zero)).Store(d);
+                (Avx.LoadVector256(d + 8) + Avx.UnpackHigh(sv, Vector256<float>.Zero)).Store(d + 8);
+            }
+        }
+        for (; j < n; j++) dst[2 * j] += src[j];
     }
 }

@@ -11,7 +11,8 @@ public class Conv2DTests
 {
     // (C, H, W, F, K, S, same): stride 1 and 2, valid and same (odd total pads: 6 rows with k 3, s 2
     // pad 0 above and 1 below; k 4, s 1 pads 1 and 2), kernel equal to the input, 1 and 3 channels,
-    // pointwise (the im2col-free path) and a strided 1×1, and one big enough for ParallelGemm to split.
+    // pointwise (the im2col-free path) and a strided 1×1, one big enough for ParallelGemm to split,
+    // and rows wide enough for the vector paths of im2col and col2im at stride 2 (and a stride 3).
     private static readonly (int C, int H, int W, int F, int K, int S, bool Same)[] Shapes =
     {
         (1, 5, 5, 2, 3, 1, false),
@@ -23,6 +24,9 @@ public class Conv2DTests
         (3, 4, 5, 6, 1, 1, false),
         (2, 5, 5, 3, 1, 2, true),
         (3, 12, 12, 32, 3, 1, true),
+        (2, 9, 21, 3, 3, 2, true),
+        (1, 5, 20, 2, 4, 2, false),
+        (1, 4, 23, 2, 3, 3, true),
     };
 
     private static readonly string[] Activations = { "Identity", "Relu", "Gelu" };
@@ -128,6 +132,30 @@ public class Conv2DTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AllShapes))]
+    public void Col2ImIsTheAdjointOfIm2Col(int shapeIndex)
+    {
+        // ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for random x and c: col2im adds every entry back where im2col read it.
+        var s = ShapeOf(shapeIndex);
+        if (s.Pointwise) return;
+        var x = Random(s.InputSize, 70 + shapeIndex);
+        var c = Random(s.Patch * s.Positions, 80 + shapeIndex);
+        var cols = Filled(c.Length, float.NaN);
+        Conv2D.Im2Col(x, cols, s);
+        var back = Filled(x.Length, float.NaN);
+        Conv2D.Col2Im(c, back, s);
+        double left = 0, right = 0, scale = 0;
+        for (int i = 0; i < c.Length; i++) { left += (double)cols[i] * c[i]; scale += Math.Abs((double)cols[i] * c[i]); }
+        for (int i = 0; i < x.Length; i++) right += (double)x[i] * back[i];
+        Assert.True(Math.Abs(left - right) <= 1e-6 * scale, $"⟨im2col x, c⟩ = {left}, ⟨x, col2im c⟩ = {right}");
+    }
+
+    public static IEnumerable<object[]> AllShapes()
+    {
+        for (int s = 0; s < Shapes.Length; s++) yield return new object[] { s };
+    }
+
     [Fact]
     public void ForwardMayShareThePreActivationWithTheOutput()
     {
@@ -181,10 +209,11 @@ public class Conv2DTests
         // ReLU: a smaller step, so few coordinates move a pre-activation across 0 (those are skipped).
         float h = act == "Relu" ? 2e-3f : 1e-2f;
         const double tol = 5e-4;
-        CheckGradient(x, dx, Loss, h, tol, "dx", Sample(x.Length, 60, 1));
-        CheckGradient(w, dw, Loss, h, tol, "dw", Sample(w.Length, 60, 2));
+        bool relu = act == "Relu";
+        CheckGradient(x, dx, Loss, h, tol, "dx", Sample(x.Length, 60, 1), relu);
+        CheckGradient(w, dw, Loss, h, tol, "dw", Sample(w.Length, 60, 2), relu);
         if (withBias)
-            CheckGradient(b, db, Loss, h, tol, "db");
+            CheckGradient(b, db, Loss, h, tol, "db", null, relu);
     }
 
     [Fact]
