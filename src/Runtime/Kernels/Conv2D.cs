@@ -37,12 +37,20 @@ public readonly struct Conv2DShape
         long positions = (long)outHeight * outWidth;
         long patch = (long)channels * kernel * kernel;
         long output = filters * positions;
-        // A 1×1 kernel with stride 1 and no padding reads the sample itself as its im2col matrix.
+        // Small outputs make thin products (an n of 49 or 16 columns wastes most of a register tile):
+        // samples are then convolved in groups whose im2col matrices sit side by side, so each product
+        // has about TargetColumns columns.
+        Group = (int)Math.Clamp((TargetColumns + positions - 1) / positions, 1, MaxGroup);
+        // A 1×1 kernel with stride 1 and no padding reads a lone sample as its own im2col matrix.
         Pointwise = kernel == 1 && stride == 1 && padTop == 0 && padLeft == 0 && outHeight == height && outWidth == width;
-        long scratch = (Pointwise ? 0 : patch * positions) + filters * patch;
+        long columns = Pointwise && Group == 1 ? 0 : patch * Group * positions;
+        long stage = Group > 1 ? filters * Group * positions : 0;
+        long scratch = columns + stage + filters * patch;
         if (Math.Max(Math.Max(input, output), scratch) > int.MaxValue)
             throw new ArgumentException(
                 $"A {channels}×{height}×{width} input convolved to {filters}×{outHeight}×{outWidth} with a {kernel}×{kernel} kernel is too large: some buffer would exceed {int.MaxValue} values.");
+        ColumnsLength = (int)columns;
+        StageLength = (int)stage;
         InputSize = (int)input;
         OutputSize = (int)output;
         Patch = (int)patch;
@@ -94,13 +102,27 @@ public readonly struct Conv2DShape
 
     /// <summary>
     /// Floats of scratch <see cref="Conv2D.Forward{TAct}"/> and <see cref="Conv2D.Backward{TAct}"/>
-    /// need: one sample's im2col matrix (<c>Patch·Positions</c>, none for a pointwise convolution)
-    /// plus a weight-gradient temporary (<c>F·Patch</c>).
+    /// need: the im2col matrix of a group of samples (<c>Patch·G·Positions</c>, where <c>G</c> samples
+    /// make a product of about 256 columns; none for a pointwise convolution with <c>G = 1</c>), the
+    /// group's product before it is scattered to NCHW (<c>F·G·Positions</c>, when <c>G &gt; 1</c>) and a
+    /// weight-gradient temporary (<c>F·Patch</c>).
     /// </summary>
     public int ScratchLength { get; }
 
-    /// <summary>1×1 kernel, stride 1, no padding: the input sample is its own im2col matrix.</summary>
+    /// <summary>1×1 kernel, stride 1, no padding: a lone sample is its own im2col matrix.</summary>
     internal bool Pointwise { get; }
+
+    /// <summary>Samples convolved by one product: enough that it has about <see cref="TargetColumns"/> columns.</summary>
+    internal int Group { get; }
+
+    /// <summary>Floats of the grouped im2col matrix <c>[Patch, Group·Positions]</c> (none when a lone sample is read in place).</summary>
+    internal int ColumnsLength { get; }
+
+    /// <summary>Floats of the grouped product <c>[F, Group·Positions]</c> before it is scattered to NCHW (none for groups of one).</summary>
+    internal int StageLength { get; }
+
+    internal const int TargetColumns = 256;
+    internal const int MaxGroup = 64;
 
     /// <summary>
     /// The shape Keras gives a convolution. Valid: <c>out = ⌊(in − k)/s⌋ + 1</c>, no padding. Same:
@@ -122,15 +144,26 @@ public readonly struct Conv2DShape
 }
 
 /// <summary>
-/// Forward and backward of a 2-D convolution on NCHW row-major data, as im2col per sample and the
-/// packed <see cref="Gemm"/>: <c>Z_n[F, OH·OW] = W[F, C·K·K] · cols_n[C·K·K, OH·OW]</c>, which is
-/// already the sample's <c>[F, OH, OW]</c> output. The weight is stored <c>[F, C, K, K]</c> (PyTorch's
+/// Forward and backward of a 2-D convolution on NCHW row-major data, as im2col and the packed
+/// <see cref="Gemm"/>: <c>Z[F, OH·OW] = W[F, C·K·K] · cols[C·K·K, OH·OW]</c>, which for one sample is
+/// already its <c>[F, OH, OW]</c> output. The weight is stored <c>[F, C, K, K]</c> (PyTorch's
 /// <c>nn.Conv2d</c>).
 /// </summary>
 /// <remarks>
+/// <para>
+/// When a sample has few output positions (below 256, as in the later layers of a network) the
+/// product would be thin and slow, so <c>G</c> samples' im2col matrices are laid side by side and
+/// multiplied at once; the <c>[F, G·OH·OW]</c> result is then scattered to NCHW with the bias. In
+/// backward the group's <c>dZ</c> is gathered the same way, so the weight gradient is one product
+/// over the group's positions and the column gradient one product too. Each element of <c>z</c>
+/// and of the input gradient is the same chain of multiply-adds whatever the grouping.
+/// </para>
+/// <para>
 /// With a <see cref="WorkerPool"/>, each product is split by <see cref="ParallelGemm"/>, so results are
-/// bitwise identical for any thread count. Nothing is allocated: the im2col matrix and the
-/// weight-gradient temporary live in the caller's scratch (<see cref="Conv2DShape.ScratchLength"/>).
+/// bitwise identical for any thread count. Nothing is allocated: the im2col matrix, the grouped
+/// product and the weight-gradient temporary live in the caller's scratch
+/// (<see cref="Conv2DShape.ScratchLength"/>).
+/// </para>
 /// </remarks>
 public static class Conv2D
 {
@@ -157,26 +190,46 @@ public static class Conv2D
         KernelCheck.AtLeast(output.Length, (long)batch * outSize, nameof(output), Name);
         KernelCheck.AtLeast(scratch.Length, shape.ScratchLength, nameof(scratch), Name);
 
-        bool pointwise = shape.Pointwise;
-        var columns = scratch.Slice(0, pointwise ? 0 : patch * positions);
-        for (int n = 0; n < batch; n++)
+        int group = shape.Group;
+        var columns = scratch.Slice(0, shape.ColumnsLength);
+        var stage = scratch.Slice(shape.ColumnsLength, shape.StageLength);
+        for (int n0 = 0; n0 < batch; n0 += group)
         {
-            var xs = x.Slice(n * inSize, inSize);
-            var z = preActivation.Slice(n * outSize, outSize);
-            ReadOnlySpan<float> cols = xs;
-            if (!pointwise)
+            int count = Math.Min(group, batch - n0), width = count * positions;
+            ReadOnlySpan<float> cols = columns;
+            if (count == 1 && shape.Pointwise)
+                cols = x.Slice(n0 * inSize, inSize);
+            else
+                for (int t = 0; t < count; t++)
+                    Im2Col(x.Slice((n0 + t) * inSize, inSize), columns, shape, width, t * positions);
+
+            if (count == 1)
             {
-                Im2Col(xs, columns, shape);
-                cols = columns;
+                // One sample: the product is already its [F, OH·OW] output; the bias goes on in place.
+                var z = preActivation.Slice(n0 * outSize, outSize);
+                ParallelGemm.Multiply(weight, cols, z, filters, positions, patch, pool);
+                if (!bias.IsEmpty)
+                    for (int f = 0; f < filters; f++)
+                    {
+                        var row = z.Slice(f * positions, positions);
+                        TensorPrimitives.Add(row, bias[f], row);
+                    }
             }
-            ParallelGemm.Multiply(weight, cols, z, filters, positions, patch, pool);
-            if (!bias.IsEmpty)
-                for (int f = 0; f < filters; f++)
-                {
-                    var row = z.Slice(f * positions, positions);
-                    TensorPrimitives.Add(row, bias[f], row);
-                }
-            activation.Forward(z, output.Slice(n * outSize, outSize));
+            else
+            {
+                // [F, count·P] → count samples of [F, P], adding the bias on the way.
+                ParallelGemm.Multiply(weight, cols, stage, filters, width, patch, pool);
+                for (int t = 0; t < count; t++)
+                    for (int f = 0; f < filters; f++)
+                    {
+                        var src = stage.Slice(f * width + t * positions, positions);
+                        var dst = preActivation.Slice((n0 + t) * outSize + f * positions, positions);
+                        if (bias.IsEmpty) src.CopyTo(dst);
+                        else TensorPrimitives.Add(src, bias[f], dst);
+                    }
+            }
+            for (int t = n0; t < n0 + count; t++)
+                activation.Forward(preActivation.Slice(t * outSize, outSize), output.Slice(t * outSize, outSize));
         }
     }
 
@@ -218,12 +271,12 @@ public static class Conv2D
             activation.Backward(needsZ ? preActivation.Slice(o, outSize) : default, output.Slice(o, outSize), outputGrad.Slice(o, outSize));
         }
 
-        bool pointwise = shape.Pointwise;
-        int columnLength = pointwise ? 0 : patch * positions;
-        var columns = scratch.Slice(0, columnLength);
+        int group = shape.Group;
+        var columns = scratch.Slice(0, shape.ColumnsLength);
+        var stage = scratch.Slice(shape.ColumnsLength, shape.StageLength);
         // The weight-gradient temporary; while the input gradient is computed it is free, and
         // ParallelGemm packs Wᵀ's row blocks into it (it needs exactly F·Patch floats).
-        var temp = scratch.Slice(columnLength, filters * patch);
+        var temp = scratch.Slice(shape.ColumnsLength + shape.StageLength, filters * patch);
         var dW = computeParameterGradients ? weightGrad.Slice(0, filters * patch) : default;
 
         if (computeParameterGradients)
@@ -238,35 +291,47 @@ public static class Conv2D
                     biasGrad[f] = (float)sum;
                 }
         }
+        if (!computeParameterGradients && !computeInputGradient)
+            return;
 
-        for (int n = 0; n < batch; n++)
+        for (int n0 = 0; n0 < batch; n0 += group)
         {
-            var dz = outputGrad.Slice(n * outSize, outSize);
+            int count = Math.Min(group, batch - n0), width = count * positions;
+            bool direct = count == 1 && shape.Pointwise;
+            // dZ of the group as [F, count·P]: a lone sample's is its own gradient, in place.
+            ReadOnlySpan<float> dz = outputGrad.Slice(n0 * outSize, outSize);
+            if (count > 1)
+            {
+                for (int t = 0; t < count; t++)
+                    for (int f = 0; f < filters; f++)
+                        outputGrad.Slice((n0 + t) * outSize + f * positions, positions).CopyTo(stage.Slice(f * width + t * positions, positions));
+                dz = stage.Slice(0, filters * width);
+            }
+
             if (computeParameterGradients)
             {
-                // dW += dZ_n[F, P] · cols_n[Patch, P]ᵀ: the first sample writes dW, later ones add a temporary.
-                var xs = x.Slice(n * inSize, inSize);
-                ReadOnlySpan<float> cols = xs;
-                if (!pointwise)
-                {
-                    Im2Col(xs, columns, shape);
-                    cols = columns;
-                }
-                var target = n == 0 ? dW : temp;
-                ParallelGemm.MultiplyTransposedBBias(dz, cols, default, target, filters, patch, positions, pool);
-                if (n != 0)
+                // dW (+)= dZ[F, count·P] · cols[Patch, count·P]ᵀ: the first group writes dW, later ones add a temporary.
+                ReadOnlySpan<float> cols = columns;
+                if (direct)
+                    cols = x.Slice(n0 * inSize, inSize);
+                else
+                    for (int t = 0; t < count; t++)
+                        Im2Col(x.Slice((n0 + t) * inSize, inSize), columns, shape, width, t * positions);
+                var target = n0 == 0 ? dW : temp;
+                ParallelGemm.MultiplyTransposedBBias(dz, cols, default, target, filters, patch, width, pool);
+                if (n0 != 0)
                     TensorPrimitives.Add(dW, temp, dW);
             }
             if (computeInputGradient)
             {
-                // dcols_n[Patch, P] = Wᵀ · dZ_n, then scattered back onto the input (col2im).
-                var dx = inputGrad.Slice(n * inSize, inSize);
-                if (pointwise)
-                    ParallelGemm.MultiplyTransposedA(weight, dz, dx, patch, positions, filters, pool, temp);
+                // dcols[Patch, count·P] = Wᵀ · dZ, then scattered back onto each input (col2im).
+                if (direct)
+                    ParallelGemm.MultiplyTransposedA(weight, dz, inputGrad.Slice(n0 * inSize, inSize), patch, positions, filters, pool, temp);
                 else
                 {
-                    ParallelGemm.MultiplyTransposedA(weight, dz, columns, patch, positions, filters, pool, temp);
-                    Col2Im(columns, dx, shape);
+                    ParallelGemm.MultiplyTransposedA(weight, dz, columns, patch, width, filters, pool, temp);
+                    for (int t = 0; t < count; t++)
+                        Col2Im(columns, inputGrad.Slice((n0 + t) * inSize, inSize), shape, width, t * positions);
                 }
             }
         }
@@ -290,11 +355,18 @@ public static class Conv2D
     /// One sample's im2col matrix: <c>cols[(c·K + u)·K + v, oh·OW + ow] = x[c, oh·s + u − pt, ow·s + v − pl]</c>,
     /// zero outside the input.
     /// </summary>
-    internal static unsafe void Im2Col(ReadOnlySpan<float> x, Span<float> cols, in Conv2DShape s)
+    internal static void Im2Col(ReadOnlySpan<float> x, Span<float> cols, in Conv2DShape s) => Im2Col(x, cols, s, s.Positions, 0);
+
+    /// <summary>
+    /// <see cref="Im2Col(ReadOnlySpan{float}, Span{float}, in Conv2DShape)"/> into columns
+    /// <c>[column, column + Positions)</c> of a matrix whose rows are <paramref name="rowStride"/> long
+    /// (a group of samples side by side).
+    /// </summary>
+    internal static unsafe void Im2Col(ReadOnlySpan<float> x, Span<float> cols, in Conv2DShape s, int rowStride, int column)
     {
         int k = s.Kernel, stride = s.Stride, h = s.Height, w = s.Width, oh = s.OutHeight, ow = s.OutWidth, positions = s.Positions;
         KernelCheck.AtLeast(x.Length, s.InputSize, nameof(x), nameof(Im2Col));
-        KernelCheck.AtLeast(cols.Length, (long)s.Patch * positions, nameof(cols), nameof(Im2Col));
+        KernelCheck.AtLeast(cols.Length, (long)(s.Patch - 1) * rowStride + column + positions, nameof(cols), nameof(Im2Col));
         fixed (float* xp = x)
         fixed (float* cp = cols)
         {
@@ -303,7 +375,7 @@ public static class Conv2D
                 for (int u = 0; u < k; u++)
                     for (int v = 0; v < k; v++)
                     {
-                        float* row = cp + (nint)((c * k + u) * k + v) * positions;
+                        float* row = cp + (nint)((c * k + u) * k + v) * rowStride + column;
                         var (lo, hi) = ValidColumns(v, s);
                         int length = hi - lo;
                         for (int i = 0; i < oh; i++)
@@ -327,11 +399,14 @@ public static class Conv2D
         }
     }
 
-    /// <summary>The adjoint of <see cref="Im2Col"/>: <paramref name="dx"/> is cleared, then every column entry is added back to the input value it was read from.</summary>
-    internal static unsafe void Col2Im(ReadOnlySpan<float> cols, Span<float> dx, in Conv2DShape s)
+    /// <summary>The adjoint of <see cref="Im2Col(ReadOnlySpan{float}, Span{float}, in Conv2DShape)"/>: <paramref name="dx"/> is cleared, then every column entry is added back to the input value it was read from.</summary>
+    internal static void Col2Im(ReadOnlySpan<float> cols, Span<float> dx, in Conv2DShape s) => Col2Im(cols, dx, s, s.Positions, 0);
+
+    /// <summary>The adjoint of <see cref="Im2Col(ReadOnlySpan{float}, Span{float}, in Conv2DShape, int, int)"/>, reading columns <c>[column, column + Positions)</c> of rows <paramref name="rowStride"/> long.</summary>
+    internal static unsafe void Col2Im(ReadOnlySpan<float> cols, Span<float> dx, in Conv2DShape s, int rowStride, int column)
     {
         int k = s.Kernel, stride = s.Stride, h = s.Height, w = s.Width, oh = s.OutHeight, ow = s.OutWidth, positions = s.Positions;
-        KernelCheck.AtLeast(cols.Length, (long)s.Patch * positions, nameof(cols), nameof(Col2Im));
+        KernelCheck.AtLeast(cols.Length, (long)(s.Patch - 1) * rowStride + column + positions, nameof(cols), nameof(Col2Im));
         KernelCheck.AtLeast(dx.Length, s.InputSize, nameof(dx), nameof(Col2Im));
         dx.Slice(0, s.InputSize).Clear();
         fixed (float* cp = cols)
@@ -342,7 +417,7 @@ public static class Conv2D
                 for (int u = 0; u < k; u++)
                     for (int v = 0; v < k; v++)
                     {
-                        float* row = cp + (nint)((c * k + u) * k + v) * positions;
+                        float* row = cp + (nint)((c * k + u) * k + v) * rowStride + column;
                         var (lo, hi) = ValidColumns(v, s);
                         int length = hi - lo;
                         if (length == 0) continue;

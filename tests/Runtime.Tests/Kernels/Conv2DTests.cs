@@ -249,6 +249,45 @@ public class Conv2DTests
         Assert.Equal(dx, dx2);
     }
 
+    [Theory]
+    [InlineData(2, 5, 5, 3, 3, 1, true, 25)]   // 25 positions: groups of 11, 11 and 3
+    [InlineData(3, 7, 7, 4, 3, 2, false, 40)]  // 9 positions: groups of 29 and 11
+    [InlineData(4, 3, 3, 5, 3, 1, false, 70)]  // kernel = input: 1 position, groups of 64 and 6
+    [InlineData(3, 4, 4, 6, 1, 1, false, 40)]  // pointwise, grouped through im2col
+    public void GroupedSamplesGiveThePerSampleResults(int c, int h, int w, int f, int k, int stride, bool same, int batch)
+    {
+        var s = Conv2DShape.Create(c, h, w, f, k, stride, same);
+        Assert.True(s.Group > 1 && s.Group < batch, $"group {s.Group} should split a batch of {batch}");
+        var x = Random(batch * s.InputSize, 90);
+        var wt = Random(s.Filters * s.Patch, 91);
+        var b = Random(s.Filters, 92);
+        var r = Random(batch * s.OutputSize, 93);
+        var scratch = new float[s.ScratchLength];
+        var z = new float[batch * s.OutputSize];
+        var y = new float[z.Length];
+        Conv2D.Forward(x, wt, b, z, y, batch, s, new GeluActivation(), scratch);
+        float[] dy = (float[])r.Clone(), dw = new float[wt.Length], db = new float[f], dx = new float[x.Length];
+        Conv2D.Backward(x, wt, z, y, dy, dw, db, dx, batch, s, new GeluActivation(), true, true, scratch);
+
+        var dwSum = new double[wt.Length];
+        var dwBound = new double[wt.Length];
+        for (int n = 0; n < batch; n++)
+        {
+            var xn = x.AsSpan(n * s.InputSize, s.InputSize).ToArray();
+            float[] zn = new float[s.OutputSize], yn = new float[s.OutputSize];
+            Conv2D.Forward(xn, wt, b, zn, yn, 1, s, new GeluActivation(), scratch);
+            // Each output and each input-gradient element is the same chain of operations in a group or alone.
+            Assert.Equal(z.AsSpan(n * s.OutputSize, s.OutputSize).ToArray(), zn);
+            Assert.Equal(y.AsSpan(n * s.OutputSize, s.OutputSize).ToArray(), yn);
+            float[] dyn = r.AsSpan(n * s.OutputSize, s.OutputSize).ToArray(), dwn = new float[wt.Length], dbn = new float[f], dxn = new float[xn.Length];
+            Conv2D.Backward(xn, wt, zn, yn, dyn, dwn, dbn, dxn, 1, s, new GeluActivation(), true, true, scratch);
+            Assert.Equal(dx.AsSpan(n * s.InputSize, s.InputSize).ToArray(), dxn);
+            for (int i = 0; i < dw.Length; i++) { dwSum[i] += dwn[i]; dwBound[i] += Math.Abs(dwn[i]); }
+        }
+        for (int i = 0; i < dw.Length; i++)
+            Assert.True(Math.Abs(dw[i] - dwSum[i]) <= 1e-5 * dwBound[i] + 1e-6, $"dw[{i}]: {dw[i]} vs Σ per sample {dwSum[i]}");
+    }
+
     [Fact]
     public void WorkerPoolGivesTheSameBitsForAnyThreadCount()
     {
