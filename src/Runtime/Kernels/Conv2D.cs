@@ -378,6 +378,11 @@ public static class Conv2D
                         float* row = cp + (nint)((c * k + u) * k + v) * rowStride + column;
                         var (lo, hi) = ValidColumns(v, s);
                         int length = hi - lo;
+                        if (stride == 1 && ow == w)
+                        {
+                            ShiftedCopy(xp + c * h * w, row, s, u, v, lo, hi);
+                            continue;
+                        }
                         for (int i = 0; i < oh; i++)
                         {
                             float* d = row + i * ow;
@@ -400,10 +405,14 @@ public static class Conv2D
     }
 
     /// <summary>The adjoint of <see cref="Im2Col(ReadOnlySpan{float}, Span{float}, in Conv2DShape)"/>: <paramref name="dx"/> is cleared, then every column entry is added back to the input value it was read from.</summary>
-    internal static void Col2Im(ReadOnlySpan<float> cols, Span<float> dx, in Conv2DShape s) => Col2Im(cols, dx, s, s.Positions, 0);
+    internal static void Col2Im(Span<float> cols, Span<float> dx, in Conv2DShape s) => Col2Im(cols, dx, s, s.Positions, 0);
 
-    /// <summary>The adjoint of <see cref="Im2Col(ReadOnlySpan{float}, Span{float}, in Conv2DShape, int, int)"/>, reading columns <c>[column, column + Positions)</c> of rows <paramref name="rowStride"/> long.</summary>
-    internal static unsafe void Col2Im(ReadOnlySpan<float> cols, Span<float> dx, in Conv2DShape s, int rowStride, int column)
+    /// <summary>
+    /// The adjoint of <see cref="Im2Col(ReadOnlySpan{float}, Span{float}, in Conv2DShape, int, int)"/>, reading
+    /// columns <c>[column, column + Positions)</c> of rows <paramref name="rowStride"/> long. Entries that
+    /// correspond to padding may be set to zero in <paramref name="cols"/> on the way (it is scratch).
+    /// </summary>
+    internal static unsafe void Col2Im(Span<float> cols, Span<float> dx, in Conv2DShape s, int rowStride, int column)
     {
         int k = s.Kernel, stride = s.Stride, h = s.Height, w = s.Width, oh = s.OutHeight, ow = s.OutWidth, positions = s.Positions;
         KernelCheck.AtLeast(cols.Length, (long)(s.Patch - 1) * rowStride + column + positions, nameof(cols), nameof(Col2Im));
@@ -421,6 +430,11 @@ public static class Conv2D
                         var (lo, hi) = ValidColumns(v, s);
                         int length = hi - lo;
                         if (length == 0) continue;
+                        if (stride == 1 && ow == w)
+                        {
+                            ShiftedAdd(dp + c * h * w, row, s, u, v, lo, hi);
+                            continue;
+                        }
                         for (int i = 0; i < oh; i++)
                         {
                             int ih = i * stride + u - s.PadTop;
@@ -434,6 +448,58 @@ public static class Conv2D
                         }
                     }
         }
+    }
+
+    /// <summary>
+    /// Im2col of one (c, u, v) row when stride is 1 and the output is as wide as the input (same
+    /// padding): output row i is input row i + du shifted by dv, so all in-bounds rows are one flat
+    /// copy of x[c] at offset du·W + dv; the entries that wrapped into a neighbouring row are padding
+    /// and are zeroed after.
+    /// </summary>
+    private static unsafe void ShiftedCopy(float* plane, float* row, in Conv2DShape s, int u, int v, int lo, int hi)
+    {
+        int w = s.Width, oh = s.OutHeight, du = u - s.PadTop, dv = v - s.PadLeft;
+        int i0 = Math.Max(0, -du), i1 = Math.Min(oh, s.Height - du);
+        if (i1 <= i0 || hi <= lo)
+        {
+            Zero(row, oh * w);
+            return;
+        }
+        Zero(row, i0 * w);
+        Zero(row + i1 * w, (oh - i1) * w);
+        float* d = row + i0 * w;
+        int count = (i1 - i0) * w, a = Math.Max(0, -dv), b = count - Math.Max(0, dv);
+        Copy(plane + (i0 + du) * w + dv + a, d + a, b - a);
+        if (dv != 0)
+            for (int i = 0; i < i1 - i0; i++, d += w)
+            {
+                for (int j = 0; j < lo; j++) d[j] = 0f;
+                for (int j = hi; j < w; j++) d[j] = 0f;
+            }
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="ShiftedCopy"/>: the wrapped entries of <paramref name="row"/> are zeroed
+    /// (they belong to padding), then the in-bounds rows are added to x[c] at offset du·W + dv in one
+    /// flat pass, each input value receiving exactly what the row-by-row loop would add.
+    /// </summary>
+    private static unsafe void ShiftedAdd(float* plane, float* row, in Conv2DShape s, int u, int v, int lo, int hi)
+    {
+        int w = s.Width, oh = s.OutHeight, du = u - s.PadTop, dv = v - s.PadLeft;
+        int i0 = Math.Max(0, -du), i1 = Math.Min(oh, s.Height - du);
+        if (i1 <= i0) return;
+        float* src = row + i0 * w;
+        if (dv != 0)
+        {
+            float* r = src;
+            for (int i = 0; i < i1 - i0; i++, r += w)
+            {
+                for (int j = 0; j < lo; j++) r[j] = 0f;
+                for (int j = hi; j < w; j++) r[j] = 0f;
+            }
+        }
+        int count = (i1 - i0) * w, a = Math.Max(0, -dv), b = count - Math.Max(0, dv);
+        AddTo(plane + (i0 + du) * w + dv + a, src + a, b - a);
     }
 
     private static unsafe void Zero(float* d, int n)
