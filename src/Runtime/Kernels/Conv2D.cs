@@ -2,6 +2,8 @@ using System;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Axon.Kernels;
 
@@ -35,12 +37,20 @@ public readonly struct Conv2DShape
         long positions = (long)outHeight * outWidth;
         long patch = (long)channels * kernel * kernel;
         long output = filters * positions;
-        // A 1×1 kernel with stride 1 and no padding reads the sample itself as its im2col matrix.
+        // Small outputs make thin products (an n of 49 or 16 columns wastes most of a register tile):
+        // samples are then convolved in groups whose im2col matrices sit side by side, so each product
+        // has about TargetColumns columns.
+        Group = (int)Math.Clamp((TargetColumns + positions - 1) / positions, 1, MaxGroup);
+        // A 1×1 kernel with stride 1 and no padding reads a lone sample as its own im2col matrix.
         Pointwise = kernel == 1 && stride == 1 && padTop == 0 && padLeft == 0 && outHeight == height && outWidth == width;
-        long scratch = (Pointwise ? 0 : patch * positions) + filters * patch;
+        long columns = Pointwise && Group == 1 ? 0 : patch * Group * positions;
+        long stage = Group > 1 ? filters * Group * positions : 0;
+        long scratch = columns + stage + filters * patch;
         if (Math.Max(Math.Max(input, output), scratch) > int.MaxValue)
             throw new ArgumentException(
                 $"A {channels}×{height}×{width} input convolved to {filters}×{outHeight}×{outWidth} with a {kernel}×{kernel} kernel is too large: some buffer would exceed {int.MaxValue} values.");
+        ColumnsLength = (int)columns;
+        StageLength = (int)stage;
         InputSize = (int)input;
         OutputSize = (int)output;
         Patch = (int)patch;
@@ -92,13 +102,27 @@ public readonly struct Conv2DShape
 
     /// <summary>
     /// Floats of scratch <see cref="Conv2D.Forward{TAct}"/> and <see cref="Conv2D.Backward{TAct}"/>
-    /// need: one sample's im2col matrix (<c>Patch·Positions</c>, none for a pointwise convolution)
-    /// plus a weight-gradient temporary (<c>F·Patch</c>).
+    /// need: the im2col matrix of a group of samples (<c>Patch·G·Positions</c>, where <c>G</c> samples
+    /// make a product of about 256 columns; none for a pointwise convolution with <c>G = 1</c>), the
+    /// group's product before it is scattered to NCHW (<c>F·G·Positions</c>, when <c>G &gt; 1</c>) and a
+    /// weight-gradient temporary (<c>F·Patch</c>).
     /// </summary>
     public int ScratchLength { get; }
 
-    /// <summary>1×1 kernel, stride 1, no padding: the input sample is its own im2col matrix.</summary>
+    /// <summary>1×1 kernel, stride 1, no padding: a lone sample is its own im2col matrix.</summary>
     internal bool Pointwise { get; }
+
+    /// <summary>Samples convolved by one product: enough that it has about <see cref="TargetColumns"/> columns.</summary>
+    internal int Group { get; }
+
+    /// <summary>Floats of the grouped im2col matrix <c>[Patch, Group·Positions]</c> (none when a lone sample is read in place).</summary>
+    internal int ColumnsLength { get; }
+
+    /// <summary>Floats of the grouped product <c>[F, Group·Positions]</c> before it is scattered to NCHW (none for groups of one).</summary>
+    internal int StageLength { get; }
+
+    internal const int TargetColumns = 256;
+    internal const int MaxGroup = 64;
 
     /// <summary>
     /// The shape Keras gives a convolution. Valid: <c>out = ⌊(in − k)/s⌋ + 1</c>, no padding. Same:
@@ -120,15 +144,26 @@ public readonly struct Conv2DShape
 }
 
 /// <summary>
-/// Forward and backward of a 2-D convolution on NCHW row-major data, as im2col per sample and the
-/// packed <see cref="Gemm"/>: <c>Z_n[F, OH·OW] = W[F, C·K·K] · cols_n[C·K·K, OH·OW]</c>, which is
-/// already the sample's <c>[F, OH, OW]</c> output. The weight is stored <c>[F, C, K, K]</c> (PyTorch's
+/// Forward and backward of a 2-D convolution on NCHW row-major data, as im2col and the packed
+/// <see cref="Gemm"/>: <c>Z[F, OH·OW] = W[F, C·K·K] · cols[C·K·K, OH·OW]</c>, which for one sample is
+/// already its <c>[F, OH, OW]</c> output. The weight is stored <c>[F, C, K, K]</c> (PyTorch's
 /// <c>nn.Conv2d</c>).
 /// </summary>
 /// <remarks>
+/// <para>
+/// When a sample has few output positions (below 256, as in the later layers of a network) the
+/// product would be thin and slow, so <c>G</c> samples' im2col matrices are laid side by side and
+/// multiplied at once; the <c>[F, G·OH·OW]</c> result is then scattered to NCHW with the bias. In
+/// backward the group's <c>dZ</c> is gathered the same way, so the weight gradient is one product
+/// over the group's positions and the column gradient one product too. Each element of <c>z</c>
+/// and of the input gradient is the same chain of multiply-adds whatever the grouping.
+/// </para>
+/// <para>
 /// With a <see cref="WorkerPool"/>, each product is split by <see cref="ParallelGemm"/>, so results are
-/// bitwise identical for any thread count. Nothing is allocated: the im2col matrix and the
-/// weight-gradient temporary live in the caller's scratch (<see cref="Conv2DShape.ScratchLength"/>).
+/// bitwise identical for any thread count. Nothing is allocated: the im2col matrix, the grouped
+/// product and the weight-gradient temporary live in the caller's scratch
+/// (<see cref="Conv2DShape.ScratchLength"/>).
+/// </para>
 /// </remarks>
 public static class Conv2D
 {
@@ -155,26 +190,46 @@ public static class Conv2D
         KernelCheck.AtLeast(output.Length, (long)batch * outSize, nameof(output), Name);
         KernelCheck.AtLeast(scratch.Length, shape.ScratchLength, nameof(scratch), Name);
 
-        bool pointwise = shape.Pointwise;
-        var columns = scratch.Slice(0, pointwise ? 0 : patch * positions);
-        for (int n = 0; n < batch; n++)
+        int group = shape.Group;
+        var columns = scratch.Slice(0, shape.ColumnsLength);
+        var stage = scratch.Slice(shape.ColumnsLength, shape.StageLength);
+        for (int n0 = 0; n0 < batch; n0 += group)
         {
-            var xs = x.Slice(n * inSize, inSize);
-            var z = preActivation.Slice(n * outSize, outSize);
-            ReadOnlySpan<float> cols = xs;
-            if (!pointwise)
+            int count = Math.Min(group, batch - n0), width = count * positions;
+            ReadOnlySpan<float> cols = columns;
+            if (count == 1 && shape.Pointwise)
+                cols = x.Slice(n0 * inSize, inSize);
+            else
+                for (int t = 0; t < count; t++)
+                    Im2Col(x.Slice((n0 + t) * inSize, inSize), columns, shape, width, t * positions);
+
+            if (count == 1)
             {
-                Im2Col(xs, columns, shape);
-                cols = columns;
+                // One sample: the product is already its [F, OH·OW] output; the bias goes on in place.
+                var z = preActivation.Slice(n0 * outSize, outSize);
+                ParallelGemm.Multiply(weight, cols, z, filters, positions, patch, pool);
+                if (!bias.IsEmpty)
+                    for (int f = 0; f < filters; f++)
+                    {
+                        var row = z.Slice(f * positions, positions);
+                        TensorPrimitives.Add(row, bias[f], row);
+                    }
             }
-            ParallelGemm.Multiply(weight, cols, z, filters, positions, patch, pool);
-            if (!bias.IsEmpty)
-                for (int f = 0; f < filters; f++)
-                {
-                    var row = z.Slice(f * positions, positions);
-                    TensorPrimitives.Add(row, bias[f], row);
-                }
-            activation.Forward(z, output.Slice(n * outSize, outSize));
+            else
+            {
+                // [F, count·P] → count samples of [F, P], adding the bias on the way.
+                ParallelGemm.Multiply(weight, cols, stage, filters, width, patch, pool);
+                for (int t = 0; t < count; t++)
+                    for (int f = 0; f < filters; f++)
+                    {
+                        var src = stage.Slice(f * width + t * positions, positions);
+                        var dst = preActivation.Slice((n0 + t) * outSize + f * positions, positions);
+                        if (bias.IsEmpty) src.CopyTo(dst);
+                        else TensorPrimitives.Add(src, bias[f], dst);
+                    }
+            }
+            for (int t = n0; t < n0 + count; t++)
+                activation.Forward(preActivation.Slice(t * outSize, outSize), output.Slice(t * outSize, outSize));
         }
     }
 
@@ -216,12 +271,12 @@ public static class Conv2D
             activation.Backward(needsZ ? preActivation.Slice(o, outSize) : default, output.Slice(o, outSize), outputGrad.Slice(o, outSize));
         }
 
-        bool pointwise = shape.Pointwise;
-        int columnLength = pointwise ? 0 : patch * positions;
-        var columns = scratch.Slice(0, columnLength);
+        int group = shape.Group;
+        var columns = scratch.Slice(0, shape.ColumnsLength);
+        var stage = scratch.Slice(shape.ColumnsLength, shape.StageLength);
         // The weight-gradient temporary; while the input gradient is computed it is free, and
         // ParallelGemm packs Wᵀ's row blocks into it (it needs exactly F·Patch floats).
-        var temp = scratch.Slice(columnLength, filters * patch);
+        var temp = scratch.Slice(shape.ColumnsLength + shape.StageLength, filters * patch);
         var dW = computeParameterGradients ? weightGrad.Slice(0, filters * patch) : default;
 
         if (computeParameterGradients)
@@ -236,35 +291,47 @@ public static class Conv2D
                     biasGrad[f] = (float)sum;
                 }
         }
+        if (!computeParameterGradients && !computeInputGradient)
+            return;
 
-        for (int n = 0; n < batch; n++)
+        for (int n0 = 0; n0 < batch; n0 += group)
         {
-            var dz = outputGrad.Slice(n * outSize, outSize);
+            int count = Math.Min(group, batch - n0), width = count * positions;
+            bool direct = count == 1 && shape.Pointwise;
+            // dZ of the group as [F, count·P]: a lone sample's is its own gradient, in place.
+            ReadOnlySpan<float> dz = outputGrad.Slice(n0 * outSize, outSize);
+            if (count > 1)
+            {
+                for (int t = 0; t < count; t++)
+                    for (int f = 0; f < filters; f++)
+                        outputGrad.Slice((n0 + t) * outSize + f * positions, positions).CopyTo(stage.Slice(f * width + t * positions, positions));
+                dz = stage.Slice(0, filters * width);
+            }
+
             if (computeParameterGradients)
             {
-                // dW += dZ_n[F, P] · cols_n[Patch, P]ᵀ: the first sample writes dW, later ones add a temporary.
-                var xs = x.Slice(n * inSize, inSize);
-                ReadOnlySpan<float> cols = xs;
-                if (!pointwise)
-                {
-                    Im2Col(xs, columns, shape);
-                    cols = columns;
-                }
-                var target = n == 0 ? dW : temp;
-                ParallelGemm.MultiplyTransposedBBias(dz, cols, default, target, filters, patch, positions, pool);
-                if (n != 0)
+                // dW (+)= dZ[F, count·P] · cols[Patch, count·P]ᵀ: the first group writes dW, later ones add a temporary.
+                ReadOnlySpan<float> cols = columns;
+                if (direct)
+                    cols = x.Slice(n0 * inSize, inSize);
+                else
+                    for (int t = 0; t < count; t++)
+                        Im2Col(x.Slice((n0 + t) * inSize, inSize), columns, shape, width, t * positions);
+                var target = n0 == 0 ? dW : temp;
+                ParallelGemm.MultiplyTransposedBBias(dz, cols, default, target, filters, patch, width, pool);
+                if (n0 != 0)
                     TensorPrimitives.Add(dW, temp, dW);
             }
             if (computeInputGradient)
             {
-                // dcols_n[Patch, P] = Wᵀ · dZ_n, then scattered back onto the input (col2im).
-                var dx = inputGrad.Slice(n * inSize, inSize);
-                if (pointwise)
-                    ParallelGemm.MultiplyTransposedA(weight, dz, dx, patch, positions, filters, pool, temp);
+                // dcols[Patch, count·P] = Wᵀ · dZ, then scattered back onto each input (col2im).
+                if (direct)
+                    ParallelGemm.MultiplyTransposedA(weight, dz, inputGrad.Slice(n0 * inSize, inSize), patch, positions, filters, pool, temp);
                 else
                 {
-                    ParallelGemm.MultiplyTransposedA(weight, dz, columns, patch, positions, filters, pool, temp);
-                    Col2Im(columns, dx, shape);
+                    ParallelGemm.MultiplyTransposedA(weight, dz, columns, patch, width, filters, pool, temp);
+                    for (int t = 0; t < count; t++)
+                        Col2Im(columns, inputGrad.Slice((n0 + t) * inSize, inSize), shape, width, t * positions);
                 }
             }
         }
@@ -288,73 +355,225 @@ public static class Conv2D
     /// One sample's im2col matrix: <c>cols[(c·K + u)·K + v, oh·OW + ow] = x[c, oh·s + u − pt, ow·s + v − pl]</c>,
     /// zero outside the input.
     /// </summary>
-    internal static void Im2Col(ReadOnlySpan<float> x, Span<float> cols, in Conv2DShape s)
+    internal static void Im2Col(ReadOnlySpan<float> x, Span<float> cols, in Conv2DShape s) => Im2Col(x, cols, s, s.Positions, 0);
+
+    /// <summary>
+    /// <see cref="Im2Col(ReadOnlySpan{float}, Span{float}, in Conv2DShape)"/> into columns
+    /// <c>[column, column + Positions)</c> of a matrix whose rows are <paramref name="rowStride"/> long
+    /// (a group of samples side by side).
+    /// </summary>
+    internal static unsafe void Im2Col(ReadOnlySpan<float> x, Span<float> cols, in Conv2DShape s, int rowStride, int column)
     {
         int k = s.Kernel, stride = s.Stride, h = s.Height, w = s.Width, oh = s.OutHeight, ow = s.OutWidth, positions = s.Positions;
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        for (int c = 0; c < s.Channels; c++)
-            for (int u = 0; u < k; u++)
-                for (int v = 0; v < k; v++)
-                {
-                    var row = cols.Slice(((c * k + u) * k + v) * positions, positions);
-                    var (lo, hi) = ValidColumns(v, s);
-                    int shift = v - s.PadLeft;
-                    for (int i = 0; i < oh; i++)
+        KernelCheck.AtLeast(x.Length, s.InputSize, nameof(x), nameof(Im2Col));
+        KernelCheck.AtLeast(cols.Length, (long)(s.Patch - 1) * rowStride + column + positions, nameof(cols), nameof(Im2Col));
+        fixed (float* xp = x)
+        fixed (float* cp = cols)
+        {
+            float* xEnd = xp + s.InputSize;
+            for (int c = 0; c < s.Channels; c++)
+                for (int u = 0; u < k; u++)
+                    for (int v = 0; v < k; v++)
                     {
-                        var dst = row.Slice(i * ow, ow);
-                        int ih = i * stride + u - s.PadTop;
-                        if ((uint)ih >= (uint)h || lo == hi)
+                        float* row = cp + (nint)((c * k + u) * k + v) * rowStride + column;
+                        var (lo, hi) = ValidColumns(v, s);
+                        int length = hi - lo;
+                        if (stride == 1 && ow == w)
                         {
-                            dst.Clear();
+                            ShiftedCopy(xp + c * h * w, row, s, u, v, lo, hi);
                             continue;
                         }
-                        dst.Slice(0, lo).Clear();
-                        dst.Slice(hi).Clear();
-                        int src = (c * h + ih) * w + shift;
-                        if (stride == 1)
-                            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref xr, src + lo), hi - lo).CopyTo(dst.Slice(lo, hi - lo));
-                        else
+                        for (int i = 0; i < oh; i++)
                         {
-                            ref float d = ref MemoryMarshal.GetReference(dst);
-                            for (int j = lo; j < hi; j++)
-                                Unsafe.Add(ref d, j) = Unsafe.Add(ref xr, src + j * stride);
+                            float* d = row + i * ow;
+                            int ih = i * stride + u - s.PadTop;
+                            if ((uint)ih >= (uint)h || length == 0)
+                            {
+                                Zero(d, ow);
+                                continue;
+                            }
+                            for (int j = 0; j < lo; j++) d[j] = 0f;
+                            for (int j = hi; j < ow; j++) d[j] = 0f;
+                            float* src = xp + (c * h + ih) * w + (lo * stride + v - s.PadLeft);
+                            if (stride == 1) Copy(src, d + lo, length);
+                            else if (stride == 2) GatherEven(src, d + lo, length, xEnd);
+                            else
+                                for (int j = 0; j < length; j++) d[lo + j] = src[j * stride];
                         }
                     }
-                }
+        }
     }
 
-    /// <summary>The adjoint of <see cref="Im2Col"/>: <paramref name="dx"/> is cleared, then every column entry is added back to the input value it was read from.</summary>
-    internal static void Col2Im(ReadOnlySpan<float> cols, Span<float> dx, in Conv2DShape s)
+    /// <summary>The adjoint of <see cref="Im2Col(ReadOnlySpan{float}, Span{float}, in Conv2DShape)"/>: <paramref name="dx"/> is cleared, then every column entry is added back to the input value it was read from.</summary>
+    internal static void Col2Im(Span<float> cols, Span<float> dx, in Conv2DShape s) => Col2Im(cols, dx, s, s.Positions, 0);
+
+    /// <summary>
+    /// The adjoint of <see cref="Im2Col(ReadOnlySpan{float}, Span{float}, in Conv2DShape, int, int)"/>, reading
+    /// columns <c>[column, column + Positions)</c> of rows <paramref name="rowStride"/> long. Entries that
+    /// correspond to padding may be set to zero in <paramref name="cols"/> on the way (it is scratch).
+    /// </summary>
+    internal static unsafe void Col2Im(Span<float> cols, Span<float> dx, in Conv2DShape s, int rowStride, int column)
     {
         int k = s.Kernel, stride = s.Stride, h = s.Height, w = s.Width, oh = s.OutHeight, ow = s.OutWidth, positions = s.Positions;
+        KernelCheck.AtLeast(cols.Length, (long)(s.Patch - 1) * rowStride + column + positions, nameof(cols), nameof(Col2Im));
+        KernelCheck.AtLeast(dx.Length, s.InputSize, nameof(dx), nameof(Col2Im));
         dx.Slice(0, s.InputSize).Clear();
-        ref float dr = ref MemoryMarshal.GetReference(dx);
-        for (int c = 0; c < s.Channels; c++)
-            for (int u = 0; u < k; u++)
-                for (int v = 0; v < k; v++)
-                {
-                    var row = cols.Slice(((c * k + u) * k + v) * positions, positions);
-                    var (lo, hi) = ValidColumns(v, s);
-                    if (lo == hi) continue;
-                    int shift = v - s.PadLeft;
-                    for (int i = 0; i < oh; i++)
+        fixed (float* cp = cols)
+        fixed (float* dp = dx)
+        {
+            float* dEnd = dp + s.InputSize;
+            for (int c = 0; c < s.Channels; c++)
+                for (int u = 0; u < k; u++)
+                    for (int v = 0; v < k; v++)
                     {
-                        int ih = i * stride + u - s.PadTop;
-                        if ((uint)ih >= (uint)h) continue;
-                        var src = row.Slice(i * ow + lo, hi - lo);
-                        int dst = (c * h + ih) * w + shift;
-                        if (stride == 1)
+                        float* row = cp + (nint)((c * k + u) * k + v) * rowStride + column;
+                        var (lo, hi) = ValidColumns(v, s);
+                        int length = hi - lo;
+                        if (length == 0) continue;
+                        if (stride == 1 && ow == w)
                         {
-                            var d = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dr, dst + lo), hi - lo);
-                            TensorPrimitives.Add(d, src, d);
+                            ShiftedAdd(dp + c * h * w, row, s, u, v, lo, hi);
+                            continue;
                         }
-                        else
+                        for (int i = 0; i < oh; i++)
                         {
-                            ref float sr = ref MemoryMarshal.GetReference(src);
-                            for (int j = lo; j < hi; j++)
-                                Unsafe.Add(ref dr, dst + j * stride) += Unsafe.Add(ref sr, j - lo);
+                            int ih = i * stride + u - s.PadTop;
+                            if ((uint)ih >= (uint)h) continue;
+                            float* src = row + i * ow + lo;
+                            float* d = dp + (c * h + ih) * w + (lo * stride + v - s.PadLeft);
+                            if (stride == 1) AddTo(d, src, length);
+                            else if (stride == 2) AddToEven(d, src, length, dEnd);
+                            else
+                                for (int j = 0; j < length; j++) d[j * stride] += src[j];
                         }
                     }
-                }
+        }
+    }
+
+    /// <summary>
+    /// Im2col of one (c, u, v) row when stride is 1 and the output is as wide as the input (same
+    /// padding): output row i is input row i + du shifted by dv, so all in-bounds rows are one flat
+    /// copy of x[c] at offset du·W + dv; the entries that wrapped into a neighbouring row are padding
+    /// and are zeroed after.
+    /// </summary>
+    private static unsafe void ShiftedCopy(float* plane, float* row, in Conv2DShape s, int u, int v, int lo, int hi)
+    {
+        int w = s.Width, oh = s.OutHeight, du = u - s.PadTop, dv = v - s.PadLeft;
+        int i0 = Math.Max(0, -du), i1 = Math.Min(oh, s.Height - du);
+        if (i1 <= i0 || hi <= lo)
+        {
+            Zero(row, oh * w);
+            return;
+        }
+        Zero(row, i0 * w);
+        Zero(row + i1 * w, (oh - i1) * w);
+        float* d = row + i0 * w;
+        int count = (i1 - i0) * w, a = Math.Max(0, -dv), b = count - Math.Max(0, dv);
+        Copy(plane + (i0 + du) * w + dv + a, d + a, b - a);
+        if (dv != 0)
+            for (int i = 0; i < i1 - i0; i++, d += w)
+            {
+                for (int j = 0; j < lo; j++) d[j] = 0f;
+                for (int j = hi; j < w; j++) d[j] = 0f;
+            }
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="ShiftedCopy"/>: the wrapped entries of <paramref name="row"/> are zeroed
+    /// (they belong to padding), then the in-bounds rows are added to x[c] at offset du·W + dv in one
+    /// flat pass, each input value receiving exactly what the row-by-row loop would add.
+    /// </summary>
+    private static unsafe void ShiftedAdd(float* plane, float* row, in Conv2DShape s, int u, int v, int lo, int hi)
+    {
+        int w = s.Width, oh = s.OutHeight, du = u - s.PadTop, dv = v - s.PadLeft;
+        int i0 = Math.Max(0, -du), i1 = Math.Min(oh, s.Height - du);
+        if (i1 <= i0) return;
+        float* src = row + i0 * w;
+        if (dv != 0)
+        {
+            float* r = src;
+            for (int i = 0; i < i1 - i0; i++, r += w)
+            {
+                for (int j = 0; j < lo; j++) r[j] = 0f;
+                for (int j = hi; j < w; j++) r[j] = 0f;
+            }
+        }
+        int count = (i1 - i0) * w, a = Math.Max(0, -dv), b = count - Math.Max(0, dv);
+        AddTo(plane + (i0 + du) * w + dv + a, src + a, b - a);
+    }
+
+    private static unsafe void Zero(float* d, int n)
+    {
+        int j = 0;
+        for (; j <= n - Vector256<float>.Count; j += Vector256<float>.Count)
+            Vector256<float>.Zero.Store(d + j);
+        for (; j < n; j++) d[j] = 0f;
+    }
+
+    /// <summary>Copies <paramref name="n"/> floats; short rows (a few to a few dozen) are the common case.</summary>
+    private static unsafe void Copy(float* src, float* dst, int n)
+    {
+        if (n >= Vector256<float>.Count)
+        {
+            int j = 0;
+            for (; j <= n - Vector256<float>.Count; j += Vector256<float>.Count)
+                Vector256.Load(src + j).Store(dst + j);
+            if (j < n) // one last vector, overlapping what is already copied
+                Vector256.Load(src + n - Vector256<float>.Count).Store(dst + n - Vector256<float>.Count);
+        }
+        else if (n >= Vector128<float>.Count)
+        {
+            Vector128.Load(src).Store(dst);
+            Vector128.Load(src + n - Vector128<float>.Count).Store(dst + n - Vector128<float>.Count);
+        }
+        else
+            for (int j = 0; j < n; j++) dst[j] = src[j];
+    }
+
+    /// <summary><c>dst[j] += src[j]</c> for <paramref name="n"/> floats.</summary>
+    private static unsafe void AddTo(float* dst, float* src, int n)
+    {
+        int j = 0;
+        for (; j <= n - Vector256<float>.Count; j += Vector256<float>.Count)
+            (Vector256.Load(dst + j) + Vector256.Load(src + j)).Store(dst + j);
+        for (; j < n; j++) dst[j] += src[j];
+    }
+
+    /// <summary><c>dst[j] = src[2j]</c> for <paramref name="n"/> floats, reading nothing at or past <paramref name="end"/>.</summary>
+    private static unsafe void GatherEven(float* src, float* dst, int n, float* end)
+    {
+        int j = 0;
+        if (Avx2.IsSupported)
+        {
+            // Two loads of 8, the even elements of each 128-bit lane, then the 64-bit pairs put in order.
+            for (; j + 8 <= n && src + 2 * j + 16 <= end; j += 8)
+            {
+                var evens = Avx.Shuffle(Avx.LoadVector256(src + 2 * j), Avx.LoadVector256(src + 2 * j + 8), 0b10_00_10_00);
+                Avx2.Permute4x64(evens.AsDouble(), 0b11_01_10_00).AsSingle().Store(dst + j);
+            }
+        }
+        for (; j < n; j++) dst[j] = src[2 * j];
+    }
+
+    /// <summary>
+    /// <c>dst[2j] += src[j]</c> for <paramref name="n"/> floats, touching nothing at or past
+    /// <paramref name="end"/>. The vector path also adds 0 to the odd elements in between, which
+    /// leaves every value unchanged (bar turning −0 into +0).
+    /// </summary>
+    private static unsafe void AddToEven(float* dst, float* src, int n, float* end)
+    {
+        int j = 0;
+        if (Avx2.IsSupported)
+        {
+            for (; j + 8 <= n && dst + 2 * j + 16 <= end; j += 8)
+            {
+                // [s0 s1 | s4 s5 | s2 s3 | s6 s7] as 64-bit pairs, then interleaved with zeros per lane.
+                var sv = Avx2.Permute4x64(Avx.LoadVector256(src + j).AsDouble(), 0b11_01_10_00).AsSingle();
+                float* d = dst + 2 * j;
+                (Avx.LoadVector256(d) + Avx.UnpackLow(sv, Vector256<float>.Zero)).Store(d);
+                (Avx.LoadVector256(d + 8) + Avx.UnpackHigh(sv, Vector256<float>.Zero)).Store(d + 8);
+            }
+        }
+        for (; j < n; j++) dst[2 * j] += src[j];
     }
 }

@@ -29,9 +29,14 @@ public static class Dropout
         KernelCheck.AtLeast(mask.Length, n, nameof(mask), Name);
         float scale = 1f / (1f - rate);
         var m = mask.Slice(0, n);
-        // NextSingle has 24 random bits: a value is dropped when its draw is below rate.
+        // A value is dropped when its draw NextSingle() = (bits >> 8)·2⁻²⁴ is below rate, that is
+        // when the integer bits >> 8 are below ⌈rate·2²⁴⌉; the generator lives in a local meanwhile
+        // so its state stays in registers.
+        uint threshold = (uint)Math.Ceiling(rate * (double)(1 << 24));
+        var local = rng;
         for (int i = 0; i < m.Length; i++)
-            m[i] = rng.NextSingle() < rate ? 0f : scale;
+            m[i] = (local.NextUInt32() >> 8) < threshold ? 0f : scale;
+        rng = local;
         TensorPrimitives.Multiply(x, m, output.Slice(0, n));
     }
 

@@ -11,7 +11,8 @@ public class Conv2DTests
 {
     // (C, H, W, F, K, S, same): stride 1 and 2, valid and same (odd total pads: 6 rows with k 3, s 2
     // pad 0 above and 1 below; k 4, s 1 pads 1 and 2), kernel equal to the input, 1 and 3 channels,
-    // pointwise (the im2col-free path) and a strided 1×1, and one big enough for ParallelGemm to split.
+    // pointwise (the im2col-free path) and a strided 1×1, one big enough for ParallelGemm to split,
+    // and rows wide enough for the vector paths of im2col and col2im at stride 2 (and a stride 3).
     private static readonly (int C, int H, int W, int F, int K, int S, bool Same)[] Shapes =
     {
         (1, 5, 5, 2, 3, 1, false),
@@ -23,6 +24,9 @@ public class Conv2DTests
         (3, 4, 5, 6, 1, 1, false),
         (2, 5, 5, 3, 1, 2, true),
         (3, 12, 12, 32, 3, 1, true),
+        (2, 9, 21, 3, 3, 2, true),
+        (1, 5, 20, 2, 4, 2, false),
+        (1, 4, 23, 2, 3, 3, true),
     };
 
     private static readonly string[] Activations = { "Identity", "Relu", "Gelu" };
@@ -128,6 +132,30 @@ public class Conv2DTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AllShapes))]
+    public void Col2ImIsTheAdjointOfIm2Col(int shapeIndex)
+    {
+        // ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for random x and c: col2im adds every entry back where im2col read it.
+        var s = ShapeOf(shapeIndex);
+        if (s.Pointwise) return;
+        var x = Random(s.InputSize, 70 + shapeIndex);
+        var c = Random(s.Patch * s.Positions, 80 + shapeIndex);
+        var cols = Filled(c.Length, float.NaN);
+        Conv2D.Im2Col(x, cols, s);
+        var back = Filled(x.Length, float.NaN);
+        Conv2D.Col2Im(c, back, s);
+        double left = 0, right = 0, scale = 0;
+        for (int i = 0; i < c.Length; i++) { left += (double)cols[i] * c[i]; scale += Math.Abs((double)cols[i] * c[i]); }
+        for (int i = 0; i < x.Length; i++) right += (double)x[i] * back[i];
+        Assert.True(Math.Abs(left - right) <= 1e-6 * scale, $"⟨im2col x, c⟩ = {left}, ⟨x, col2im c⟩ = {right}");
+    }
+
+    public static IEnumerable<object[]> AllShapes()
+    {
+        for (int s = 0; s < Shapes.Length; s++) yield return new object[] { s };
+    }
+
     [Fact]
     public void ForwardMayShareThePreActivationWithTheOutput()
     {
@@ -181,10 +209,11 @@ public class Conv2DTests
         // ReLU: a smaller step, so few coordinates move a pre-activation across 0 (those are skipped).
         float h = act == "Relu" ? 2e-3f : 1e-2f;
         const double tol = 5e-4;
-        CheckGradient(x, dx, Loss, h, tol, "dx", Sample(x.Length, 60, 1));
-        CheckGradient(w, dw, Loss, h, tol, "dw", Sample(w.Length, 60, 2));
+        bool relu = act == "Relu";
+        CheckGradient(x, dx, Loss, h, tol, "dx", Sample(x.Length, 60, 1), relu);
+        CheckGradient(w, dw, Loss, h, tol, "dw", Sample(w.Length, 60, 2), relu);
         if (withBias)
-            CheckGradient(b, db, Loss, h, tol, "db");
+            CheckGradient(b, db, Loss, h, tol, "db", null, relu);
     }
 
     [Fact]
@@ -218,6 +247,45 @@ public class Conv2DTests
         Conv2D.Backward(x, w, z, y, (float[])r.Clone(), dw2, Array.Empty<float>(), dx2, batch, s, new GeluActivation(), true, true, scratch);
         Assert.Equal(dw, dw2);
         Assert.Equal(dx, dx2);
+    }
+
+    [Theory]
+    [InlineData(2, 5, 5, 3, 3, 1, true, 25)]   // 25 positions: groups of 11, 11 and 3
+    [InlineData(3, 7, 7, 4, 3, 2, false, 40)]  // 9 positions: groups of 29 and 11
+    [InlineData(4, 3, 3, 5, 3, 1, false, 70)]  // kernel = input: 1 position, groups of 64 and 6
+    [InlineData(3, 4, 4, 6, 1, 1, false, 40)]  // pointwise, grouped through im2col
+    public void GroupedSamplesGiveThePerSampleResults(int c, int h, int w, int f, int k, int stride, bool same, int batch)
+    {
+        var s = Conv2DShape.Create(c, h, w, f, k, stride, same);
+        Assert.True(s.Group > 1 && s.Group < batch, $"group {s.Group} should split a batch of {batch}");
+        var x = Random(batch * s.InputSize, 90);
+        var wt = Random(s.Filters * s.Patch, 91);
+        var b = Random(s.Filters, 92);
+        var r = Random(batch * s.OutputSize, 93);
+        var scratch = new float[s.ScratchLength];
+        var z = new float[batch * s.OutputSize];
+        var y = new float[z.Length];
+        Conv2D.Forward(x, wt, b, z, y, batch, s, new GeluActivation(), scratch);
+        float[] dy = (float[])r.Clone(), dw = new float[wt.Length], db = new float[f], dx = new float[x.Length];
+        Conv2D.Backward(x, wt, z, y, dy, dw, db, dx, batch, s, new GeluActivation(), true, true, scratch);
+
+        var dwSum = new double[wt.Length];
+        var dwBound = new double[wt.Length];
+        for (int n = 0; n < batch; n++)
+        {
+            var xn = x.AsSpan(n * s.InputSize, s.InputSize).ToArray();
+            float[] zn = new float[s.OutputSize], yn = new float[s.OutputSize];
+            Conv2D.Forward(xn, wt, b, zn, yn, 1, s, new GeluActivation(), scratch);
+            // Each output and each input-gradient element is the same chain of operations in a group or alone.
+            Assert.Equal(z.AsSpan(n * s.OutputSize, s.OutputSize).ToArray(), zn);
+            Assert.Equal(y.AsSpan(n * s.OutputSize, s.OutputSize).ToArray(), yn);
+            float[] dyn = r.AsSpan(n * s.OutputSize, s.OutputSize).ToArray(), dwn = new float[wt.Length], dbn = new float[f], dxn = new float[xn.Length];
+            Conv2D.Backward(xn, wt, zn, yn, dyn, dwn, dbn, dxn, 1, s, new GeluActivation(), true, true, scratch);
+            Assert.Equal(dx.AsSpan(n * s.InputSize, s.InputSize).ToArray(), dxn);
+            for (int i = 0; i < dw.Length; i++) { dwSum[i] += dwn[i]; dwBound[i] += Math.Abs(dwn[i]); }
+        }
+        for (int i = 0; i < dw.Length; i++)
+            Assert.True(Math.Abs(dw[i] - dwSum[i]) <= 1e-5 * dwBound[i] + 1e-6, $"dw[{i}]: {dw[i]} vs Σ per sample {dwSum[i]}");
     }
 
     [Fact]

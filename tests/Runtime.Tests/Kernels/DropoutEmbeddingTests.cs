@@ -67,6 +67,23 @@ public class DropoutEmbeddingTests
         Assert.NotEqual(a, next); // the generator advanced: the next batch gets a fresh mask
     }
 
+    [Theory]
+    [InlineData(0.3f)]
+    [InlineData(0.5f)]
+    [InlineData(1f / 3)]
+    public void DropoutDropsExactlyWhereTheGeneratorsDrawIsBelowTheRate(float rate)
+    {
+        // The documented rule, one NextSingle per value in order: mask = 0 where the draw is below rate.
+        const int n = 20_000;
+        var mask = new float[n];
+        var rng = new Rng(11);
+        Dropout.Forward(new float[n], new float[n], mask, rate, ref rng);
+        var reference = new Rng(11);
+        for (int i = 0; i < n; i++)
+            Assert.Equal(reference.NextSingle() < rate, mask[i] == 0f);
+        Assert.Equal(reference.NextUInt32(), rng.NextUInt32()); // and the caller's generator advanced by n draws
+    }
+
     [Fact]
     public void DropoutRateZeroIsTheIdentityAndOutputMayAliasInput()
     {

@@ -10,7 +10,9 @@ namespace Axon.Runtime.Tests.Kernels;
 public class PoolingTests
 {
     // (C, H, W, window, stride, same): the usual 2×2/2, ragged valid (odd sizes), same with an odd
-    // total pad, overlapping windows (stride < window), window equal to the input, stride 1.
+    // total pad, overlapping windows (stride < window), window equal to the input, stride 1, and
+    // rows wide enough for the eight- and four-window vector paths of 2×2/2 (overlapping their last
+    // group, with a ragged column after it), and wide rows of other windows at strides 1 and 2.
     private static readonly (int C, int H, int W, int Window, int Stride, bool Same)[] Shapes =
     {
         (1, 4, 4, 2, 2, false),
@@ -21,6 +23,13 @@ public class PoolingTests
         (2, 4, 4, 4, 1, false),
         (1, 5, 6, 3, 1, true),
         (3, 6, 6, 4, 3, true),
+        (2, 6, 37, 2, 2, true),
+        (1, 5, 16, 2, 2, false),
+        (2, 14, 14, 2, 2, false),
+        (1, 4, 9, 2, 2, true),
+        (2, 7, 30, 3, 2, true),
+        (1, 5, 20, 3, 1, true),
+        (1, 9, 25, 4, 2, false),
     };
 
     public static IEnumerable<object[]> Cases()
@@ -70,10 +79,41 @@ public class PoolingTests
 
     private static int FirstMax(float[] x, List<int> cells)
     {
+        foreach (int cell in cells)
+            if (float.IsNaN(x[cell])) return cell; // a NaN wins, the first one
         int best = cells[0];
         foreach (int cell in cells)
             if (x[cell] > x[best]) best = cell;
         return best;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MaxPoolPropagatesNaNAndSendsItsGradientToTheFirstNaN(int shapeIndex, int batch)
+    {
+        var s = ShapeOf(shapeIndex);
+        var x = Random(batch * s.InputSize, 100 + shapeIndex);
+        var rng = new Random(shapeIndex);
+        for (int i = 0; i < x.Length; i++)
+            if (rng.Next(7) == 0) x[i] = float.NaN;
+        var y = new float[batch * s.OutputSize];
+        MaxPool2D.Forward(x, y, batch, s);
+        var r = Random(y.Length, 110 + shapeIndex);
+        var dx = Filled(x.Length, float.NaN);
+        MaxPool2D.Backward(x, r, dx, batch, s);
+
+        var windows = Windows(batch, s);
+        var expected = new double[x.Length];
+        int nans = 0;
+        for (int o = 0; o < y.Length; o++)
+        {
+            int first = FirstMax(x, windows[o]);
+            Assert.Equal(x[first], y[o]); // NaN equals NaN in Assert.Equal
+            if (float.IsNaN(x[first])) nans++;
+            expected[first] += r[o];
+        }
+        Assert.True(nans > 0);
+        Close(expected, dx, 1e-6, 1e-7, "dx");
     }
 
     [Theory]
@@ -110,6 +150,24 @@ public class PoolingTests
             expected[o] = sum / windows[o].Count; // padding not counted
         }
         Close(expected, y, 1e-6, 1e-6, "avg");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void AvgPoolSumsEachWindowInRowMajorOrder(int shapeIndex, int batch)
+    {
+        // Every path, vector or one window at a time, gives the float sum in row-major order divided by the count.
+        var s = ShapeOf(shapeIndex);
+        var x = Random(batch * s.InputSize, 120 + shapeIndex);
+        var y = new float[batch * s.OutputSize];
+        AvgPool2D.Forward(x, y, batch, s);
+        var windows = Windows(batch, s);
+        for (int o = 0; o < y.Length; o++)
+        {
+            float sum = 0f;
+            foreach (int cell in windows[o]) sum += x[cell];
+            Assert.Equal(sum / windows[o].Count, y[o]);
+        }
     }
 
     [Theory]
