@@ -79,4 +79,11 @@ public sealed class FitOptions
     /// Default: null (plain training).
     /// </summary>
     public AdversarialTrainingOptions? Adversarial { get; init; }
+
+    /// <summary>
+    /// Gradual unfreezing: applied at the start of every epoch, it decides which layer groups train
+    /// (the top one first, one more each epoch by default); see <see cref="GradualUnfreezing"/>.
+    /// Default: null (the layers' own <see cref="Layer.IsFrozen"/> states are left alone).
+    /// </summary>
+    public GradualUnfreezing? Unfreezing { get; init; }
 }
