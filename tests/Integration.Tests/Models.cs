@@ -234,4 +234,62 @@ public partial class ReshapeNet
 public partial class LinearTwoClass
 {
     [Dense(2)] public partial Layer Logits { get; }
+
+/// <summary>
+/// A CNN with a BatchNorm after each convolution and two hidden Dense layers, for freezing by range,
+/// gradual unfreezing, discriminative rates and fine-tuning. Its default layer groups are
+/// [Conv1, Norm1, Pool], [Conv2, Norm2, Flat], [Hidden1], [Hidden2], [Logits]. BatchNorm momentum
+/// 0.9: Keras's 0.99 needs more steps than a short test trains for its running statistics to settle.
+/// </summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 32)]
+[Input(1, 8, 8)]
+[Adam(LearningRate = 0.01f)]
+public partial class StackedCnn
+{
+    [Conv2D(4, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv1 { get; }   // [4, 8, 8]
+    [BatchNorm(Momentum = 0.9f)] public partial Layer Norm1 { get; }
+    [MaxPool2D(2)] public partial Layer Pool { get; }                                              // [4, 4, 4]
+    [Conv2D(8, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv2 { get; }   // [8, 4, 4]
+    [BatchNorm(Momentum = 0.9f)] public partial Layer Norm2 { get; }
+    [Flatten] public partial Layer Flat { get; }                                                   // [128]
+    [Dense(16, Activation.Relu)] public partial Layer Hidden1 { get; }
+    [Dense(16, Activation.Relu)] public partial Layer Hidden2 { get; }
+    [Dense(5)] public partial Layer Logits { get; }
+}
+
+/// <summary><see cref="StackedCnn"/>'s body with a new 3-class head.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 32)]
+[Input(1, 8, 8)]
+[Adam(LearningRate = 0.01f)]
+[TransferFrom(typeof(StackedCnn), nameof(Conv1), nameof(Norm1), nameof(Conv2), nameof(Norm2), nameof(Hidden1), nameof(Hidden2))]
+public partial class StackedCnnTuned
+{
+    [Conv2D(4, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv1 { get; }
+    [BatchNorm(Momentum = 0.9f)] public partial Layer Norm1 { get; }
+    [MaxPool2D(2)] public partial Layer Pool { get; }
+    [Conv2D(8, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv2 { get; }
+    [BatchNorm(Momentum = 0.9f)] public partial Layer Norm2 { get; }
+    [Flatten] public partial Layer Flat { get; }
+    [Dense(16, Activation.Relu)] public partial Layer Hidden1 { get; }
+    [Dense(16, Activation.Relu)] public partial Layer Hidden2 { get; }
+    [Dense(3)] public partial Layer Logits { get; }
+}
+
+/// <summary>
+/// The twin of tools/pytorch/make_transfer_reference.py's torch model: Conv2d (padding 1), ReLU,
+/// BatchNorm2d (momentum 0.01, ε 1e-3), MaxPool2d, zero padding (0, 1, 0, 1) and a 2×2 Conv2d
+/// (Keras's same padding for an even kernel), tanh, BatchNorm2d, flatten, Linear.
+/// </summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 16)]
+[Input(2, 8, 8)]
+[Sgd(LearningRate = 0.1f)]
+public partial class TorchTwinCnn
+{
+    [Conv2D(4, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv { get; }    // [4, 8, 8]
+    [BatchNorm] public partial Layer Norm { get; }
+    [MaxPool2D(2)] public partial Layer Pool { get; }                                               // [4, 4, 4]
+    [Conv2D(6, 2, Activation.Tanh, Padding = Padding.Same)] public partial Layer Conv2 { get; }   // [6, 4, 4]
+    [BatchNorm] public partial Layer Norm2 { get; }
+    [Flatten] public partial Layer Flat { get; }                                                    // [96]
+    [Dense(3)] public partial Layer Dense { get; }
 }

@@ -89,4 +89,11 @@ public sealed class FitOptions
     /// perturbations; it is also how models for randomized smoothing (Cohen et al., 2019) are trained.
     /// </summary>
     public float GaussianNoise { get; init; }
+
+    /// <summary>
+    /// Gradual unfreezing: applied at the start of every epoch, it decides which layer groups train
+    /// (the top one first, one more each epoch by default); see <see cref="GradualUnfreezing"/>.
+    /// Default: null (the layers' own <see cref="Layer.IsFrozen"/> states are left alone).
+    /// </summary>
+    public GradualUnfreezing? Unfreezing { get; init; }
 }

@@ -85,6 +85,7 @@ public static class Trainer
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
+            options.Unfreezing?.Apply(model, epoch);
             printer?.BeginEpoch(epoch);
             long start = Stopwatch.GetTimestamp();
             double lossSum = 0;
