@@ -234,6 +234,7 @@ public partial class ReshapeNet
 public partial class LinearTwoClass
 {
     [Dense(2)] public partial Layer Logits { get; }
+}
 
 /// <summary>
 /// A CNN with a BatchNorm after each convolution and two hidden Dense layers, for freezing by range,
