@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -182,6 +183,7 @@ public static class Conv2D
         where TAct : struct, IActivation
     {
         KernelCheck.NotNegative(batch, nameof(batch));
+        if (shape.Group == 0) ThrowDefaultShape();
         int inSize = shape.InputSize, outSize = shape.OutputSize, patch = shape.Patch, positions = shape.Positions, filters = shape.Filters;
         KernelCheck.AtLeast(x.Length, (long)batch * inSize, nameof(x), Name);
         KernelCheck.AtLeast(weight.Length, (long)filters * patch, nameof(weight), Name);
@@ -249,6 +251,7 @@ public static class Conv2D
         where TAct : struct, IActivation
     {
         KernelCheck.NotNegative(batch, nameof(batch));
+        if (shape.Group == 0) ThrowDefaultShape();
         int inSize = shape.InputSize, outSize = shape.OutputSize, patch = shape.Patch, positions = shape.Positions, filters = shape.Filters;
         bool needsZ = activation.NeedsPreActivation;
         KernelCheck.AtLeast(weight.Length, (long)filters * patch, nameof(weight), Name);
@@ -336,6 +339,10 @@ public static class Conv2D
             }
         }
     }
+
+    [DoesNotReturn]
+    private static void ThrowDefaultShape() =>
+        throw new ArgumentException("The shape is default(Conv2DShape); make one with Conv2DShape.Create or its constructor.", "shape");
 
     /// <summary>
     /// The output columns <c>[lo, hi)</c> whose input column <c>ow·s + v − padLeft</c> lies in

@@ -341,6 +341,8 @@ public class Conv2DTests
         Assert.Equal("inputGrad", e.ParamName);
         e = Assert.Throws<ArgumentException>(() => Conv2D.Backward(x, w, new float[1], y, y, w, default, x, 2, s, new GeluActivation(), true, true, scratch));
         Assert.Equal("preActivation", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Conv2D.Forward(x, w, default, y, y, 2, default(Conv2DShape), new ReluActivation(), scratch));
+        Assert.Equal("shape", e.ParamName);
     }
 
     public static IEnumerable<object[]> ShapeRules()
