@@ -1,41 +1,13 @@
 using System;
 using System.Linq;
 using Xunit;
+using static Axon.Integration.Tests.FiniteDifferences;
 
 namespace Axon.Integration.Tests;
 
 /// <summary>Models that are graphs: From, Add, Multiply, Concat and Dot, with fan-out and fan-in.</summary>
 public class GraphTests
 {
-    private const float H = 1e-2f;
-
-    private static float[] Random(int count, int seed, float scale = 1f)
-    {
-        var rng = new Rng(seed);
-        var x = new float[count];
-        for (int i = 0; i < x.Length; i++) x[i] = scale * rng.NextUniform(-1f, 1f);
-        return x;
-    }
-
-    private static void Check(Span<float> values, float[] analytic, Func<double> loss, string what)
-    {
-        int nonZero = 0;
-        for (int i = 0; i < values.Length; i++)
-        {
-            float saved = values[i];
-            values[i] = saved + H;
-            double plus = loss();
-            values[i] = saved - H;
-            double minus = loss();
-            values[i] = saved;
-            double numeric = (plus - minus) / (2 * H);
-            Assert.True(Math.Abs(numeric - analytic[i]) <= 2e-2 * Math.Abs(numeric) + 3e-4,
-                $"{what} {i}: finite difference {numeric:G6}, backward {analytic[i]:G6}");
-            if (Math.Abs(analytic[i]) > 1e-4) nonZero++;
-        }
-        Assert.True(nonZero > 10, $"only {nonZero} non-zero {what} gradients");
-    }
-
     [Fact]
     public void GraphZoo_ParameterGradients_SumOverEveryReader()
     {

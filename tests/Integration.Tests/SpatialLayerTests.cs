@@ -5,6 +5,7 @@ using Axon.Data;
 using Axon.Testing;
 using Axon.Training;
 using Xunit;
+using static Axon.Integration.Tests.FiniteDifferences;
 
 namespace Axon.Integration.Tests;
 
@@ -14,36 +15,6 @@ namespace Axon.Integration.Tests;
 /// </summary>
 public class SpatialLayerTests
 {
-    private const float H = 1e-2f;
-
-    private static float[] Random(int count, int seed, float scale = 1f)
-    {
-        var rng = new Rng(seed);
-        var x = new float[count];
-        for (int i = 0; i < x.Length; i++) x[i] = scale * rng.NextUniform(-1f, 1f);
-        return x;
-    }
-
-    /// <summary>Central differences of <paramref name="loss"/> against <paramref name="analytic"/>, on every element.</summary>
-    private static void Check(Span<float> values, float[] analytic, Func<double> loss, string what, float h = H)
-    {
-        int nonZero = 0;
-        for (int i = 0; i < values.Length; i++)
-        {
-            float saved = values[i];
-            values[i] = saved + h;
-            double plus = loss();
-            values[i] = saved - h;
-            double minus = loss();
-            values[i] = saved;
-            double numeric = (plus - minus) / (2 * h);
-            Assert.True(Math.Abs(numeric - analytic[i]) <= 2e-2 * Math.Abs(numeric) + 3e-4,
-                $"{what} {i}: finite difference {numeric:G6}, backward {analytic[i]:G6}");
-            if (Math.Abs(analytic[i]) > 1e-4) nonZero++;
-        }
-        Assert.True(nonZero > 10, $"only {nonZero} non-zero {what} gradients: the check would prove little");
-    }
-
     [Fact]
     public void TinyConvNet_ParameterGradients_MatchFiniteDifferences()
     {
