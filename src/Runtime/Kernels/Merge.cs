@@ -10,14 +10,16 @@ namespace Axon.Kernels;
 /// </summary>
 public static class Merge
 {
+    private const string Name = "Merge";
+
     /// <summary>
     /// Copies <c>[n, width]</c> <paramref name="source"/> into columns <c>[offset, offset + width)</c> of
     /// <c>[n, total]</c> <paramref name="destination"/>, or adds it there when <paramref name="accumulate"/>.
     /// </summary>
     public static void Place(ReadOnlySpan<float> source, Span<float> destination, int n, int width, int total, int offset, bool accumulate = false)
     {
-        Check(source.Length, n * width, nameof(source));
-        Check(destination.Length, n * total, nameof(destination));
+        KernelCheck.AtLeast(source.Length, n * width, nameof(source), Name);
+        KernelCheck.AtLeast(destination.Length, n * total, nameof(destination), Name);
         for (int r = 0; r < n; r++)
         {
             var part = source.Slice(r * width, width);
@@ -33,8 +35,8 @@ public static class Merge
     /// </summary>
     public static void Take(ReadOnlySpan<float> gradient, Span<float> destination, int n, int width, int total, int offset, bool accumulate)
     {
-        Check(gradient.Length, n * total, nameof(gradient));
-        Check(destination.Length, n * width, nameof(destination));
+        KernelCheck.AtLeast(gradient.Length, n * total, nameof(gradient), Name);
+        KernelCheck.AtLeast(destination.Length, n * width, nameof(destination), Name);
         for (int r = 0; r < n; r++)
         {
             var part = gradient.Slice(r * total + offset, width);
@@ -47,7 +49,8 @@ public static class Merge
     /// <summary>Backward of a sum for one operand: <c>∂L/∂a = ∂L/∂y</c>, written or added.</summary>
     public static void Pass(ReadOnlySpan<float> gradient, Span<float> destination, bool accumulate)
     {
-        Check(destination.Length, gradient.Length, nameof(destination));
+        KernelCheck.AtLeast(destination.Length, gradient.Length, nameof(destination), Name);
+        destination = destination.Slice(0, gradient.Length);
         if (accumulate) TensorPrimitives.Add(destination, gradient, destination);
         else gradient.CopyTo(destination);
     }
@@ -55,8 +58,10 @@ public static class Merge
     /// <summary>Backward of <c>y = a ⊙ b</c> for <c>a</c>: <c>∂L/∂a = ∂L/∂y ⊙ b</c>, written or added.</summary>
     public static void Scale(ReadOnlySpan<float> gradient, ReadOnlySpan<float> other, Span<float> destination, bool accumulate)
     {
-        Check(other.Length, gradient.Length, nameof(other));
-        Check(destination.Length, gradient.Length, nameof(destination));
+        KernelCheck.AtLeast(other.Length, gradient.Length, nameof(other), Name);
+        KernelCheck.AtLeast(destination.Length, gradient.Length, nameof(destination), Name);
+        other = other.Slice(0, gradient.Length);
+        destination = destination.Slice(0, gradient.Length);
         if (accumulate) TensorPrimitives.MultiplyAdd(gradient, other, destination, destination);
         else TensorPrimitives.Multiply(gradient, other, destination);
     }
@@ -64,9 +69,9 @@ public static class Merge
     /// <summary><c>y_r = Σ_i a_{r,i}·b_{r,i}</c> for each of <paramref name="n"/> rows of <paramref name="width"/> values.</summary>
     public static void Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> output, int n, int width)
     {
-        Check(a.Length, n * width, nameof(a));
-        Check(b.Length, n * width, nameof(b));
-        Check(output.Length, n, nameof(output));
+        KernelCheck.AtLeast(a.Length, n * width, nameof(a), Name);
+        KernelCheck.AtLeast(b.Length, n * width, nameof(b), Name);
+        KernelCheck.AtLeast(output.Length, n, nameof(output), Name);
         for (int r = 0; r < n; r++)
             output[r] = TensorPrimitives.Dot(a.Slice(r * width, width), b.Slice(r * width, width));
     }
@@ -74,9 +79,9 @@ public static class Merge
     /// <summary>Backward of <see cref="Dot"/> for <c>a</c>: <c>∂L/∂a_{r,i} = ∂L/∂y_r · b_{r,i}</c>, written or added.</summary>
     public static void DotBackward(ReadOnlySpan<float> gradient, ReadOnlySpan<float> other, Span<float> destination, int n, int width, bool accumulate)
     {
-        Check(gradient.Length, n, nameof(gradient));
-        Check(other.Length, n * width, nameof(other));
-        Check(destination.Length, n * width, nameof(destination));
+        KernelCheck.AtLeast(gradient.Length, n, nameof(gradient), Name);
+        KernelCheck.AtLeast(other.Length, n * width, nameof(other), Name);
+        KernelCheck.AtLeast(destination.Length, n * width, nameof(destination), Name);
         for (int r = 0; r < n; r++)
         {
             var target = destination.Slice(r * width, width);
@@ -84,11 +89,5 @@ public static class Merge
             if (accumulate) TensorPrimitives.MultiplyAdd(b, gradient[r], target, target);
             else TensorPrimitives.Multiply(b, gradient[r], target);
         }
-    }
-
-    private static void Check(int actual, int expected, string name)
-    {
-        if (actual != expected)
-            throw new ArgumentException($"{name} has {actual} values; expected {expected}.", name);
     }
 }
