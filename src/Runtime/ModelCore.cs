@@ -91,15 +91,86 @@ public sealed class ModelCore
     /// </summary>
     public Span<float> Buffer(int perSampleOffset, int length) => Workspace.Slice(perSampleOffset * MaxBatchSize, length);
 
-    /// <summary>One optimizer step over every layer that is not frozen.</summary>
-    public void OptimizerStep()
+    /// <summary>
+    /// One optimizer step over every layer that is not frozen. With <see cref="Threads"/> &gt; 1 and an
+    /// element-wise optimizer (<see cref="Optimizer.IsElementwise"/>) the update is split across the
+    /// pool: each part updates the weight rows whose gradient the same part computed (the row split of
+    /// <see cref="Kernels.ParallelGemm"/>), so gradient, parameter and optimizer state stay in that
+    /// core's cache instead of crossing between cores every step. The result is bitwise identical
+    /// for any split, since every element is updated on its own.
+    /// </summary>
+    public unsafe void OptimizerStep()
     {
         Optimizer.BeginStep();
+        if (Pool is { Threads: > 1 } pool && Optimizer.IsElementwise && TrainableCount() >= MinParallelUpdate)
+        {
+            var handle = System.Runtime.InteropServices.GCHandle.Alloc(this);
+            try
+            {
+                var job = new UpdateJob { Core = System.Runtime.InteropServices.GCHandle.ToIntPtr(handle), Parts = pool.Threads };
+                pool.Run(&UpdatePart, &job);
+            }
+            finally { handle.Free(); }
+            return;
+        }
         var p = Parameters.Span;
         var g = Gradients.Span;
         foreach (var layer in _layers)
             if (!layer.IsFrozen && layer.ParameterCount > 0)
                 Optimizer.Update(p, g, layer.ParameterOffset, layer.ParameterCount, layer.LearningRateScale);
+    }
+
+    // Below this many trainable parameters one thread updates faster than two can be woken.
+    private const int MinParallelUpdate = 16384;
+
+    private struct UpdateJob
+    {
+        public IntPtr Core;
+        public int Parts;
+    }
+
+    private int TrainableCount()
+    {
+        int n = 0;
+        foreach (var layer in _layers)
+            if (!layer.IsFrozen) n += layer.ParameterCount;
+        return n;
+    }
+
+    private static unsafe void UpdatePart(void* state, int part)
+    {
+        var job = (UpdateJob*)state;
+        var core = (ModelCore)System.Runtime.InteropServices.GCHandle.FromIntPtr(job->Core).Target!;
+        core.UpdateRows(part, job->Parts);
+    }
+
+    private void UpdateRows(int part, int threads)
+    {
+        var p = Parameters.Span;
+        var g = Gradients.Span;
+        foreach (var layer in _layers)
+        {
+            if (layer.IsFrozen || layer.ParameterCount == 0) continue;
+            // Rows of the weight = the layer's first output dimension (Dense units, conv filters); the
+            // weight-gradient product splits those rows over min(threads, rows / 8) parts in chunks
+            // of a multiple of 8 (ParallelGemm.Part). Mirror it; anything else goes to part 0.
+            int rows = layer.OutputShape.Length > 0 ? layer.OutputShape[0] : 0;
+            bool byRows = rows >= 2 * Kernels.ParallelGemm.MinRowsPerPart && layer.WeightCount % rows == 0
+                && (layer.BiasCount == 0 || layer.BiasCount == rows);
+            if (!byRows)
+            {
+                if (part == 0) Optimizer.Update(p, g, layer.ParameterOffset, layer.ParameterCount, layer.LearningRateScale);
+                continue;
+            }
+            int parts = Math.Min(threads, rows / Kernels.ParallelGemm.MinRowsPerPart);
+            if (part >= parts) continue;
+            var (r0, r1) = Kernels.ParallelGemm.Range(rows, part, parts);
+            if (r1 <= r0) continue;
+            int rowLength = layer.WeightCount / rows;
+            Optimizer.Update(p, g, layer.ParameterOffset + r0 * rowLength, (r1 - r0) * rowLength, layer.LearningRateScale);
+            if (layer.BiasCount > 0)
+                Optimizer.Update(p, g, layer.ParameterOffset + layer.WeightCount + r0, r1 - r0, layer.LearningRateScale);
+        }
     }
 
     /// <summary>Writes the parameters to <paramref name="path"/> as safetensors, atomically.</summary>

@@ -5,7 +5,21 @@ using Xunit;
 
 namespace Axon.Integration.Tests;
 
-/// <summary>Two threads split output rows only, so training is bitwise identical to one thread.</summary>
+/// <summary>Widths that split raggedly over two and three threads (256, 100, 10), GELU (needs the pre-activation), SGD with momentum.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 64)]
+[Input(300)]
+[Sgd(LearningRate = 0.05f, Momentum = 0.9f)]
+public partial class WideMlp
+{
+    [Dense(256, Activation.Gelu)] public partial Layer Hidden1 { get; }
+    [Dense(100, Activation.Relu)] public partial Layer Hidden2 { get; }
+    [Dense(10)] public partial Layer Logits { get; }
+}
+
+/// <summary>
+/// Threads split output columns of the forward product and rows of the gradient products and of the
+/// optimizer update, never a reduction, so training is bitwise identical to one thread.
+/// </summary>
 public class ThreadingTests
 {
     private static (float[] Parameters, float[] Outputs) Train(int threads, int batch)
@@ -33,6 +47,37 @@ public class ThreadingTests
         var two = Train(2, batch);
         Assert.Equal(one.Parameters, two.Parameters);
         Assert.Equal(one.Outputs, two.Outputs);
+    }
+
+    private static float[] TrainWide(int threads, bool freezeFirst)
+    {
+        var model = new WideMlp(seed: 5) { Threads = threads };
+        if (freezeFirst) model.Hidden1.Freeze();
+        model.Hidden2.LearningRateScale = 0.5f;
+        var rng = new Rng(3);
+        var x = new float[64 * WideMlp.InputSize];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextSingle() * 2 - 1;
+        var labels = Enumerable.Range(0, 64).Select(i => (i * 7) % 10).ToArray();
+        for (int i = 0; i < 8; i++) model.TrainStep(x, labels);
+        var outputs = new float[64 * WideMlp.OutputSize];
+        model.Predict(x, outputs);
+        return model.Parameters.ToArray().Concat(outputs).ToArray();
+    }
+
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(2, true)]
+    public void RaggedWidths_MomentumAndFrozenLayers_AreBitwiseIdenticalToOneThread(int threads, bool freezeFirst)
+    {
+        var one = TrainWide(1, freezeFirst);
+        var many = TrainWide(threads, freezeFirst);
+        Assert.Equal(one, many);
+        // The run trained: a frozen first layer stays at its initial values, the rest moved.
+        var initial = new WideMlp(seed: 5).Parameters.ToArray();
+        int first = WideMlp.InputSize * 256 + 256;
+        Assert.Equal(freezeFirst, one.AsSpan(0, first).SequenceEqual(initial.AsSpan(0, first)));
+        Assert.False(one.AsSpan(first, initial.Length - first).SequenceEqual(initial.AsSpan(first)));
     }
 
     [Fact]

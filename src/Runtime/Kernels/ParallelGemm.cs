@@ -3,25 +3,57 @@ using System;
 namespace Axon.Kernels;
 
 /// <summary>
-/// The three training products split across a <see cref="WorkerPool"/> by rows of <c>C</c>. Every
-/// output element is still summed by the same kernel in the same order, so the result is bitwise
-/// identical to <see cref="Gemm"/>'s for any thread count; products too small to split (fewer than
-/// 8 rows per part would change the kernel's path) run on the caller alone.
+/// The three training products split across a <see cref="WorkerPool"/>. Every output element is
+/// still summed by the same kernel in the same order, so the result is bitwise identical to
+/// <see cref="Gemm"/>'s for any thread count; products too small to repay waking a worker run on the
+/// caller alone.
 /// </summary>
+/// <remarks>
+/// The split follows the weights, so that each core keeps touching the same rows of <c>W</c>: the
+/// forward <c>X·Wᵀ</c> splits the output columns (= rows of <c>W</c>), the weight gradient
+/// <c>dZᵀ·X</c> its rows (= rows of <c>W</c>), and <see cref="ModelCore.OptimizerStep"/> updates the
+/// same rows on the same part. Splitting the forward by batch rows instead made every core read
+/// all of <c>W</c> right after the other core's optimizer wrote it, and two threads ran slower than one.
+/// </remarks>
 public static unsafe class ParallelGemm
 {
-    private const int MinRowsPerPart = 8;
+    internal const int MinRowsPerPart = 8;
+
+    // Below this many multiply-adds (about 3 µs on one core) waking a worker costs more than it saves.
+    internal const long MinParallelWork = 1 << 19;
+    // Each part of a column split gets at least one full AVX-512 tile width of columns.
+    private const int MinColumnsPerPart = 32;
 
     private struct Job
     {
         public Gemm.Op Op;
+        public bool Columns;
         public float* A, B, Bias, C, Packed;
         public int M, N, K, Parts;
+    }
+
+    /// <summary>
+    /// The half-open range <c>[start, end)</c> of <paramref name="count"/> rows (or columns) that part
+    /// <paramref name="part"/> of <paramref name="parts"/> takes: chunks of a multiple of 8, the last part
+    /// takes the rest. <see cref="ModelCore.OptimizerStep"/> uses the same ranges.
+    /// </summary>
+    internal static (int Start, int End) Range(int count, int part, int parts)
+    {
+        int chunk = (count / parts + 7) & ~7;
+        int start = Math.Min(count, part * chunk);
+        int end = part == parts - 1 ? count : Math.Min(count, start + chunk);
+        return (start, Math.Max(start, end));
     }
 
     /// <summary><see cref="Gemm.MultiplyTransposedBBias"/> on <paramref name="pool"/>'s threads (null: the caller alone).</summary>
     public static void MultiplyTransposedBBias(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, WorkerPool? pool)
     {
+        if (pool is { Threads: > 1 } && (long)m * n * k >= MinParallelWork && m >= Gemm.SmallRows && k > 0
+            && Gemm.Best != Gemm.Isa.Portable && n >= 2 * MinColumnsPerPart)
+        {
+            Run(Gemm.Op.TransposedB, a, b, bias, c, m, n, k, default, pool, columns: true);
+            return;
+        }
         if (!Splits(pool, m, n, k)) { Gemm.MultiplyTransposedBBias(a, b, bias, c, m, n, k); return; }
         Run(Gemm.Op.TransposedB, a, b, bias, c, m, n, k, default, pool!);
     }
@@ -45,17 +77,17 @@ public static unsafe class ParallelGemm
     }
 
     private static bool Splits(WorkerPool? pool, int m, int n, int k) =>
-        pool is { Threads: > 1 } && m >= 2 * MinRowsPerPart && n > 0 && k > 0 && (long)m * n * k >= 1 << 16;
+        pool is { Threads: > 1 } && m >= 2 * MinRowsPerPart && n > 0 && k > 0 && (long)m * n * k >= MinParallelWork;
 
-    private static void Run(Gemm.Op op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, Span<float> packed, WorkerPool pool)
+    private static void Run(Gemm.Op op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, Span<float> packed, WorkerPool pool, bool columns = false)
     {
         // Same checks as the single-threaded entry, before any worker touches memory.
         if (a.Length < (long)m * k || b.Length < (long)n * k || c.Length < (long)m * n || (!bias.IsEmpty && bias.Length < n))
             throw new ArgumentException($"spans too short for a [{m}, {k}]·[{k}, {n}] product.");
-        int parts = Math.Min(pool.Threads, m / MinRowsPerPart);
+        int parts = columns ? Math.Min(pool.Threads, n / MinColumnsPerPart) : Math.Min(pool.Threads, m / MinRowsPerPart);
         fixed (float* pa = a) fixed (float* pb = b) fixed (float* pbias = bias) fixed (float* pc = c) fixed (float* pp = packed)
         {
-            var job = new Job { Op = op, A = pa, B = pb, Bias = bias.IsEmpty ? null : pbias, C = pc, Packed = pp, M = m, N = n, K = k, Parts = parts };
+            var job = new Job { Op = op, Columns = columns, A = pa, B = pb, Bias = bias.IsEmpty ? null : pbias, C = pc, Packed = pp, M = m, N = n, K = k, Parts = parts };
             pool.Run(&Part, &job);
         }
     }
@@ -64,13 +96,17 @@ public static unsafe class ParallelGemm
     {
         ref Job job = ref *(Job*)state;
         if (part >= job.Parts) return;
+        int n = job.N, k = job.K, m = job.M;
+        if (job.Columns)
+        {
+            var (j0, j1) = Range(n, part, job.Parts);
+            if (j1 > j0) Gemm.TransposedBColumns(job.A, job.B, job.Bias, job.C, m, k, j0, j1 - j0, n);
+            return;
+        }
         // Row ranges on multiples of 8 so each part's tiles line up as in the single-threaded run.
-        int chunk = (job.M / job.Parts + 7) & ~7;
-        int i0 = Math.Min(job.M, part * chunk);
-        int i1 = part == job.Parts - 1 ? job.M : Math.Min(job.M, i0 + chunk);
+        var (i0, i1) = Range(m, part, job.Parts);
         int rows = i1 - i0;
         if (rows <= 0) return;
-        int n = job.N, k = job.K, m = job.M;
         var bias = job.Bias == null ? default : new ReadOnlySpan<float>(job.Bias, n);
         var c = new Span<float>(job.C + (nint)i0 * n, rows * n);
         switch (job.Op)

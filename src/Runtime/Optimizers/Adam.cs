@@ -34,6 +34,9 @@ public sealed class Adam(
     protected override int StateSlots => 2;
 
     /// <inheritdoc/>
+    public override bool IsElementwise => true;
+
+    /// <inheritdoc/>
     protected override void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr, long step)
     {
         float b1 = Beta1, b2 = Beta2, eps = Epsilon;

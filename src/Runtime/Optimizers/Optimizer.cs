@@ -42,6 +42,15 @@ public abstract class Optimizer
     /// <summary>Starts a step: increments <see cref="StepCount"/>. Call once before the segment updates of one step.</summary>
     public void BeginStep() => StepCount++;
 
+    /// <summary>
+    /// Whether the update of each parameter depends only on that parameter, its gradient and its own
+    /// state (true for SGD, momentum, Nesterov, Adam and AdamW). Then a model with several
+    /// <c>Threads</c> updates disjoint ranges in parallel, with bitwise the same result. Default:
+    /// false, so an optimizer that reads across a layer (LAMB's trust ratio, say) always sees the whole
+    /// layer in one <see cref="Update(Span{float}, ReadOnlySpan{float}, int, int, float)"/> call.
+    /// </summary>
+    public virtual bool IsElementwise => false;
+
     /// <summary>Updates parameters <c>[offset, offset + count)</c> from their gradients with learning rate <c>η·scale</c>.</summary>
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, int count, float scale)
     {

@@ -23,6 +23,9 @@ public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f, bool ne
     protected override int StateSlots => Momentum != 0f ? 1 : 0;
 
     /// <inheritdoc/>
+    public override bool IsElementwise => true;
+
+    /// <inheritdoc/>
     protected override void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> v, Span<float> unused, float lr, long step)
     {
         ref float pr = ref MemoryMarshal.GetReference(p);

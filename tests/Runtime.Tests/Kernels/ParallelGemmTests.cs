@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using Axon.Kernels;
+using Xunit;
+
+namespace Axon.Runtime.Tests.Kernels;
+
+/// <summary>
+/// ParallelGemm splits the forward product by output columns and the gradient products by rows; every
+/// split must give bitwise the serial product's values, whatever the thread count and however
+/// ragged the split (sizes that are not multiples of the tile widths or of 8).
+/// </summary>
+public class ParallelGemmTests
+{
+    public static IEnumerable<object[]> Shapes()
+    {
+        // (m, n, k): big enough to split (m·n·k ≥ MinParallelWork) and some just below; columns
+        // 64, 100 (ragged chunks 56 + 44), 130, 256, 784; rows 4 (the smallest blocked m), 16, 17, 128, 300.
+        (int, int, int)[] shapes =
+        {
+            (128, 128, 784), (128, 100, 784), (17, 130, 784), (4, 784, 256), (300, 256, 33),
+            (128, 784, 128), (16, 64, 1024), (128, 10, 128), (33, 784, 127), (128, 256, 256),
+            (5, 64, 2048), (64, 127, 255), (128, 16, 4096),
+        };
+        foreach (var (m, n, k) in shapes)
+            foreach (int threads in new[] { 2, 3 })
+                yield return new object[] { m, n, k, threads };
+    }
+
+    private static float[] Random(int length, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new float[length];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+        return x;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void EveryProduct_IsBitwiseTheSerialOne(int m, int n, int k, int threads)
+    {
+        var pool = WorkerPool.Get(threads);
+        float[] a = Random(m * k, 1), bt = Random(n * k, 2), bias = Random(n, 3);
+
+        // Forward X·Wᵀ + b (split by columns when wide enough).
+        var serial = new float[m * n];
+        var split = new float[m * n];
+        Gemm.MultiplyTransposedBBias(a, bt, bias, serial, m, n, k);
+        ParallelGemm.MultiplyTransposedBBias(a, bt, bias, split, m, n, k, pool);
+        Assert.Equal(serial, split);
+
+        // Input gradient dZ·W: A [m, k], B [k, n].
+        float[] b = Random(k * n, 4);
+        Array.Clear(split);
+        Gemm.Multiply(a, b, serial, m, n, k);
+        ParallelGemm.Multiply(a, b, split, m, n, k, pool);
+        Assert.Equal(serial, split);
+
+        // Weight gradient dZᵀ·X: A [k, m], B [k, n], with the scratch each part packs its block into.
+        float[] at = Random(k * m, 5);
+        Array.Clear(split);
+        Gemm.MultiplyTransposedA(at, b, serial, m, n, k);
+        ParallelGemm.MultiplyTransposedA(at, b, split, m, n, k, pool, new float[k * m]);
+        Assert.Equal(serial, split);
+    }
+
+    [Theory]
+    [InlineData(128, 2)]
+    [InlineData(100, 2)]
+    [InlineData(130, 3)]
+    [InlineData(16, 2)]
+    public void Ranges_CoverEveryIndexOnce(int count, int parts)
+    {
+        var seen = new int[count];
+        int previousEnd = 0;
+        for (int part = 0; part < parts; part++)
+        {
+            var (start, end) = ParallelGemm.Range(count, part, parts);
+            Assert.Equal(previousEnd, start);
+            Assert.True(start % 8 == 0 || start == count, $"part {part} starts at {start}, not a multiple of 8");
+            for (int i = start; i < end; i++) seen[i]++;
+            previousEnd = end;
+        }
+        Assert.Equal(count, previousEnd);
+        Assert.All(seen, s => Assert.Equal(1, s));
+    }
+}
