@@ -42,7 +42,10 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--model", required=True, choices=sorted(MODELS))
     p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--threads", type=int, default=1, help="OpenBLAS threads")
+    p.add_argument("--torch-threads", type=int, default=None,
+                   help="torch intra-op threads (default: --threads). With 2 cores, 1 torch thread over 2 OpenBLAS "
+                        "threads is PyTorch's best two-thread setting (PERF.md): both busy-wait otherwise")
     p.add_argument("--seconds", type=float, default=2.0)
     p.add_argument("--repetitions", type=int, default=5)
     p.add_argument("--seed", type=int, default=1234)
@@ -58,6 +61,10 @@ def parse_args():
         p.error("--batch must be in 1..128 (the Axon models' MaxBatchSize)")
     if a.threads < 1:
         p.error("--threads must be at least 1")
+    if a.torch_threads is None:
+        a.torch_threads = a.threads
+    if a.torch_threads < 1:
+        p.error("--torch-threads must be at least 1")
     if a.steps < 1:
         p.error("--steps must be at least 1")
     if a.epsilon is None:
@@ -125,7 +132,7 @@ def main():
     import numpy as np
     import torch
 
-    torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.torch_threads)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     inputs = torch.from_numpy(rng.random((POOL_SAMPLES, 784), dtype=np.float32))
@@ -196,6 +203,7 @@ def main():
         "model": args.model,
         "batch": args.batch,
         "threads": args.threads,
+        "torch_threads": args.torch_threads,
         "train_samples_per_s": round(median(rates), 1),
         "predict_us_b1": round(median(times), 2),
         "blas": blas_info(),

@@ -5,8 +5,8 @@ namespace Axon.Kernels;
 
 /// <summary>
 /// Forward and backward of a dense layer <c>y = f(x·Wᵀ + b)</c>, <c>W</c> stored <c>[out, in]</c>,
-/// with bias and activation fused into the product's epilogue and the activation derivative
-/// fused into the start of backward.
+/// with the bias (and ReLU) fused into the product's epilogue, and the activation derivative fused
+/// with the bias gradient into one pass over the output gradient at the start of backward.
 /// </summary>
 public static class Dense
 {
@@ -21,8 +21,18 @@ public static class Dense
         int batch, int inFeatures, int outFeatures, TAct activation, WorkerPool? pool = null)
         where TAct : struct, IActivation
     {
-        // The bias is added in the product's epilogue, while each tile of z is still in registers.
+        // The bias is added in the product's epilogue, while each tile of z is still in registers;
+        // ReLU (the common hidden activation) is applied there too when z need not be kept.
+        if (typeof(TAct) == typeof(ReluActivation)
+            && System.Runtime.CompilerServices.Unsafe.AreSame(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivation), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output)))
+        {
+            ParallelGemm.MultiplyTransposedBBias(x, weight, bias, output, batch, outFeatures, inFeatures, pool, relu: true);
+            return;
+        }
         ParallelGemm.MultiplyTransposedBBias(x, weight, bias, preActivation, batch, outFeatures, inFeatures, pool);
+        if (typeof(TAct) == typeof(IdentityActivation)
+            && System.Runtime.CompilerServices.Unsafe.AreSame(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivation), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output)))
+            return;
         for (int r = 0; r < batch; r++)
             activation.Forward(preActivation.Slice(r * outFeatures, outFeatures), output.Slice(r * outFeatures, outFeatures));
     }
@@ -52,29 +62,22 @@ public static class Dense
         where TAct : struct, IActivation
     {
         var dz = outputGrad.Slice(0, batch * outFeatures);
-        if (!gradIsPreActivation)
+        bool biasNow = computeParameterGradients && !biasGrad.IsEmpty;
+        if (biasNow) biasGrad.Slice(0, outFeatures).Clear();
+        bool needsZ = activation.NeedsPreActivation;
+        // One pass over dY: each row becomes dZ = dY ⊙ f'(z) and is summed into ∂L/∂b while it is
+        // still in L1, so the derivative costs no pass of its own; dZ then feeds both products.
+        for (int r = 0; r < batch; r++)
         {
-            bool needsZ = activation.NeedsPreActivation;
-            for (int r = 0; r < batch; r++)
-            {
-                int o = r * outFeatures;
-                activation.Backward(
-                    needsZ ? preActivation.Slice(o, outFeatures) : default,
-                    output.Slice(o, outFeatures),
-                    dz.Slice(o, outFeatures));
-            }
+            int o = r * outFeatures;
+            var row = dz.Slice(o, outFeatures);
+            if (!gradIsPreActivation)
+                activation.Backward(needsZ ? preActivation.Slice(o, outFeatures) : default, output.Slice(o, outFeatures), row);
+            if (biasNow) TensorPrimitives.Add(biasGrad, row, biasGrad);
         }
 
         if (computeParameterGradients)
-        {
             ParallelGemm.MultiplyTransposedA(dz, x, weightGrad, outFeatures, inFeatures, batch, pool, scratch);
-            if (!biasGrad.IsEmpty)
-            {
-                biasGrad.Slice(0, outFeatures).Clear();
-                for (int r = 0; r < batch; r++)
-                    TensorPrimitives.Add(biasGrad, dz.Slice(r * outFeatures, outFeatures), biasGrad);
-            }
-        }
 
         if (computeInputGradient)
             ParallelGemm.Multiply(dz, weight, inputGrad, batch, inFeatures, outFeatures, pool);

@@ -120,7 +120,7 @@ public static unsafe class Gemm
     /// <paramref name="isa"/>, which must not be above <see cref="Best"/>. Tests call it to cover
     /// every path the CPU can run.
     /// </summary>
-    internal static void Product(Op op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, Isa isa)
+    internal static void Product(Op op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, Isa isa, bool relu = false)
     {
         if (isa > s_isa) throw new PlatformNotSupportedException($"This CPU cannot run the {isa} kernels.");
         bool avx = isa != Isa.Portable;
@@ -146,7 +146,12 @@ public static unsafe class Gemm
             else if (avx && op != Op.TransposedB && m == 1)
                 Gemv(pa, pb, pc, n, k, isa == Isa.Avx512);
             else
-                Blocked(op, pa, pb, biasOrNull, pc, m, n, k, isa, n);
+            {
+                Blocked(op, pa, pb, biasOrNull, pc, m, n, k, isa, n, relu);
+                return;
+            }
+            // The small paths write a few rows only; clamp them in one pass.
+            if (relu) ReluRows(pc, m, n, n);
         }
     }
 
@@ -178,14 +183,31 @@ public static unsafe class Gemm
     /// product, so the values are bitwise those of <see cref="MultiplyTransposedBBias"/>. Needs
     /// <c>m ≥ SmallRows</c> and <c>k &gt; 0</c> (the whole product takes another path otherwise).
     /// </summary>
-    internal static void TransposedBColumns(float* a, float* b, float* bias, float* c, int m, int k, int j0, int cols, int ldc)
+    internal static void TransposedBColumns(float* a, float* b, float* bias, float* c, int m, int k, int j0, int cols, int ldc, bool relu)
     {
         if (m < SmallRows || k == 0 || s_isa == Isa.Portable)
             throw new InvalidOperationException("TransposedBColumns needs the blocked path: m ≥ SmallRows, k > 0 and AVX2.");
-        Blocked(Op.TransposedB, a, b + (nint)j0 * k, bias == null ? null : bias + j0, c + j0, m, cols, k, s_isa, ldc);
+        Blocked(Op.TransposedB, a, b + (nint)j0 * k, bias == null ? null : bias + j0, c + j0, m, cols, k, s_isa, ldc, relu);
     }
 
-    private static void Blocked(Op op, float* a, float* b, float* bias, float* c, int m, int n, int k, Isa isa, int ldc)
+    /// <summary>
+    /// <c>C = max(0, A·Bᵀ + bias)</c>: <see cref="MultiplyTransposedBBias"/> with a ReLU epilogue, applied to
+    /// each register tile as soon as its last k-block is stored (while the tile is still in L1),
+    /// instead of a separate pass over <c>C</c>.
+    /// </summary>
+    internal static void MultiplyTransposedBBiasRelu(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+        => Product(Op.TransposedB, a, b, bias, c, m, n, k, s_isa, relu: true);
+
+    private static void ReluRows(float* c, int rows, int cols, nint ldc)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            var row = new Span<float>(c + r * ldc, cols);
+            System.Numerics.Tensors.TensorPrimitives.Max(row, 0f, row);
+        }
+    }
+
+    private static void Blocked(Op op, float* a, float* b, float* bias, float* c, int m, int n, int k, Isa isa, int ldc, bool relu = false)
     {
         // A narrow output (a 10-class head) would fill a third of a 32-wide AVX-512 tile and
         // half of a 16-wide one: the AVX2 tile wastes less, and gives the same bits.
@@ -218,7 +240,9 @@ public static unsafe class Gemm
         {
             int kcCur = Math.Min(kc, k - p0);
             bool accumulate = p0 != 0;
-            float* epilogueBias = p0 + kcCur == k ? bias : null;
+            bool lastBlock = p0 + kcCur == k;
+            float* epilogueBias = lastBlock ? bias : null;
+            bool epilogueRelu = relu && lastBlock;
             for (int j0 = 0; j0 < n; j0 += nc)
             {
                 int ncCur = Math.Min(nc, n - j0);
@@ -263,6 +287,7 @@ public static unsafe class Gemm
                             if (isa == Isa.Avx512) Tile512Staged(scratch, rows, ap, aRow, aStep, bp, bStep, kcCur, ct, ldc, cols, accumulate, biasJ);
                             else if (isa == Isa.Avx2) TileAvx(rows, ap, aRow, aStep, bp, bStep, kcCur, ct, ldc, cols, accumulate, biasJ);
                             else TilePortable(rows, ap, aRow, aStep, bp, bStep, kcCur, ct, ldc, cols, accumulate, biasJ);
+                            if (epilogueRelu) ReluRows(ct, rows, cols, ldc);
                         }
                     }
                 }

@@ -27,7 +27,7 @@ public static unsafe class ParallelGemm
     private struct Job
     {
         public Gemm.Op Op;
-        public bool Columns;
+        public bool Columns, Relu;
         public float* A, B, Bias, C, Packed;
         public int M, N, K, Parts;
     }
@@ -47,15 +47,27 @@ public static unsafe class ParallelGemm
 
     /// <summary><see cref="Gemm.MultiplyTransposedBBias"/> on <paramref name="pool"/>'s threads (null: the caller alone).</summary>
     public static void MultiplyTransposedBBias(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, WorkerPool? pool)
+        => MultiplyTransposedBBias(a, b, bias, c, m, n, k, pool, relu: false);
+
+    /// <summary>
+    /// <see cref="Gemm.MultiplyTransposedBBias"/>, optionally followed by <c>max(0, ·)</c> fused into the
+    /// epilogue (<paramref name="relu"/>), on <paramref name="pool"/>'s threads (null: the caller alone).
+    /// </summary>
+    internal static void MultiplyTransposedBBias(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, WorkerPool? pool, bool relu)
     {
         if (pool is { Threads: > 1 } && (long)m * n * k >= MinParallelWork && m >= Gemm.SmallRows && k > 0
             && Gemm.Best != Gemm.Isa.Portable && n >= 2 * MinColumnsPerPart)
         {
-            Run(Gemm.Op.TransposedB, a, b, bias, c, m, n, k, default, pool, columns: true);
+            Run(Gemm.Op.TransposedB, a, b, bias, c, m, n, k, default, pool, columns: true, relu);
             return;
         }
-        if (!Splits(pool, m, n, k)) { Gemm.MultiplyTransposedBBias(a, b, bias, c, m, n, k); return; }
-        Run(Gemm.Op.TransposedB, a, b, bias, c, m, n, k, default, pool!);
+        if (!Splits(pool, m, n, k))
+        {
+            if (relu) Gemm.MultiplyTransposedBBiasRelu(a, b, bias, c, m, n, k);
+            else Gemm.MultiplyTransposedBBias(a, b, bias, c, m, n, k);
+            return;
+        }
+        Run(Gemm.Op.TransposedB, a, b, bias, c, m, n, k, default, pool!, relu: relu);
     }
 
     /// <summary><see cref="Gemm.Multiply"/> on <paramref name="pool"/>'s threads (null: the caller alone).</summary>
@@ -79,7 +91,7 @@ public static unsafe class ParallelGemm
     private static bool Splits(WorkerPool? pool, int m, int n, int k) =>
         pool is { Threads: > 1 } && m >= 2 * MinRowsPerPart && n > 0 && k > 0 && (long)m * n * k >= MinParallelWork;
 
-    private static void Run(Gemm.Op op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, Span<float> packed, WorkerPool pool, bool columns = false)
+    private static void Run(Gemm.Op op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, Span<float> packed, WorkerPool pool, bool columns = false, bool relu = false)
     {
         // Same checks as the single-threaded entry, before any worker touches memory.
         if (a.Length < (long)m * k || b.Length < (long)n * k || c.Length < (long)m * n || (!bias.IsEmpty && bias.Length < n))
@@ -87,7 +99,7 @@ public static unsafe class ParallelGemm
         int parts = columns ? Math.Min(pool.Threads, n / MinColumnsPerPart) : Math.Min(pool.Threads, m / MinRowsPerPart);
         fixed (float* pa = a) fixed (float* pb = b) fixed (float* pbias = bias) fixed (float* pc = c) fixed (float* pp = packed)
         {
-            var job = new Job { Op = op, Columns = columns, A = pa, B = pb, Bias = bias.IsEmpty ? null : pbias, C = pc, Packed = pp, M = m, N = n, K = k, Parts = parts };
+            var job = new Job { Op = op, Columns = columns, Relu = relu, A = pa, B = pb, Bias = bias.IsEmpty ? null : pbias, C = pc, Packed = pp, M = m, N = n, K = k, Parts = parts };
             pool.Run(&Part, &job);
         }
     }
@@ -100,7 +112,7 @@ public static unsafe class ParallelGemm
         if (job.Columns)
         {
             var (j0, j1) = Range(n, part, job.Parts);
-            if (j1 > j0) Gemm.TransposedBColumns(job.A, job.B, job.Bias, job.C, m, k, j0, j1 - j0, n);
+            if (j1 > j0) Gemm.TransposedBColumns(job.A, job.B, job.Bias, job.C, m, k, j0, j1 - j0, n, job.Relu);
             return;
         }
         // Row ranges on multiples of 8 so each part's tiles line up as in the single-threaded run.
@@ -112,7 +124,8 @@ public static unsafe class ParallelGemm
         switch (job.Op)
         {
             case Gemm.Op.TransposedB:
-                Gemm.MultiplyTransposedBBias(new ReadOnlySpan<float>(job.A + (nint)i0 * k, rows * k), new ReadOnlySpan<float>(job.B, n * k), bias, c, rows, n, k);
+                if (job.Relu) Gemm.MultiplyTransposedBBiasRelu(new ReadOnlySpan<float>(job.A + (nint)i0 * k, rows * k), new ReadOnlySpan<float>(job.B, n * k), bias, c, rows, n, k);
+                else Gemm.MultiplyTransposedBBias(new ReadOnlySpan<float>(job.A + (nint)i0 * k, rows * k), new ReadOnlySpan<float>(job.B, n * k), bias, c, rows, n, k);
                 break;
             case Gemm.Op.Normal:
                 Gemm.Multiply(new ReadOnlySpan<float>(job.A + (nint)i0 * k, rows * k), new ReadOnlySpan<float>(job.B, k * n), c, rows, n, k);

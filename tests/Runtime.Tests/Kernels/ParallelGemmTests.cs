@@ -64,6 +64,47 @@ public class ParallelGemmTests
         Assert.Equal(serial, split);
     }
 
+    public static IEnumerable<object[]> ReluShapes()
+    {
+        // Every path of the forward product: k = 0 (bias only), the dot path (m < 4), blocked with
+        // one or several k-blocks, ragged tiles; with 1, 2 and 3 threads (rows or columns split).
+        (int, int, int)[] shapes = { (3, 10, 0), (1, 128, 784), (3, 33, 100), (7, 17, 5), (128, 128, 784), (128, 100, 784), (17, 10, 300), (64, 256, 256) };
+        foreach (var (m, n, k) in shapes)
+            foreach (int threads in new[] { 1, 2, 3 })
+                yield return new object[] { m, n, k, threads };
+    }
+
+    [Theory]
+    [MemberData(nameof(ReluShapes))]
+    public void ReluEpilogue_IsBitwiseMaxZeroOfTheProduct(int m, int n, int k, int threads)
+    {
+        float[] a = Random(m * k, 6), bt = Random(n * k, 7), bias = Random(n, 8);
+        var expected = new float[m * n];
+        Gemm.MultiplyTransposedBBias(a, bt, bias, expected, m, n, k);
+        int negatives = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (expected[i] < 0) negatives++;
+            expected[i] = MathF.Max(expected[i], 0f);
+        }
+        Assert.True(negatives > 0, "the check needs negative pre-activations to clamp");
+
+        var fused = new float[m * n];
+        fused.AsSpan().Fill(float.NaN); // every element must be written
+        ParallelGemm.MultiplyTransposedBBias(a, bt, bias, fused, m, n, k, threads == 1 ? null : WorkerPool.Get(threads), relu: true);
+        Assert.Equal(expected, fused);
+
+        // Dense.Forward takes the fused path for ReLU when z is not kept, the separate pass when it is:
+        // both give the same outputs.
+        var separate = new float[m * n];
+        var z = new float[m * n];
+        var pool = threads == 1 ? null : WorkerPool.Get(threads);
+        Dense.Forward(a, bt, bias, fused, fused, m, k, n, default(ReluActivation), pool);
+        Dense.Forward(a, bt, bias, z, separate, m, k, n, default(ReluActivation), pool);
+        Assert.Equal(separate, fused);
+        Assert.Equal(expected, separate);
+    }
+
     [Theory]
     [InlineData(128, 2)]
     [InlineData(100, 2)]
