@@ -70,8 +70,18 @@ public sealed class ModelGenerator : IIncrementalGenerator
                 Location location = Location.None;
                 if (info.Location is { } l)
                     location = trees.TryGetValue(l.FilePath, out var tree) ? Location.Create(tree, l.Span) : Location.Create(l.FilePath, l.Span, l.LineSpan);
-                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ById(info.Id), location, info.Arguments.Cast<object>().ToArray()));
+                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ById(info.Id), location, Properties(info), info.Arguments.Cast<object>().ToArray()));
             }
         });
+    }
+
+    /// <summary>The fix properties of <paramref name="info"/> (key, value, …) as Roslyn wants them; null when there are none.</summary>
+    private static ImmutableDictionary<string, string?>? Properties(DiagnosticInfo info)
+    {
+        if (info.Properties.IsEmpty) return null;
+        var builder = ImmutableDictionary.CreateBuilder<string, string?>();
+        for (int i = 0; i + 1 < info.Properties.Count; i += 2)
+            builder[info.Properties[i]] = info.Properties[i + 1];
+        return builder.ToImmutable();
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -40,7 +41,8 @@ public class CodeFixTests
         var tree = (await document.GetSyntaxTreeAsync())!;
         var span = reported.Location.SourceSpan;
         Assert.Equal(reported.Location.SourceTree!.GetText().ToString(span), (await tree.GetTextAsync()).ToString(span));
-        return new Setup(solution, document, Diagnostic.Create(reported.Descriptor, Location.Create(tree, span)));
+        // Carried over with its properties: the size fixes read the size the generator inferred from them.
+        return new Setup(solution, document, Diagnostic.Create(reported.Descriptor, Location.Create(tree, span), reported.Properties));
     }
 
     /// <summary>
@@ -150,7 +152,7 @@ public class CodeFixTests
         var solution = Workspace([before], out var ids);
         var document = solution.GetDocument(ids[0])!;
         var tree = (await document.GetSyntaxTreeAsync())!;
-        var diagnostics = reported.Select(d => Diagnostic.Create(d.Descriptor, Location.Create(tree, d.Location.SourceSpan))).ToList();
+        var diagnostics = reported.Select(d => Diagnostic.Create(d.Descriptor, Location.Create(tree, d.Location.SourceSpan), d.Properties)).ToList();
         var context = new FixAllContext(document, provider, FixAllScope.Document, key, [id], new FixedDiagnostics(diagnostics), CancellationToken.None);
         var action = await provider.GetFixAllProvider()!.GetFixAsync(context);
         Assert.NotNull(action);
@@ -169,7 +171,7 @@ public class CodeFixTests
     [Fact]
     public void EveryProvider_IsExportedForCSharp_SharedAndBatchFixable()
     {
-        Assert.Equal(6, Providers.Length);
+        Assert.Equal(8, Providers.Length);
         foreach (var type in Providers)
         {
             var export = type.GetCustomAttribute<ExportCodeFixProviderAttribute>();
@@ -188,7 +190,7 @@ public class CodeFixTests
     {
         var fixable = Providers.SelectMany(t => ((CodeFixProvider)Activator.CreateInstance(t)!).FixableDiagnosticIds).ToList();
         Assert.Equal(fixable.Count, fixable.Distinct().Count());
-        Assert.Equal(["AXN0001", "AXN0009", "AXN0102", "AXN0201", "AXN0202", "AXN0203", "AXN0204", "AXN0205", "AXN0303"], fixable.Order());
+        Assert.Equal(["AXN0001", "AXN0009", "AXN0102", "AXN0107", "AXN0201", "AXN0202", "AXN0203", "AXN0204", "AXN0205", "AXN0208", "AXN0303", "AXN0403"], fixable.Order());
         foreach (var descriptor in DiagnosticDescriptors.All)
         {
             string page = File.ReadAllText(Path.Combine(DiagnosticTests.RepoRoot(), "docs", "diagnostics", descriptor.Id + ".md"));
@@ -669,4 +671,248 @@ public class CodeFixTests
     [InlineData("    [Dense(1)] public partial Layer Output { set; }")]
     public async Task UnsupportedLayerMember_NoFix_WhenTheMemberIsNotASlip(string member) =>
         await AssertTitles(new LayerPropertyCodeFixProvider(), await Prepare("AXN0102", Layered(member)));
+
+    // ---------------------------------------------------------------- AXN0107: Reshape of another size
+
+    private static string Reshaped(string reshape, string next) => $$"""
+        using Axon;
+
+        [Model(Loss = Loss.MeanSquaredError)]
+        [Input(784)]
+        public partial class Digits
+        {
+            {{reshape}} public partial Layer Image { get; }
+            {{next}}
+            [Dense(1)] public partial Layer Output { get; }
+        }
+
+        """;
+
+    private const string Flatten = "[Flatten] public partial Layer Flat { get; }";
+    private const string Conv = "[Conv2D(4, 3)] public partial Layer Conv { get; }\n    [Flatten] public partial Layer Flat { get; }";
+
+    [Theory]
+    [InlineData("[Reshape(1, 7, 7)]", "[Reshape(16, 7, 7)]", "[16, 7, 7] (784 values")]               // height and width kept, the channels that fit
+    [InlineData("[Reshape(3, 28, 28)]", "[Reshape(1, 28, 28)]", "[1, 28, 28] (784 values")]
+    [InlineData("[Reshape(2, 14, 14, From = Graph.Input)]", "[Reshape(4, 14, 14, From = Graph.Input)]", "[4, 14, 14] (784 values")]
+    [InlineData("[Reshape(1 /* c */, 7, 7) /* keep */]", "[Reshape(16, 7, 7) /* keep */]", "[16, 7, 7] (784 values")]
+    public Task ReshapeSize_SetsTheSuggestedShape(string before, string after, string title) =>
+        AssertFix(new ReshapeCodeFixProvider(), "AXN0107", "Set the shape to " + title + ", as its input has)", ReshapeCodeFixProvider.Key,
+            Reshaped(before, Conv), Reshaped(after, Conv));
+
+    [Theory]
+    [InlineData("[Reshape(1, 28, 27)]")]   // no channel count fits 28x27
+    [InlineData("[Reshape(780)]")]
+    public Task ReshapeSize_SetsFeatures_WhenNoChannelCountFits(string before) =>
+        AssertFix(new ReshapeCodeFixProvider(), "AXN0107", "Set the shape to [784] (784 values, as its input has)", ReshapeCodeFixProvider.Key,
+            Reshaped(before, Flatten), Reshaped("[Reshape(784)]", Flatten));
+
+    [Fact]
+    public async Task ReshapeSize_CarriesTheShapeInTheDiagnosticsProperties()
+    {
+        var diagnostic = Assert.Single(GeneratorHarness.Run(Reshaped("[Reshape(1, 7, 7)]", Conv)).AxonDiagnostics);
+        Assert.Equal("16,7,7", diagnostic.Properties[FixProperties.Shape]);
+        // The fix reads the property, not the message: another shape in the property is what gets written.
+        var setup = await Prepare("AXN0107", Reshaped("[Reshape(1, 7, 7)]", Conv));
+        var edited = setup with { Diagnostic = Diagnostic.Create(setup.Diagnostic.Descriptor, setup.Diagnostic.Location,
+            ImmutableDictionary<string, string?>.Empty.Add(FixProperties.Shape, "4,14,14")) };
+        var action = Assert.Single(await Actions(new ReshapeCodeFixProvider(), edited));
+        Assert.Equal(Reshaped("[Reshape(4, 14, 14)]", Conv), Assert.Single(await Apply(action, edited)));
+    }
+
+    [Fact]
+    public async Task ReshapeSize_NoFix_WhenTheSuggestedShapeBreaksTheNextLayer()
+    {
+        // [784] is the suggestion, but the convolution after it needs [C, H, W]: the generator checks and offers nothing.
+        var setup = await Prepare("AXN0107", Reshaped("[Reshape(1, 28, 27)]", Conv));
+        Assert.Empty(setup.Diagnostic.Properties);
+        await AssertTitles(new ReshapeCodeFixProvider(), setup);
+    }
+
+    [Theory]
+    [InlineData("[Reshape(new[] { 1, 7, 7 })]")]   // an array: not rewritten value by value
+    [InlineData("[Reshape(new int[] { 780 })]")]
+    public async Task ReshapeSize_NoFix_WhenTheShapeIsAnArray(string reshape) =>
+        await AssertTitles(new ReshapeCodeFixProvider(), await Prepare("AXN0107", Reshaped(reshape, Flatten)));
+
+    [Fact]
+    public async Task ReshapeSize_NoFix_ForTheOtherLayerSettings() =>
+        await AssertTitles(new ReshapeCodeFixProvider(), await Prepare("AXN0107", Reshaped("[Dropout(1.5f)]", Flatten)));
+
+    // ---------------------------------------------------------------- AXN0208: merge operand of another size
+
+    private static string Merged(string members) => $$"""
+        using Axon;
+
+        [Model(Loss = Loss.MeanSquaredError)]
+        [Input(4)]
+        public partial class Net
+        {
+        {{members}}
+            [Dense(1)] public partial Layer Output { get; }
+        }
+
+        """;
+
+    [Theory]
+    [InlineData("Add")]
+    [InlineData("Multiply")]
+    public Task OperandSize_SetsTheDenseUnitsToTheOtherOperands(string merge) =>
+        AssertFix(new SetSizeCodeFixProvider(), "AXN0208", "Set units of 'B' to 8 (the size of 'A')", SetSizeCodeFixProvider.OperandKey,
+            Merged($"    [Dense(8, Activation.Relu)] public partial Layer A {{ get; }}\n    [Dense(6, Activation.Relu, From = Graph.Input)] public partial Layer B {{ get; }}\n    [{merge}(nameof(A), nameof(B))] public partial Layer S {{ get; }}"),
+            Merged($"    [Dense(8, Activation.Relu)] public partial Layer A {{ get; }}\n    [Dense(8, Activation.Relu, From = Graph.Input)] public partial Layer B {{ get; }}\n    [{merge}(nameof(A), nameof(B))] public partial Layer S {{ get; }}"));
+
+    [Fact]
+    public Task OperandSize_KeepsTheArgumentName() =>
+        AssertFix(new SetSizeCodeFixProvider(), "AXN0208", "Set units of 'B' to 8 (the size of 'A')", SetSizeCodeFixProvider.OperandKey,
+            Merged("    [Dense(8)] public partial Layer A { get; }\n    [Dense(units: 6 /* was 6 */, From = Graph.Input)] public partial Layer B { get; }\n    [Add(nameof(A), nameof(B))] public partial Layer S { get; }"),
+            Merged("    [Dense(8)] public partial Layer A { get; }\n    [Dense(units: 8 /* was 6 */, From = Graph.Input)] public partial Layer B { get; }\n    [Add(nameof(A), nameof(B))] public partial Layer S { get; }"));
+
+    [Fact]
+    public Task OperandSize_SetsTheFiltersOfAConvolution() =>
+        AssertFix(new SetSizeCodeFixProvider(), "AXN0208", "Set filters of 'B' to 8 (the channels of 'A')", SetSizeCodeFixProvider.OperandKey, """
+            using Axon;
+
+            [Model(Loss = Loss.MeanSquaredError)]
+            [Input(3, 8, 8)]
+            public partial class Net
+            {
+                [Conv2D(8, 3, Padding = Padding.Same)] public partial Layer A { get; }
+                [Conv2D(4, 3, Padding = Padding.Same)] public partial Layer B { get; }
+                [Add(nameof(A), nameof(B))] public partial Layer S { get; }
+                [Flatten] public partial Layer F { get; }
+                [Dense(1)] public partial Layer Output { get; }
+            }
+
+            """, """
+            using Axon;
+
+            [Model(Loss = Loss.MeanSquaredError)]
+            [Input(3, 8, 8)]
+            public partial class Net
+            {
+                [Conv2D(8, 3, Padding = Padding.Same)] public partial Layer A { get; }
+                [Conv2D(8, 3, Padding = Padding.Same)] public partial Layer B { get; }
+                [Add(nameof(A), nameof(B))] public partial Layer S { get; }
+                [Flatten] public partial Layer F { get; }
+                [Dense(1)] public partial Layer Output { get; }
+            }
+
+            """);
+
+    private static string Recommender(int userDimension, int itemDimension, int itemIds = 1) => $$"""
+        using Axon;
+
+        [Model(Loss = Loss.MeanSquaredError)]
+        public partial class Recommender
+        {
+            [Input(1, Ids = true)] public partial Layer UserId { get; }
+            [Input({{itemIds}}, Ids = true)] public partial Layer ItemIds { get; }
+            [Embedding(1000, {{userDimension}}, From = nameof(UserId))] public partial Layer UserVec { get; }
+            [Embedding(500, {{itemDimension}}, From = nameof(ItemIds))] public partial Layer ItemVec { get; }
+            [Dot(nameof(UserVec), nameof(ItemVec))] public partial Layer Score { get; }
+        }
+
+        """;
+
+    [Fact]
+    public Task OperandSize_SetsTheEmbeddingDimensionToItsDotPartners() =>
+        AssertFix(new SetSizeCodeFixProvider(), "AXN0208", "Set dimension of 'ItemVec' to 32 (the size of 'UserVec')", SetSizeCodeFixProvider.OperandKey,
+            Recommender(32, 16), Recommender(32, 32));
+
+    [Fact]
+    public Task OperandSize_SplitsTheSizeOverTheEmbeddingsIds() =>
+        AssertFix(new SetSizeCodeFixProvider(), "AXN0208", "Set dimension of 'ItemVec' to 8 (its 4 ids then fill the size of 'UserVec')", SetSizeCodeFixProvider.OperandKey,
+            Recommender(32, 16, itemIds: 4), Recommender(32, 8, itemIds: 4));
+
+    [Fact]
+    public async Task OperandSize_NoFix_WhenTheIdsCannotFillThePartner() =>
+        await AssertTitles(new SetSizeCodeFixProvider(), await Prepare("AXN0208", Recommender(30, 16, itemIds: 4)));
+
+    [Fact]
+    public async Task OperandSize_NoFix_WhenTheDenseFeedsAnotherMergeAtItsSize()
+    {
+        // B at 8 would fit S but no longer T: a fix must not trade one AXN0208 for another.
+        var setup = await Prepare("AXN0208", Merged("""
+                [Dense(8)] public partial Layer A { get; }
+                [Dense(6, From = Graph.Input)] public partial Layer B { get; }
+                [Dense(6, From = Graph.Input)] public partial Layer C { get; }
+                [Add(nameof(A), nameof(B))] public partial Layer S { get; }
+                [Add(nameof(B), nameof(C))] public partial Layer T { get; }
+                [Concat(nameof(S), nameof(T))] public partial Layer J { get; }
+            """));
+        Assert.Empty(setup.Diagnostic.Properties);
+        await AssertTitles(new SetSizeCodeFixProvider(), setup);
+    }
+
+    [Theory]
+    [InlineData("    [Dense(8)] public partial Layer A { get; }\n    [Add(nameof(A), Graph.Input)] public partial Layer S { get; }")]           // the model input has no size to set
+    [InlineData("    [Dense(8)] public partial Layer A { get; }\n    [Dropout(0.1f, From = Graph.Input)] public partial Layer B { get; }\n    [Add(nameof(A), nameof(B))] public partial Layer S { get; }")]
+    public async Task OperandSize_NoFix_WhenTheOperandHasNoSizeArgument(string members) =>
+        await AssertTitles(new SetSizeCodeFixProvider(), await Prepare("AXN0208", Merged(members)));
+
+    // ---------------------------------------------------------------- AXN0403: transferred layer of another size
+
+    private static string Transfer(string hidden, string list = "nameof(Hidden)") => $$"""
+        using Axon;
+
+        [Model(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(16)]
+        public partial class Pretrained
+        {
+            [Dense(128, Activation.Relu)] public partial Layer Hidden { get; }
+            [Dense(5)] public partial Layer Logits { get; }
+        }
+
+        [Model(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(16)]
+        [TransferFrom(typeof(Pretrained), {{list}})]
+        public partial class FewShot
+        {
+            {{hidden}}
+            [Dense(3)] public partial Layer Logits { get; }
+        }
+
+        """;
+
+    [Fact]
+    public Task TransferSize_SetsTheUnitsToThePretrainedLayers() =>
+        AssertFix(new SetSizeCodeFixProvider(), "AXN0403", "Set units of 'Hidden' to 128 (as 'Hidden' of 'Pretrained')", SetSizeCodeFixProvider.TransferKey,
+            Transfer("[Dense(64, Activation.Relu)] public partial Layer Hidden { get; }"),
+            Transfer("[Dense(128, Activation.Relu)] public partial Layer Hidden { get; }"));
+
+    [Fact]
+    public Task TransferSize_ChangesTheMemberInTheFileThatDeclaresIt() =>
+        AssertFix(new SetSizeCodeFixProvider(), "AXN0403", "Set units of 'Hidden' to 128 (as 'Hidden' of 'Pretrained')", SetSizeCodeFixProvider.TransferKey,
+            [TransferDeclaration, TransferLayers(64)],
+            [TransferDeclaration, TransferLayers(128)],
+            compiles: true);
+
+    private const string TransferDeclaration = """
+        using Axon;
+
+        [Model(Loss = Loss.SoftmaxCrossEntropy)][Input(16)]
+        public partial class Pretrained { [Dense(128, Activation.Relu)] public partial Layer Hidden { get; } [Dense(5)] public partial Layer Logits { get; } }
+
+        [Model(Loss = Loss.SoftmaxCrossEntropy)][Input(16)]
+        [TransferFrom(typeof(Pretrained), nameof(Hidden))]
+        public partial class FewShot { }
+
+        """;
+
+    private static string TransferLayers(int units) =>
+        $"using Axon;\n\npublic partial class FewShot\n{{\n    [Dense({units}, Activation.Relu)] public partial Layer Hidden {{ get; }}\n    [Dense(3)] public partial Layer Logits {{ get; }}\n}}\n";
+
+    [Fact]
+    public async Task TransferSize_NoFix_ForTheOutputLayer() =>
+        // The head's size is the number of classes of the new task; the page says to leave it out of the list.
+        await AssertTitles(new SetSizeCodeFixProvider(), await Prepare("AXN0403",
+            Transfer("[Dense(128, Activation.Relu)] public partial Layer Hidden { get; }", "nameof(Hidden), nameof(Logits)")));
+
+    [Theory]
+    [InlineData("[Dense(64, Activation.Relu, Bias = false)] public partial Layer Hidden { get; }")]   // the bias differs too
+    [InlineData("[Dense(8)] public partial Layer Pre { get; }\n    [Dense(64, Activation.Relu)] public partial Layer Hidden { get; }")]   // and the input: [8], not [16]
+    public async Task TransferSize_NoFix_WhenMoreThanTheSizeDiffers(string hidden) =>
+        await AssertTitles(new SetSizeCodeFixProvider(), await Prepare("AXN0403", Transfer(hidden)));
 }
+

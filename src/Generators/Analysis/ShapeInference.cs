@@ -30,7 +30,14 @@ internal static class ShapeInference
     /// <summary>Largest parameter arena or per-sample workspace, in floats: what one .NET array can hold with room to align.</summary>
     public const long MaxArenaLength = 0x7FFFFFC7L - 64;
 
-    public static AnalyzedModel Run(ParseResult parsed)
+    public static AnalyzedModel Run(ParseResult parsed) => Run(parsed, suggestFixes: true);
+
+    /// <param name="parsed">The parsed model.</param>
+    /// <param name="suggestFixes">
+    /// Whether to attach fix properties (<see cref="FixProperties"/>) to the diagnostics whose correct size is
+    /// known, each checked by <see cref="FixCheck"/>; false inside that check.
+    /// </param>
+    internal static AnalyzedModel Run(ParseResult parsed, bool suggestFixes)
     {
         var diagnostics = parsed.Diagnostics.ToList();
         var model = parsed.Model;
@@ -113,6 +120,8 @@ internal static class ShapeInference
 
         var outputs = new TensorShape[count];
         var outputKnown = new bool[count];
+        // Size fixes to check once inference is done: the diagnostic's index, the changed model, the properties.
+        var fixes = new List<(int Diagnostic, ModelSpec Changed, string[] Properties)>();
         for (int i = 0; i < count; i++)
         {
             var layer = model.Layers[i];
@@ -154,8 +163,11 @@ internal static class ShapeInference
             switch (layer.Kind)
             {
                 case "Add" or "Multiply" or "Concat" or "Dot":
-                    ok = Merge(layer, operands, diagnostics, out outShape);
+                    ok = Merge(layer, operands, diagnostics, out outShape, out int misfit);
                     layerWorkspace = 2L * outShape.Size;
+                    if (!ok && suggestFixes && misfit >= 0 && operands.Count > 1
+                        && OperandFix(model, sources[i][misfit], shapes, operands[misfit == 0 ? 1 : 0], layer.Inputs[misfit == 0 ? 1 : 0].Name) is { } operandFix)
+                        fixes.Add((diagnostics.Count - 1, operandFix.Changed, operandFix.Properties));
                     break;
                 case "Dense":
                     if (inShape.Spatial)
@@ -223,10 +235,17 @@ internal static class ShapeInference
                     var target = d.Count == 1 ? TensorShape.Features(d[0]) : new TensorShape(d[0], d[1], d[2], true);
                     if (target.Size != inShape.Size)
                     {
-                        string fix = d.Count == 1 ? $"[{inShape.Size}]"
-                            : inShape.Size % ((long)d[1] * d[2]) == 0 ? $"[{inShape.Size / ((long)d[1] * d[2])}, {d[1]}, {d[2]}]" : $"[{inShape.Size}]";
+                        int[] suggested = d.Count == 3 && inShape.Size % ((long)d[1] * d[2]) == 0
+                            ? [(int)(inShape.Size / ((long)d[1] * d[2])), d[1], d[2]]
+                            : [(int)inShape.Size];
+                        string fix = "[" + string.Join(", ", suggested) + "]";
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSetting, layer.KernelLocation, layer.Name, "the shape " + target,
                             $"{target.Size} values", $"{inShape.Size} values, the size of its {inShape} input, e.g. {fix}"));
+                        if (suggestFixes)
+                        {
+                            var reshaped = layer with { Declared = layer.Declared! with { Shape = suggested.ToEquatableArray() } };
+                            fixes.Add((diagnostics.Count - 1, FixCheck.WithLayer(model, i, reshaped), [FixProperties.Shape, string.Join(",", suggested)]));
+                        }
                         ok = false;
                         break;
                     }
@@ -354,14 +373,58 @@ internal static class ShapeInference
             }
         }
 
+        foreach (var (at, changed, properties) in fixes)
+        {
+            var diagnostic = diagnostics[at];
+            if (FixCheck.Analyze(model, changed) is { } after && !FixCheck.Reports(after, diagnostic))
+                diagnostics[at] = diagnostic.WithProperties(properties);
+        }
+
         return new(model, shapes.ToEquatableArray(), diagnostics.ToEquatableArray()) { Sources = sources.Select(a => a.ToEquatableArray()).ToEquatableArray() };
     }
 
+    /// <summary>
+    /// The change that makes a merge operand fit: the operand comes from layer <paramref name="producer"/>, a Dense
+    /// or Conv2D whose size (units, filters) can be set to the other operand's, or an Embedding whose dimension
+    /// can be set so that its ids fill the other operand. Null when the operand is anything else.
+    /// </summary>
+    private static (ModelSpec Changed, string[] Properties)? OperandFix(ModelSpec model, int producer, List<LayerShapes> shapes, TensorShape other, string otherName)
+    {
+        if (producer < 0 || producer >= shapes.Count) return null;
+        var layer = model.Layers[producer];
+        int size;
+        string reason;
+        switch (layer.Kind)
+        {
+            case "Dense" when !other.Spatial:
+                size = other.Channels;
+                reason = $"the size of '{otherName}'";
+                break;
+            case "Conv2D" when other.Spatial && shapes[producer].Output.Height == other.Height && shapes[producer].Output.Width == other.Width:
+                size = other.Channels;
+                reason = $"the channels of '{otherName}'";
+                break;
+            case "Embedding" when !other.Spatial && shapes[producer].Input.Size > 0 && other.Size % shapes[producer].Input.Size == 0:
+                long ids = shapes[producer].Input.Size;
+                size = (int)(other.Size / ids);
+                reason = ids == 1 ? $"the size of '{otherName}'" : $"its {ids} ids then fill the size of '{otherName}'";
+                break;
+            default:
+                return null;
+        }
+        if (size <= 0 || size == layer.Units) return null;
+        return (FixCheck.WithLayer(model, producer, layer with { Units = size }),
+            [FixProperties.Member, layer.Name, FixProperties.Parameter, FixCheck.SizeParameter(layer.Kind)!,
+             FixProperties.Value, size.ToString(System.Globalization.CultureInfo.InvariantCulture), FixProperties.Reason, reason]);
+    }
+
     /// <summary>Shape of a merge layer from its operands' shapes; reports the first operand that does not fit.</summary>
-    private static bool Merge(LayerSpec layer, List<TensorShape> operands, List<DiagnosticInfo> diagnostics, out TensorShape output)
+    /// <param name="misfit">The index of the operand reported, or -1.</param>
+    private static bool Merge(LayerSpec layer, List<TensorShape> operands, List<DiagnosticInfo> diagnostics, out TensorShape output, out int misfit)
     {
         var first = operands[0];
         output = first;
+        misfit = -1;
         string rule = layer.Kind switch
         {
             "Concat" => "Concat needs [features] operands, or [C, H, W] operands of the same height and width",
@@ -383,6 +446,7 @@ internal static class ShapeInference
                 int other = k == 0 ? 1 : 0;
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OperandShapeMismatch, layer.Inputs[k].Location, layer.Name, layer.Kind,
                     layer.Inputs[k].Name, o.ToString(), layer.Inputs[other].Name, operands[other].ToString(), rule));
+                misfit = k;
                 return false;
             }
             channels += o.Channels;

@@ -60,13 +60,34 @@ internal static class TransferCheck
             string theirs = Describe(s, shapesKnown ? source.Shapes[from] : default);
             if (mine != theirs)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TransferShapeMismatch, entry.Location, t.Name, mine, s.Name, source.Model.Type.Name, theirs));
+                var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.TransferShapeMismatch, entry.Location, t.Name, mine, s.Name, source.Model.Type.Name, theirs);
+                diagnostics.Add(WithSizeFix(diagnostic, model, target, s, source.Model.Type.Name, theirs));
                 continue;
             }
             if (!t.Kind.Equals("Input") && copies.All(c => c.Target != t.Name))
                 copies.Add(new TransferCopy(t.Name, from));
         }
         return analyzed with { Diagnostics = diagnostics.ToEquatableArray(), Transfers = copies.ToEquatableArray() };
+    }
+
+    /// <summary>
+    /// <paramref name="diagnostic"/> with the properties of the fix "set the size to the pretrained layer's",
+    /// when the layers are of one kind and the size (Dense units, Conv2D filters, Embedding dimension) is all
+    /// that differs, and the model inferred again with that size has no new error and the layer then matches.
+    /// Never for the output layer: its size is the task's (the classes), and a head is left out of the list instead.
+    /// </summary>
+    private static DiagnosticInfo WithSizeFix(DiagnosticInfo diagnostic, ModelSpec model, int target, LayerSpec pretrained, string pretrainedModel, string theirs)
+    {
+        var layer = model.Layers[target];
+        if (target == model.Layers.Count - 1 || layer.Kind != pretrained.Kind || FixCheck.SizeParameter(layer.Kind) is not { } parameter
+            || pretrained.Units <= 0 || pretrained.Units == layer.Units)
+            return diagnostic;
+        var changed = FixCheck.WithLayer(model, target, layer with { Units = pretrained.Units });
+        if (FixCheck.Analyze(model, changed) is not { } after || target >= after.Shapes.Count || Describe(changed.Layers[target], after.Shapes[target]) != theirs)
+            return diagnostic;
+        return diagnostic.WithProperties(FixProperties.Member, layer.Name, FixProperties.Parameter, parameter,
+            FixProperties.Value, pretrained.Units.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            FixProperties.Reason, $"as '{pretrained.Name}' of '{pretrainedModel}'");
     }
 
     private static int IndexOf(ModelSpec model, string name)
