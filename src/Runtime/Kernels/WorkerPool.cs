@@ -1,4 +1,6 @@
 using System;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace Axon.Kernels;
@@ -18,23 +20,36 @@ public sealed unsafe class WorkerPool
     private static readonly WorkerPool?[] s_pools = new WorkerPool?[65];
     private static readonly object s_create = new();
 
+    // How long an idle worker keeps polling for the next job before it blocks. A training step
+    // hands out a job every few to few hundred microseconds; waking a blocked thread costs about as
+    // much as a small product, so the workers stay awake between the jobs of a step and sleep only
+    // when the model is idle.
+    private static readonly long s_spinTicks = Stopwatch.Frequency / 5000; // 200 µs
+
     private readonly object _run = new();
-    private readonly SemaphoreSlim[] _start;
-    private readonly SemaphoreSlim[] _done;
+    private readonly Worker[] _workers;
     private delegate*<void*, int, void> _job;
     private void* _state;
+    private long _generation;
+    private int _pending;
+
+    // One per worker thread, on its own cache lines so the flags the caller writes do not bounce.
+    [StructLayout(LayoutKind.Sequential)]
+    private sealed class Worker
+    {
+        // SemaphoreSlim creates its lock object up front; ManualResetEventSlim creates one lazily
+        // on its first blocking wait, which showed up as 24 bytes allocated mid-training.
+        public readonly SemaphoreSlim Wake = new(0, 1);
+        public int Sleeping;
+    }
 
     private WorkerPool(int threads)
     {
         Threads = threads;
-        _start = new SemaphoreSlim[threads];
-        _done = new SemaphoreSlim[threads];
+        _workers = new Worker[threads];
         for (int i = 1; i < threads; i++)
         {
-            // SemaphoreSlim creates its lock object up front; ManualResetEventSlim creates one lazily
-            // on its first blocking wait, which showed up as 24 bytes allocated mid-training.
-            _start[i] = new SemaphoreSlim(0, 1);
-            _done[i] = new SemaphoreSlim(0, 1);
+            _workers[i] = new Worker();
             int part = i;
             var thread = new Thread(() => Work(part)) { IsBackground = true, Name = $"Axon worker {i}/{threads}" };
             thread.Start();
@@ -62,22 +77,47 @@ public sealed unsafe class WorkerPool
         {
             _job = job;
             _state = state;
-            for (int i = 1; i < Threads; i++) _start[i].Release();
-            job(state, 0);
+            Volatile.Write(ref _pending, Threads - 1);
+            // Publishing the generation (a full fence) releases the job to the polling workers;
+            // a worker that went to sleep said so first and is woken through its semaphore.
+            Interlocked.Increment(ref _generation);
             for (int i = 1; i < Threads; i++)
-            {
-                _done[i].Wait();
-            }
+                if (Interlocked.Exchange(ref _workers[i].Sleeping, 0) == 1)
+                    _workers[i].Wake.Release();
+            job(state, 0);
+            // The caller's part is usually the last to finish; poll, yielding (never sleeping a
+            // whole scheduler tick) if a worker was descheduled.
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _pending) != 0)
+                spin.SpinOnce(sleep1Threshold: -1);
         }
     }
 
     private void Work(int part)
     {
+        var me = _workers[part];
+        long seen = 0;
         while (true)
         {
-            _start[part].Wait();
+            long idleSince = Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref _generation) == seen)
+            {
+                if (Stopwatch.GetTimestamp() - idleSince < s_spinTicks)
+                {
+                    Thread.SpinWait(16);
+                    continue;
+                }
+                // Announce the sleep, then look again: a job published in between is either seen
+                // here, or its caller saw Sleeping = 1 and releases the semaphore.
+                Interlocked.Exchange(ref me.Sleeping, 1);
+                if (Volatile.Read(ref _generation) != seen && Interlocked.Exchange(ref me.Sleeping, 0) == 1)
+                    break; // the caller never saw the flag: no release is coming
+                me.Wake.Wait();
+                idleSince = Stopwatch.GetTimestamp();
+            }
+            seen = Volatile.Read(ref _generation);
             _job(_state, part);
-            _done[part].Release();
+            Interlocked.Decrement(ref _pending);
         }
     }
 }
