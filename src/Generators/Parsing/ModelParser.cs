@@ -48,6 +48,7 @@ internal static class ModelParser
         "InputSize", "OutputSize", "ParameterCount", "Summary", "InputMin", "InputMax", "DefaultMaxBatchSize", "DefaultSeed",
         "MaxBatchSize", "Threads", "Optimizer", "Layers", "Parameters", "Gradients", "Initialize", "Predict", "PredictProbabilities",
         "Classify", "TrainStep", "ComputeLoss", "ComputeGradients", "Evaluate", "InputGradient", "Save", "Load", "CopyFrom",
+        "Forward", "Backward", "ApplyGradients",
         "Adapters", "AdaptersMerged", "MergeAdapters", "UnmergeAdapters", "SaveAdapters", "LoadAdapters",
     ];
 
