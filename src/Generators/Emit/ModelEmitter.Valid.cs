@@ -400,6 +400,20 @@ internal static partial class ModelEmitter
         w.Line("float global::Axon.IModel.InputMin => InputMin;");
         w.Line("float global::Axon.IModel.InputMax => InputMax;");
         w.Line($"float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, {Span} inputGradient) => InputGradient(batch.Inputs, batch.{(labels ? "Labels" : "Targets")}, inputGradient);");
+        if (plan.Adversarial is { } adversarial)
+        {
+            w.Line("global::Axon.Adversarial.AdversarialTrainingOptions? global::Axon.IModel.AdversarialTraining => __adversarialTraining;");
+            w.Line("// [AdversarialTraining], checked at compile time; the options are immutable, so every instance shares them.");
+            w.Line("private static readonly global::Axon.Adversarial.AdversarialTrainingOptions __adversarialTraining = new()");
+            w.Line("{");
+            w.Line($"    Epsilon = {Literals.Float(adversarial.Epsilon)},");
+            w.Line($"    Method = global::Axon.Adversarial.AdversarialMethod.{adversarial.Method},");
+            w.Line($"    Alpha = {Literals.Double(adversarial.Alpha)},");
+            w.Line($"    Steps = {adversarial.Steps},");
+            w.Line($"    StepSize = {(adversarial.StepSize > 0 ? Literals.Float(adversarial.StepSize) : "null")},");
+            w.Line($"    Beta = {Literals.Double(adversarial.Beta)},");
+            w.Line("};");
+        }
         w.Open("global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch)");
         w.Line($"var t = batch.{(labels ? "Labels" : "Targets")};");
         w.Line("int n = __Check(batch.Inputs, t, bounded: true);");
