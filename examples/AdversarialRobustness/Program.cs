@@ -5,9 +5,10 @@
 // 1. Trains an MLP on Fashion-MNIST and measures it with every attack (RobustnessReport): FGSM, PGD-10,
 //    MI-FGSM-10 at L∞ ε ∈ {0, 0.01, 0.03, 0.05, 0.1}; L2 PGD-10, DeepFool and Carlini-Wagner L2 at
 //    L2 ε ∈ {0, 0.25, 0.5, 1, 2}; minimal perturbations, DeepFool's empirical robustness, loss sensitivity.
-// 2. Trains the same MLP from the same seed with three defences and measures PGD, L2 PGD and DeepFool again:
+// 2. Trains the same MLP from the same seed with four defences and measures PGD, L2 PGD and DeepFool again:
 //    FGSM adversarial training (Goodfellow et al., 2015: ε = 0.1, α = ½), PGD adversarial training
-//    (Madry et al., 2018: ε = 0.1, 7 steps, adversarial examples only, α = 0) and Gaussian augmentation (σ = 0.1).
+//    (Madry et al., 2018: ε = 0.1, 7 steps, adversarial examples only, α = 0), TRADES (Zhang et al., 2019:
+//    ε = 0.1, 7 steps, β = 6, declared on the class with [AdversarialTraining]) and Gaussian augmentation (σ = 0.1).
 // 3. Puts the standard MLP behind a feature squeezer (bit depth 1, 2, 3) and attacks it twice: with PGD computed
 //    on the bare model (not adaptive) and with PGD through the squeezer (BPDA, adaptive; Athalye et al., 2018).
 // Prints the reports as Markdown and writes robustness.svg (the standard MLP, every attack),
@@ -75,21 +76,23 @@ var full = RobustnessReport.Run(standard, test, everyAttack);
 Console.WriteLine($"every attack on the standard MLP: {clock.Elapsed.TotalSeconds:F1} s\n");
 Console.WriteLine(full.ToMarkdown("the standard MLP"));
 
-// 2. Defences: the same MLP and seed, trained three other ways.
-var models = new (string Label, string Title, FitOptions Options)[]
+// 2. Defences: the same MLP and seed, trained four other ways. TRADES is declared on its class
+//    ([AdversarialTraining] on TradesMlp below), so a plain Fit trains it adversarially.
+var models = new (string Label, string Title, Func<IModel> Create, FitOptions Options)[]
 {
-    ("FGSM-trained", $"FGSM adversarial training (ε = {TrainingEpsilon}, α = 0.5)",
+    ("FGSM-trained", $"FGSM adversarial training (ε = {TrainingEpsilon}, α = 0.5)", () => new RobustMlp(seed: 7),
         Fit(new AdversarialTrainingOptions { Epsilon = TrainingEpsilon, Alpha = 0.5 })),
-    ("PGD-trained", $"PGD adversarial training (Madry: ε = {TrainingEpsilon}, 7 steps, α = 0)",
+    ("PGD-trained", $"PGD adversarial training (Madry: ε = {TrainingEpsilon}, 7 steps, α = 0)", () => new RobustMlp(seed: 7),
         Fit(new AdversarialTrainingOptions { Epsilon = TrainingEpsilon, Method = AdversarialMethod.Pgd, Steps = 7, Alpha = 0 })),
-    ("noise-trained", "Gaussian augmentation (σ = 0.1)", Fit(noise: 0.1f)),
+    ("TRADES-trained", $"TRADES (ε = {TrainingEpsilon}, 7 steps, β = 6, declared with [AdversarialTraining])", () => new TradesMlp(seed: 7), Fit()),
+    ("noise-trained", "Gaussian augmentation (σ = 0.1)", () => new RobustMlp(seed: 7), Fit(noise: 0.1f)),
 };
 var compared = new (string? Label, RobustnessReport Report)[models.Length + 1];
 compared[0] = ("standard", RobustnessReport.Run(standard, test, defenceAttacks));
 for (int m = 0; m < models.Length; m++)
 {
     clock.Restart();
-    var model = new RobustMlp(seed: 7);
+    var model = models[m].Create();
     model.Fit(train, models[m].Options);
     var report = RobustnessReport.Run(model, test, defenceAttacks);
     compared[m + 1] = (models[m].Label, report);
@@ -177,6 +180,19 @@ static double Accuracy(IModel model, float[] inputs, int[] labels)
 [Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 256)]
 [Input(784, Min = 0f, Max = 1f)]
 public partial class RobustMlp
+{
+    [Dense(128, Activation.Relu)] public partial Layer Hidden { get; }
+    [Dense(10)] public partial Layer Logits { get; }
+}
+
+/// <summary>
+/// <see cref="RobustMlp"/> with TRADES declared on the class (Zhang et al., 2019: β = 6, the paper's default; 7 attack
+/// steps of 2.5·ε/7 from x + 0.001·N(0, I)). Fit uses it whenever FitOptions.Adversarial is not set.
+/// </summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 256)]
+[Input(784, Min = 0f, Max = 1f)]
+[AdversarialTraining(0.1f, Method = AdversarialMethod.Trades, Steps = 7, Beta = 6)]
+public partial class TradesMlp
 {
     [Dense(128, Activation.Relu)] public partial Layer Hidden { get; }
     [Dense(10)] public partial Layer Logits { get; }

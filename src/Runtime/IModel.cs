@@ -103,6 +103,41 @@ public interface IModel
     /// </summary>
     float InputGradient(in Batch batch, Span<float> inputGradient);
 
+    /// <summary>
+    /// Runs the model on one batch (at most <see cref="MaxBatchSize"/> samples) and keeps its activations for
+    /// <see cref="Backward"/>: <paramref name="outputs"/> (<c>[n, OutputSize]</c>) receives the raw outputs, the logits
+    /// for a logits loss. <paramref name="training"/> selects training mode (dropout, BatchNorm on batch statistics and
+    /// updating its running statistics, as <see cref="TrainStep"/>) or inference mode (as <see cref="Predict"/>).
+    /// Generated models implement it; the default throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, bool training) =>
+        throw new NotSupportedException($"{Name} does not implement Forward/Backward (only Axon's generated models do).");
+
+    /// <summary>
+    /// Back-propagates a caller-supplied <paramref name="outputGradient"/> = ∂L/∂outputs of the <see cref="Forward"/> call made
+    /// immediately before (same inputs, same row count; otherwise <see cref="InvalidOperationException"/>). With
+    /// <paramref name="parameterGradients"/> the model's gradients are overwritten with ∂L/∂θ (as <see cref="TrainStep"/> computes
+    /// them; frozen layers keep theirs); a non-empty <paramref name="inputGradient"/> (<c>[n, InputSize]</c>) receives ∂L/∂x.
+    /// Nothing is scaled: L is whatever function of the outputs the caller differentiated. One Backward per Forward.
+    /// The default throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, bool parameterGradients) =>
+        throw new NotSupportedException($"{Name} does not implement Forward/Backward (only Axon's generated models do).");
+
+    /// <summary>
+    /// One optimizer step with the current parameter gradients (from <see cref="Backward"/>): every layer that is not frozen
+    /// is updated, as the update inside <see cref="TrainStep"/>. The default throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    void ApplyGradients() =>
+        throw new NotSupportedException($"{Name} does not implement ApplyGradients (only Axon's generated models do).");
+
+    /// <summary>
+    /// The adversarial training declared on the model class with <c>[AdversarialTraining]</c>, or null (the default).
+    /// <see cref="Training.Trainer.Fit"/> uses it when <see cref="Training.FitOptions.Adversarial"/> is not set; the fit
+    /// option wins when both are.
+    /// </summary>
+    Adversarial.AdversarialTrainingOptions? AdversarialTraining => null;
+
     /// <summary>Writes the parameters to a safetensors file, atomically.</summary>
     void Save(string path);
 

@@ -18,6 +18,7 @@ public class EnumMirrorTests
     [Fact] public void Activation_Matches() => Same<Axon.Activation, ActivationKind>();
     [Fact] public void Loss_Matches() => Same<Axon.Loss, LossKind>();
     [Fact] public void Init_Matches() => Same<Axon.Init, InitKind>();
+    [Fact] public void AdversarialMethod_Matches() => Same<Axon.Adversarial.AdversarialMethod, AdversarialMethodKind>();
 
     [Theory]
     [InlineData("Hidden", "hidden")]

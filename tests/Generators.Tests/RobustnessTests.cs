@@ -20,7 +20,9 @@ public class RobustnessTests
     private static readonly string[] Windows = ["-2", "0", "1", "2", "3", "5", "9", "int.MaxValue"];
     private static readonly string[] Rates = ["-0.5f", "0f", "0.5f", "1f", "float.NaN", "2f"];
     private static readonly string[] References = ["nameof(L0)", "nameof(L1)", "nameof(L2)", "\"Nope\"", "Graph.Input", "null!", "\"\""];
-    private static readonly string[] Optimizers = ["", "[Adam]", "[Sgd(Nesterov = true)]", "[AdamW(LearningRate = 0f)]", "[Adam][Sgd]", "[Adam(Beta1 = 1f)]"];
+    private static readonly string[] Optimizers = ["", "[Adam]", "[Sgd(Nesterov = true)]", "[AdamW(LearningRate = 0f)]", "[Adam][Sgd]", "[Adam(Beta1 = 1f)]",
+        "[AdversarialTraining(0.1f, Method = Axon.Adversarial.AdversarialMethod.Trades)]", "[AdversarialTraining(-1f, Alpha = double.NaN, Steps = int.MinValue)]",
+        "[Adam][AdversarialTraining(float.PositiveInfinity, Method = (Axon.Adversarial.AdversarialMethod)5, StepSize = float.NaN, Beta = -1)]"];
     private static readonly string[] Members =
     [
         "[Dense({0}, {1})] public partial Layer L{2} {{ get; }}",

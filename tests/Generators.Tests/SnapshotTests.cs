@@ -30,6 +30,22 @@ public class SnapshotTests
         """, "FashionMlp");
 
     [Fact]
+    public void AdversarialTraining_Trades_Emitted() => VerifyModel("""
+        using Axon;
+        using Axon.Adversarial;
+        namespace Demo;
+
+        [Model(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(784, Min = 0f, Max = 1f)]
+        [AdversarialTraining(0.1f, Method = AdversarialMethod.Trades, Steps = 10, StepSize = 0.02f, Beta = 3)]
+        public partial class RobustMlp
+        {
+            [Dense(64, Activation.Relu)] public partial Layer Hidden { get; }
+            [Dense(10)]                  public partial Layer Logits { get; }
+        }
+        """, "RobustMlp");
+
+    [Fact]
     public void FashionCnn_Emitted() => VerifyModel("""
         using Axon;
         namespace Demo;

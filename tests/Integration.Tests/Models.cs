@@ -294,3 +294,23 @@ public partial class TorchTwinCnn
     [Flatten] public partial Layer Flat { get; }                                                    // [96]
     [Dense(3)] public partial Layer Dense { get; }
 }
+
+/// <summary><see cref="FashionMlp"/> with TRADES declared on the class: Fit must train it as FitOptions.Adversarial would.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 128)]
+[Input(784, Min = 0f, Max = 1f)]
+[AdversarialTraining(0.1f, Method = Adversarial.AdversarialMethod.Trades, Steps = 3, Beta = 4)]
+public partial class TradesFashionMlp
+{
+    [Dense(128, Activation.Relu)] public partial Layer Hidden { get; }
+    [Dense(10)] public partial Layer Logits { get; }
+}
+
+/// <summary><see cref="FashionMlp"/> with Madry's PGD declared on the class, every default but ε and α.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 128)]
+[Input(784, Min = 0f, Max = 1f)]
+[AdversarialTraining(0.1f, Method = Adversarial.AdversarialMethod.Pgd, Alpha = 0)]
+public partial class MadryFashionMlp
+{
+    [Dense(128, Activation.Relu)] public partial Layer Hidden { get; }
+    [Dense(10)] public partial Layer Logits { get; }
+}

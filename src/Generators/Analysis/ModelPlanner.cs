@@ -180,6 +180,7 @@ internal static class ModelPlanner
             TransferSource = model.Transfer?.SourceType ?? "",
             TransferSourceName = model.Transfer?.SourceName ?? "",
             Transfers = analyzed.Transfers,
+            Adversarial = model.Adversarial,
         };
     }
 

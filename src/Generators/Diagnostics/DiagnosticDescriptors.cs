@@ -160,6 +160,10 @@ internal static class DiagnosticDescriptors
         "Nesterov needs momentum",
         "Nesterov momentum needs Momentum > 0, but Momentum is {0}");
 
+    public static readonly DiagnosticDescriptor InvalidAdversarialTraining = Error("AXN0304",
+        "Invalid adversarial training setting",
+        "AdversarialTraining.{0} is {1}; expected {2}");
+
     // AXN04xx: transfer learning
     public static readonly DiagnosticDescriptor TransferSourceNotModel = Error("AXN0401",
         "Transfer source is not a model",
@@ -185,7 +189,7 @@ internal static class DiagnosticDescriptors
         InvalidLayerSetting, MultipleLayerAttributes, UnknownLayerReference, ForwardLayerReference,
         DoubleSoftmax, DoubleSigmoid, BinaryCrossEntropyUnits, SoftmaxCrossEntropyUnits, DenseNeedsFeatures,
         NeedsSpatialInput, WindowLargerThanInput, OperandShapeMismatch, UnusedLayerOutput, EmbeddingNeedsIds,
-        MultipleOptimizers, InvalidOptimizerSetting, NesterovWithoutMomentum,
+        MultipleOptimizers, InvalidOptimizerSetting, NesterovWithoutMomentum, InvalidAdversarialTraining,
         TransferSourceNotModel, TransferLayerMissing, TransferShapeMismatch, InvalidLoraTarget,
     ];
 

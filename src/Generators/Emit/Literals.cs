@@ -11,6 +11,12 @@ internal static class Literals
         : float.IsNegativeInfinity(value) ? "float.NegativeInfinity"
         : value.ToString("R", CultureInfo.InvariantCulture) + "f";
 
+    public static string Double(double value) =>
+        double.IsNaN(value) ? "double.NaN"
+        : double.IsPositiveInfinity(value) ? "double.PositiveInfinity"
+        : double.IsNegativeInfinity(value) ? "double.NegativeInfinity"
+        : value.ToString("R", CultureInfo.InvariantCulture) + "d";
+
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Grouped(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

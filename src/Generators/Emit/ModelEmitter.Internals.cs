@@ -28,6 +28,7 @@ internal static partial class ModelEmitter
         // Forward: one fused kernel call per layer (GEMM/convolution + bias + activation), activations kept for backward.
         w.Open($"private void __Forward({ReadOnlySpan} x, int n, bool training = false)");
         w.Line("var p = __core.Parameters.Span;");
+        w.Line("__forwardRows = -1;");
         if (plan.HasTrainingMode) w.Line("__training = training;");
         for (int i = 0; i < plan.Layers.Count; i++)
             EmitForward(w, plan, i);

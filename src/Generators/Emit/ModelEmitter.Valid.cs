@@ -143,6 +143,7 @@ internal static partial class ModelEmitter
         if (adapted.Count > 0) w.Line("private bool __adaptersMerged;");
         if (plan.HasTrainingMode) w.Line("private bool __training;   // set by each forward pass: Dropout and BatchNorm behave differently in training");
         if (plan.Layers.Any(l => l.Kind == "Dropout")) w.Line("private global::Axon.Rng __dropoutRng;");
+        w.Line("private int __forwardRows = -1;   // rows of the last public Forward whose activations Backward may use; -1 after anything else");
         w.Line();
 
         // Constructor
@@ -238,6 +239,7 @@ internal static partial class ModelEmitter
             w.Line($"p.Slice(__{l.Name}LoraB, {l.OutFeatures * l.LoraRank}).Clear();");
         }
         if (adapted.Count > 0) w.Line("__adaptersMerged = false;");
+        w.Line("__forwardRows = -1;");
         w.Line("__core.Optimizer.Reset();");
         w.Close();
         w.Line();
@@ -355,6 +357,8 @@ internal static partial class ModelEmitter
         w.Close();
         w.Line();
 
+        EmitForwardBackwardApi(w, plan);
+
         if (plan.Transfers.Count > 0)
         {
             w.Line("/// <summary>");
@@ -382,7 +386,7 @@ internal static partial class ModelEmitter
         w.Line("/// <summary>Writes the parameters to a safetensors file (PyTorch names and shapes), atomically: a temporary file, flushed, then renamed.</summary>");
         w.Line(adapted.Count > 0 ? "public void Save(string path) { __ThrowIfMerged(); __core.Save(path); }" : "public void Save(string path) => __core.Save(path);");
         w.Line("/// <summary>Reads parameters from a safetensors file. Every name, shape, dtype and offset is checked first; on any error the model is unchanged.</summary>");
-        w.Line(adapted.Count > 0 ? "public void Load(string path) { __ThrowIfMerged(); __core.Load(path); }" : "public void Load(string path) => __core.Load(path);");
+        w.Line(adapted.Count > 0 ? "public void Load(string path) { __ThrowIfMerged(); __forwardRows = -1; __core.Load(path); }" : "public void Load(string path) { __forwardRows = -1; __core.Load(path); }");
         w.Line();
 
         // IModel
@@ -396,6 +400,20 @@ internal static partial class ModelEmitter
         w.Line("float global::Axon.IModel.InputMin => InputMin;");
         w.Line("float global::Axon.IModel.InputMax => InputMax;");
         w.Line($"float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, {Span} inputGradient) => InputGradient(batch.Inputs, batch.{(labels ? "Labels" : "Targets")}, inputGradient);");
+        if (plan.Adversarial is { } adversarial)
+        {
+            w.Line("global::Axon.Adversarial.AdversarialTrainingOptions? global::Axon.IModel.AdversarialTraining => __adversarialTraining;");
+            w.Line("// [AdversarialTraining], checked at compile time; the options are immutable, so every instance shares them.");
+            w.Line("private static readonly global::Axon.Adversarial.AdversarialTrainingOptions __adversarialTraining = new()");
+            w.Line("{");
+            w.Line($"    Epsilon = {Literals.Float(adversarial.Epsilon)},");
+            w.Line($"    Method = global::Axon.Adversarial.AdversarialMethod.{adversarial.Method},");
+            w.Line($"    Alpha = {Literals.Double(adversarial.Alpha)},");
+            w.Line($"    Steps = {adversarial.Steps},");
+            w.Line($"    StepSize = {(adversarial.StepSize > 0 ? Literals.Float(adversarial.StepSize) : "null")},");
+            w.Line($"    Beta = {Literals.Double(adversarial.Beta)},");
+            w.Line("};");
+        }
         w.Open("global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch)");
         w.Line($"var t = batch.{(labels ? "Labels" : "Targets")};");
         w.Line("int n = __Check(batch.Inputs, t, bounded: true);");
@@ -433,6 +451,7 @@ internal static partial class ModelEmitter
         w.Close();
         w.Line();
         w.Open("private void __Merge(float sign)");
+        w.Line("__forwardRows = -1;");
         w.Line("var p = __core.Parameters.Span;");
         foreach (var l in adapted)
             w.Line($"global::Axon.Kernels.LoRA.Merge(p.Slice(__{l.Name}Weight, {l.WeightCount}), p.Slice(__{l.Name}LoraA, {l.LoraRank * l.InFeatures}), p.Slice(__{l.Name}LoraB, {l.OutFeatures * l.LoraRank}), {Literals.Float(l.LoraScale)}, sign, {l.InFeatures}, {l.OutFeatures}, {l.LoraRank});");

@@ -115,6 +115,12 @@ internal static partial class ModelEmitter
             w.Line($"public float InputGradient(global::System.ReadOnlySpan<float> inputs, {t}, global::System.Span<float> inputGradient) => throw __Invalid();");
         }
         w.Line("/// <summary>Throws: the model has errors.</summary>");
+        w.Line("public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, bool training) => throw __Invalid();");
+        w.Line("/// <summary>Throws: the model has errors.</summary>");
+        w.Line("public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool parameterGradients) => throw __Invalid();");
+        w.Line("/// <summary>Throws: the model has errors.</summary>");
+        w.Line("public void ApplyGradients() => throw __Invalid();");
+        w.Line("/// <summary>Throws: the model has errors.</summary>");
         w.Line("public void Save(string path) => throw __Invalid();");
         w.Line("/// <summary>Throws: the model has errors.</summary>");
         w.Line("public void Load(string path) => throw __Invalid();");

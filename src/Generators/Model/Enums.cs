@@ -10,3 +10,5 @@ internal enum LossKind { None = 0, MeanSquaredError = 1, BinaryCrossEntropy = 2,
 internal enum InitKind { Default = 0, HeUniform = 1, HeNormal = 2, GlorotUniform = 3, GlorotNormal = 4 }
 
 internal enum OptimizerKind { Adam = 0, AdamW = 1, Sgd = 2 }
+
+internal enum AdversarialMethodKind { Fgsm = 0, Pgd = 1, Trades = 2 }

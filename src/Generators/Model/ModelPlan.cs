@@ -48,6 +48,9 @@ internal sealed record ModelPlan(
 
     /// <summary>Whether any layer behaves differently in training (Dropout, BatchNorm).</summary>
     public bool HasTrainingMode { get; init; }
+
+    /// <summary>The declared adversarial training, exposed as <c>IModel.AdversarialTraining</c>, or null.</summary>
+    public AdversarialSpec? Adversarial { get; init; }
 }
 
 /// <summary>One layer with its shapes and constant arena offsets.</summary>

@@ -20,7 +20,17 @@ internal sealed record ModelSpec(
 
     /// <summary>The declared low-rank adapters, if any.</summary>
     public LoraSpec? Lora { get; init; }
+
+    /// <summary>The declared <c>[AdversarialTraining]</c>, if any (already checked: diagnostics went with the parse).</summary>
+    public AdversarialSpec? Adversarial { get; init; }
 }
+
+/// <summary>
+/// An <c>[AdversarialTraining]</c>: the values of <c>AdversarialTrainingOptions</c>. No positions: every check needs
+/// only the attribute and the loss, so the parser reports them and the spec carries values alone.
+/// </summary>
+/// <param name="StepSize">The attack step; 0 means the runtime default, <c>2.5·ε/Steps</c>.</param>
+internal sealed record AdversarialSpec(float Epsilon, AdversarialMethodKind Method, double Alpha, int Steps, float StepSize, double Beta);
 
 /// <summary>A <c>[LoRA]</c>: rank, α (0 when unset: the rank) and the target layers as written.</summary>
 internal sealed record LoraSpec(int Rank, float Alpha, LocationInfo? RankLocation, LocationInfo? AlphaLocation, EquatableArray<InputRef> Targets);

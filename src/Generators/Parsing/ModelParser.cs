@@ -41,6 +41,7 @@ internal static class ModelParser
     private const string AdamWAttribute = "Axon.AdamWAttribute";
     private const string LayerType = "Axon.Layer";
     private const string TransferFromAttribute = "Axon.TransferFromAttribute";
+    private const string AdversarialTrainingAttribute = "Axon.AdversarialTrainingAttribute";
 
     /// <summary>Public members the generator emits; a user member with one of these names is AXN0104.</summary>
     internal static readonly HashSet<string> Reserved =
@@ -48,6 +49,7 @@ internal static class ModelParser
         "InputSize", "OutputSize", "ParameterCount", "Summary", "InputMin", "InputMax", "DefaultMaxBatchSize", "DefaultSeed",
         "MaxBatchSize", "Threads", "Optimizer", "Layers", "Parameters", "Gradients", "Initialize", "Predict", "PredictProbabilities",
         "Classify", "TrainStep", "ComputeLoss", "ComputeGradients", "Evaluate", "InputGradient", "Save", "Load", "CopyFrom",
+        "Forward", "Backward", "ApplyGradients",
         "Adapters", "AdaptersMerged", "MergeAdapters", "UnmergeAdapters", "SaveAdapters", "LoadAdapters",
     ];
 
@@ -109,6 +111,7 @@ internal static class ModelParser
         TransferSpec? transfer = null;
         LoraSpec? lora = null;
         OptimizerSpec? optimizer = null;
+        AdversarialSpec? adversarial = null;
         string? optimizerName = null;
         foreach (var attribute in type.GetAttributes())
         {
@@ -123,6 +126,9 @@ internal static class ModelParser
             {
                 case InputAttribute:
                     input = ParseInput(reader, diagnostics);
+                    break;
+                case AdversarialTrainingAttribute when reader.IsBound:
+                    adversarial = ParseAdversarial(reader, loss, diagnostics, ref bindingErrors);
                     break;
                 case TransferFromAttribute when reader.IsBound:
                     transfer = ParseTransfer(reader);
@@ -211,8 +217,43 @@ internal static class ModelParser
             reservedConflicts.Add("");   // marks the model invalid without a diagnostic: the user already sees a C# error
 
         var spec = new ModelSpec(typeSpec, input, loss, lossLocation, seed, maxBatch, optimizer ?? OptimizerSpec.DefaultAdam,
-            layers.ToEquatableArray(), reservedConflicts.ToEquatableArray()) { Transfer = transfer, Lora = lora };
+            layers.ToEquatableArray(), reservedConflicts.ToEquatableArray()) { Transfer = transfer, Lora = lora, Adversarial = adversarial };
         return new(spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// <c>[AdversarialTraining]</c>: the same checks <c>Trainer.Fit</c> would make at run time, reported while typing on
+    /// the argument that is wrong. What depends on the batch size (α as a fraction p/q, 2·BatchSize ≤ MaxBatchSize) stays
+    /// a run-time check: the batch size is a Fit option.
+    /// </summary>
+    private static AdversarialSpec ParseAdversarial(AttributeReader reader, LossKind loss, List<DiagnosticInfo> diagnostics, ref bool bindingErrors)
+    {
+        float epsilon = reader.Positional(0, 0f);
+        var method = (AdversarialMethodKind)reader.Named("Method", 0);
+        double alpha = reader.Named("Alpha", 0.5), beta = reader.Named("Beta", 6.0);
+        int steps = reader.Named("Steps", 7);
+        float stepSize = reader.Named("StepSize", 0f);
+
+        void Check(bool ok, string property, LocationInfo? location, string value, string expected)
+        {
+            if (!ok)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidAdversarialTraining, location, property, value, expected));
+        }
+
+        Check(epsilon >= 0 && !float.IsInfinity(epsilon), "Epsilon", reader.PositionalLocation(0, "epsilon"), Literal(epsilon), "a finite value ≥ 0 (raw input units)");
+        if (!Enum.IsDefined(typeof(AdversarialMethodKind), method))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, reader.NamedLocation("Method"), "AdversarialMethod", (int)method));
+            bindingErrors = true;
+        }
+        Check(alpha >= 0 && alpha <= 1, "Alpha", reader.NamedLocation("Alpha"), Literal(alpha), "a weight in [0, 1]");
+        Check(steps >= 1, "Steps", reader.NamedLocation("Steps"), steps.ToString(System.Globalization.CultureInfo.InvariantCulture), "at least 1");
+        Check(stepSize >= 0 && !float.IsInfinity(stepSize), "StepSize", reader.NamedLocation("StepSize"), Literal(stepSize), "a finite value ≥ 0 (0: 2.5·ε/Steps)");
+        Check(beta >= 0 && beta <= float.MaxValue, "Beta", reader.NamedLocation("Beta"), Literal(beta), "a finite value ≥ 0");
+        if (method == AdversarialMethodKind.Trades && loss is not (LossKind.SoftmaxCrossEntropy or LossKind.None))
+            Check(false, "Method", reader.NamedLocation("Method"), "Trades",
+                $"Fgsm or Pgd for a model trained with Loss.{loss}: TRADES' robust term KL(p(x) ‖ p(x')) compares class distributions, so it needs Loss.SoftmaxCrossEntropy");
+        return new AdversarialSpec(epsilon, method, alpha, steps, stepSize, beta);
     }
 
     private static InputSpec ParseInput(AttributeReader reader, List<DiagnosticInfo> diagnostics)
@@ -456,4 +497,6 @@ internal static class ModelParser
     private static string ShapeText(int[] shape, int length) => "[" + string.Join(", ", shape.Take(length)) + "]";
 
     private static string Literal(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Literal(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

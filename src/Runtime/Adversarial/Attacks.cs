@@ -357,7 +357,7 @@ public static partial class Attacks
     /// <c>x' ← clip(clip(x' + step·sign(g), x − ε, x + ε), min, max)</c>, fused and vectorised; the same values
     /// as <see cref="SignStep"/> followed by <see cref="Project"/>.
     /// </summary>
-    private static void SignStepProject(ReadOnlySpan<float> x, ReadOnlySpan<float> gradient, Span<float> adversarial,
+    internal static void SignStepProject(ReadOnlySpan<float> x, ReadOnlySpan<float> gradient, Span<float> adversarial,
         float step, float epsilon, float min, float max)
     {
         int i = 0;
@@ -394,7 +394,7 @@ public static partial class Attacks
     }
 
     /// <summary>Clips <paramref name="adversarial"/> into <c>[x − ε, x + ε] ∩ [min, max]</c>.</summary>
-    private static void Project(ReadOnlySpan<float> x, Span<float> adversarial, float epsilon, float min, float max)
+    internal static void Project(ReadOnlySpan<float> x, Span<float> adversarial, float epsilon, float min, float max)
     {
         for (int i = 0; i < adversarial.Length; i++)
         {

@@ -73,10 +73,12 @@ public sealed class FitOptions
     public TextWriter? Output { get; init; }
 
     /// <summary>
-    /// Adversarial training, FGSM (Goodfellow et al., 2015) or PGD (Madry et al., 2018): every step minimises
-    /// <c>α·J(x) + (1 − α)·J(x_adv)</c>; see <see cref="AdversarialTrainingOptions"/> for
-    /// how, and for the batch size it needs (<c>2·BatchSize ≤ MaxBatchSize</c> for the default α = ½).
-    /// Default: null (plain training).
+    /// Adversarial training, FGSM (Goodfellow et al., 2015) or PGD (Madry et al., 2018), whose steps minimise
+    /// <c>α·J(x) + (1 − α)·J(x_adv)</c>, or TRADES (Zhang et al., 2019), whose steps minimise
+    /// <c>CE(f(x), y) + β·KL(p(x) ‖ p(x'))</c>; see <see cref="AdversarialTrainingOptions"/> for
+    /// how, and for the batch size it needs (<c>2·BatchSize ≤ MaxBatchSize</c> for the default α = ½ and for TRADES).
+    /// Default: null: the model's declared <c>[AdversarialTraining]</c> (<see cref="IModel.AdversarialTraining"/>) if it
+    /// has one, else plain training. When both are set, this one wins.
     /// </summary>
     public AdversarialTrainingOptions? Adversarial { get; init; }
 

@@ -38,7 +38,10 @@ public static class Trainer
     /// <returns>One <see cref="EpochResult"/> per epoch.</returns>
     /// <exception cref="ArgumentException">The data does not fit the model, or an option is out of range
     /// (batch size above <see cref="IModel.MaxBatchSize"/>, a split that leaves no samples on one side, both a split and a validation set,
-    /// <see cref="FitOptions.Adversarial"/> settings that do not fit the batch size, a negative or non-finite <see cref="FitOptions.GaussianNoise"/>).</exception>
+    /// <see cref="FitOptions.Adversarial"/> settings (or the model's declared <see cref="IModel.AdversarialTraining"/>) that do not fit the batch size,
+    /// a negative or non-finite <see cref="FitOptions.GaussianNoise"/>).</exception>
+    /// <exception cref="NotSupportedException">TRADES on a model that is not trained with class-index softmax cross-entropy,
+    /// or on a model that does not implement <see cref="IModel.Forward"/> and <see cref="IModel.Backward"/>.</exception>
     public static History Fit(IModel model, Dataset train, FitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -62,7 +65,9 @@ public static class Trainer
                 $"both ValidationSplit ({split}) and Validation ({options.Validation.Count} samples) were given; expected at most one.", nameof(options));
 
         CheckData(model, train, "the training set");
-        var adversarial = options.Adversarial is null ? null : AdversarialStep.Create(model, batchSize, options.Adversarial, options.Seed);
+        // The fit option wins over the model's declared [AdversarialTraining].
+        var adversarialOptions = options.Adversarial ?? model.AdversarialTraining;
+        var adversarial = adversarialOptions is null ? null : AdversarialStep.Create(model, batchSize, adversarialOptions, options.Seed);
         float sigma = options.GaussianNoise;
         if (!(sigma >= 0f) || float.IsInfinity(sigma))
             throw new ArgumentOutOfRangeException(nameof(options), sigma, $"GaussianNoise is {sigma}; expected a finite standard deviation ≥ 0.");

@@ -55,6 +55,12 @@ partial class Broken : global::Axon.IModel
     /// <summary>Throws: the model has errors.</summary>
     public float InputGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> inputGradient) => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
+    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, bool training) => throw __Invalid();
+    /// <summary>Throws: the model has errors.</summary>
+    public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool parameterGradients) => throw __Invalid();
+    /// <summary>Throws: the model has errors.</summary>
+    public void ApplyGradients() => throw __Invalid();
+    /// <summary>Throws: the model has errors.</summary>
     public void Save(string path) => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
     public void Load(string path) => throw __Invalid();

@@ -120,6 +120,7 @@ namespace Demo
         private readonly global::Axon.Layer __layer_Logits;
         private bool __training;   // set by each forward pass: Dropout and BatchNorm behave differently in training
         private global::Axon.Rng __dropoutRng;
+        private int __forwardRows = -1;   // rows of the last public Forward whose activations Backward may use; -1 after anything else
 
         /// <summary>
         /// Creates the model with its arenas sized for <paramref name="maxBatchSize"/> samples and parameters
@@ -181,6 +182,7 @@ namespace Demo
             p.Slice(__NormRunningVar, 32).Fill(1f);
             global::Axon.Initializers.Dense(p.Slice(__LogitsWeight, 5120), p.Slice(__LogitsBias, 10), 512, 10, global::Axon.Init.Default, ref rng);
             __dropoutRng = new global::Axon.Rng(0x5EED_0000_0000L + seed);   // dropout masks: reproducible from the seed, independent of the weights' stream
+            __forwardRows = -1;
             __core.Optimizer.Reset();
         }
 
@@ -289,10 +291,63 @@ namespace Demo
             return (float)(loss / n);
         }
 
+        /// <summary>
+        /// Runs the network on one batch and keeps every activation for <see cref="Backward"/>: <paramref name="inputs"/> is
+        /// <c>[n, InputSize]</c> with <c>n ≤ MaxBatchSize</c>, <paramref name="outputs"/> receives <c>[n, OutputSize]</c>, the output
+        /// layer's values (the logits for a logits loss; no loss is applied).
+        /// <paramref name="training"/> selects training mode as <c>TrainStep</c> runs it (dropout masks drawn, BatchNorm on the batch's
+        /// statistics, which also updates its running statistics) or inference mode as <c>Predict</c> runs it. No allocation.
+        /// </summary>
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, bool training)
+        {
+            int n = global::Axon.Guard.Rows(inputs.Length, InputSize, "inputs", "FashionCnn");
+            global::Axon.Guard.Length(outputs.Length, n * OutputSize, "outputs", "FashionCnn");
+            global::Axon.Guard.Batch(n, __core.MaxBatchSize, "FashionCnn");
+            global::Axon.Guard.Finite(inputs, "inputs");
+            __Forward(inputs, n, training);
+            __core.Buffer(__LogitsOutput, n * OutputSize).CopyTo(outputs);
+            __forwardRows = n;
+        }
+
+        /// <summary>
+        /// Back-propagates <paramref name="outputGradient"/> = ∂L/∂outputs (<c>[n, OutputSize]</c>, for the outputs of the
+        /// <see cref="Forward"/> call made immediately before, on the same <paramref name="inputs"/>) through the network, in the
+        /// mode that Forward ran in. With <paramref name="parameterGradients"/>, <see cref="Gradients"/> is overwritten with
+        /// ∂L/∂θ as <c>ComputeGradients</c> does (frozen layers' entries are left as they were); a non-empty
+        /// <paramref name="inputGradient"/> (<c>[n, InputSize]</c>) receives ∂L/∂x (0 for id inputs). No scaling is applied:
+        /// for a mean over the batch, pass ∂(mean)/∂outputs. Each Forward allows one Backward; any other call in between
+        /// (prediction, training, <see cref="ApplyGradients"/>, loading, re-initialising) throws <see cref="global::System.InvalidOperationException"/>.
+        /// Parameters written directly through <see cref="Parameters"/> in between, or layers frozen in between, are not detected.
+        /// </summary>
+        public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool parameterGradients)
+        {
+            int n = __forwardRows;
+            if (n < 0)
+                throw new global::System.InvalidOperationException("FashionCnn" + ".Backward needs the activations of a Forward call made immediately before it; none is available (Forward was not called, or another call such as Predict, TrainStep, Evaluate, InputGradient, ApplyGradients or a previous Backward used or invalidated them).");
+            if (inputs.Length != n * InputSize)
+                throw new global::System.InvalidOperationException("FashionCnn" + ".Backward was given " + inputs.Length + " input values, but the preceding Forward ran on " + n + " rows (" + n * InputSize + " values); pass the same inputs.");
+            global::Axon.Guard.Length(outputGradient.Length, n * OutputSize, "outputGradient", "FashionCnn");
+            if (!inputGradient.IsEmpty) global::Axon.Guard.Length(inputGradient.Length, n * InputSize, "inputGradient", "FashionCnn");
+            global::Axon.Guard.Finite(outputGradient, "outputGradient");
+            __forwardRows = -1;   // one Backward per Forward: a strict contract leaves kernels free to reuse activation buffers
+            outputGradient.CopyTo(__core.Buffer(__LogitsGradient, n * OutputSize));
+            __Backward(inputs, n, parameterGradients, inputGradient);
+        }
+
+        /// <summary>
+        /// One optimizer step with the current <see cref="Gradients"/> (from <see cref="Backward"/> or <c>ComputeGradients</c>):
+        /// every layer that is not frozen is updated, exactly as the update inside <c>TrainStep</c>.
+        /// </summary>
+        public void ApplyGradients()
+        {
+            __forwardRows = -1;
+            __core.OptimizerStep();
+        }
+
         /// <summary>Writes the parameters to a safetensors file (PyTorch names and shapes), atomically: a temporary file, flushed, then renamed.</summary>
         public void Save(string path) => __core.Save(path);
         /// <summary>Reads parameters from a safetensors file. Every name, shape, dtype and offset is checked first; on any error the model is unchanged.</summary>
-        public void Load(string path) => __core.Load(path);
+        public void Load(string path) { __forwardRows = -1; __core.Load(path); }
 
         string global::Axon.IModel.Name => "FashionCnn";
         int global::Axon.IModel.InputSize => InputSize;
@@ -325,6 +380,7 @@ namespace Demo
         private void __Forward(global::System.ReadOnlySpan<float> x, int n, bool training = false)
         {
             var p = __core.Parameters.Span;
+            __forwardRows = -1;
             __training = training;
             global::Axon.Kernels.Conv2D.Forward(x, p.Slice(__Conv1Weight, 144), p.Slice(__Conv1Bias, 16), __core.Buffer(__Conv1Output, n * 12544), __core.Buffer(__Conv1Output, n * 12544), n, __Conv1Shape, default(global::Axon.Kernels.ReluActivation), __ConvScratch, __core.Pool);
             global::Axon.Kernels.MaxPool2D.Forward(__core.Buffer(__Conv1Output, n * 12544), __core.Buffer(__Pool1Output, n * 3136), n, __Pool1Shape);

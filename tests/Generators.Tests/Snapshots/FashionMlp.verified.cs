@@ -65,6 +65,7 @@ namespace Demo
         private readonly global::Axon.ModelCore __core;
         private readonly global::Axon.Layer __layer_Hidden;
         private readonly global::Axon.Layer __layer_Logits;
+        private int __forwardRows = -1;   // rows of the last public Forward whose activations Backward may use; -1 after anything else
 
         /// <summary>
         /// Creates the model with its arenas sized for <paramref name="maxBatchSize"/> samples and parameters
@@ -108,6 +109,7 @@ namespace Demo
             var p = __core.Parameters.Span;
             global::Axon.Initializers.Dense(p.Slice(__HiddenWeight, 100352), p.Slice(__HiddenBias, 128), 784, 128, global::Axon.Init.Default, ref rng);
             global::Axon.Initializers.Dense(p.Slice(__LogitsWeight, 1280), p.Slice(__LogitsBias, 10), 128, 10, global::Axon.Init.Default, ref rng);
+            __forwardRows = -1;
             __core.Optimizer.Reset();
         }
 
@@ -216,10 +218,63 @@ namespace Demo
             return (float)(loss / n);
         }
 
+        /// <summary>
+        /// Runs the network on one batch and keeps every activation for <see cref="Backward"/>: <paramref name="inputs"/> is
+        /// <c>[n, InputSize]</c> with <c>n ≤ MaxBatchSize</c>, <paramref name="outputs"/> receives <c>[n, OutputSize]</c>, the output
+        /// layer's values (the logits for a logits loss; no loss is applied).
+        /// <paramref name="training"/> selects training mode as <c>TrainStep</c> runs it (this model has no dropout or BatchNorm, so both modes
+        /// compute the same) or inference mode as <c>Predict</c> runs it. No allocation.
+        /// </summary>
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, bool training)
+        {
+            int n = global::Axon.Guard.Rows(inputs.Length, InputSize, "inputs", "FashionMlp");
+            global::Axon.Guard.Length(outputs.Length, n * OutputSize, "outputs", "FashionMlp");
+            global::Axon.Guard.Batch(n, __core.MaxBatchSize, "FashionMlp");
+            global::Axon.Guard.Finite(inputs, "inputs");
+            __Forward(inputs, n, training);
+            __core.Buffer(__LogitsOutput, n * OutputSize).CopyTo(outputs);
+            __forwardRows = n;
+        }
+
+        /// <summary>
+        /// Back-propagates <paramref name="outputGradient"/> = ∂L/∂outputs (<c>[n, OutputSize]</c>, for the outputs of the
+        /// <see cref="Forward"/> call made immediately before, on the same <paramref name="inputs"/>) through the network, in the
+        /// mode that Forward ran in. With <paramref name="parameterGradients"/>, <see cref="Gradients"/> is overwritten with
+        /// ∂L/∂θ as <c>ComputeGradients</c> does (frozen layers' entries are left as they were); a non-empty
+        /// <paramref name="inputGradient"/> (<c>[n, InputSize]</c>) receives ∂L/∂x (0 for id inputs). No scaling is applied:
+        /// for a mean over the batch, pass ∂(mean)/∂outputs. Each Forward allows one Backward; any other call in between
+        /// (prediction, training, <see cref="ApplyGradients"/>, loading, re-initialising) throws <see cref="global::System.InvalidOperationException"/>.
+        /// Parameters written directly through <see cref="Parameters"/> in between, or layers frozen in between, are not detected.
+        /// </summary>
+        public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool parameterGradients)
+        {
+            int n = __forwardRows;
+            if (n < 0)
+                throw new global::System.InvalidOperationException("FashionMlp" + ".Backward needs the activations of a Forward call made immediately before it; none is available (Forward was not called, or another call such as Predict, TrainStep, Evaluate, InputGradient, ApplyGradients or a previous Backward used or invalidated them).");
+            if (inputs.Length != n * InputSize)
+                throw new global::System.InvalidOperationException("FashionMlp" + ".Backward was given " + inputs.Length + " input values, but the preceding Forward ran on " + n + " rows (" + n * InputSize + " values); pass the same inputs.");
+            global::Axon.Guard.Length(outputGradient.Length, n * OutputSize, "outputGradient", "FashionMlp");
+            if (!inputGradient.IsEmpty) global::Axon.Guard.Length(inputGradient.Length, n * InputSize, "inputGradient", "FashionMlp");
+            global::Axon.Guard.Finite(outputGradient, "outputGradient");
+            __forwardRows = -1;   // one Backward per Forward: a strict contract leaves kernels free to reuse activation buffers
+            outputGradient.CopyTo(__core.Buffer(__LogitsGradient, n * OutputSize));
+            __Backward(inputs, n, parameterGradients, inputGradient);
+        }
+
+        /// <summary>
+        /// One optimizer step with the current <see cref="Gradients"/> (from <see cref="Backward"/> or <c>ComputeGradients</c>):
+        /// every layer that is not frozen is updated, exactly as the update inside <c>TrainStep</c>.
+        /// </summary>
+        public void ApplyGradients()
+        {
+            __forwardRows = -1;
+            __core.OptimizerStep();
+        }
+
         /// <summary>Writes the parameters to a safetensors file (PyTorch names and shapes), atomically: a temporary file, flushed, then renamed.</summary>
         public void Save(string path) => __core.Save(path);
         /// <summary>Reads parameters from a safetensors file. Every name, shape, dtype and offset is checked first; on any error the model is unchanged.</summary>
-        public void Load(string path) => __core.Load(path);
+        public void Load(string path) { __forwardRows = -1; __core.Load(path); }
 
         string global::Axon.IModel.Name => "FashionMlp";
         int global::Axon.IModel.InputSize => InputSize;
@@ -252,6 +307,7 @@ namespace Demo
         private void __Forward(global::System.ReadOnlySpan<float> x, int n, bool training = false)
         {
             var p = __core.Parameters.Span;
+            __forwardRows = -1;
             global::Axon.Kernels.Dense.Forward(x, p.Slice(__HiddenWeight, 100352), p.Slice(__HiddenBias, 128), __core.Buffer(__HiddenOutput, n * 128), __core.Buffer(__HiddenOutput, n * 128), n, 784, 128, default(global::Axon.Kernels.ReluActivation), __core.Pool);
             global::Axon.Kernels.Dense.Forward(__core.Buffer(__HiddenOutput, n * 128), p.Slice(__LogitsWeight, 1280), p.Slice(__LogitsBias, 10), __core.Buffer(__LogitsOutput, n * 10), __core.Buffer(__LogitsOutput, n * 10), n, 128, 10, default(global::Axon.Kernels.IdentityActivation), __core.Pool);
         }

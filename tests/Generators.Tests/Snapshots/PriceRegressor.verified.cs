@@ -74,6 +74,7 @@ namespace Demo
         private readonly global::Axon.Layer __layer_Hidden1;
         private readonly global::Axon.Layer __layer_Hidden2;
         private readonly global::Axon.Layer __layer_Price;
+        private int __forwardRows = -1;   // rows of the last public Forward whose activations Backward may use; -1 after anything else
 
         /// <summary>
         /// Creates the model with its arenas sized for <paramref name="maxBatchSize"/> samples and parameters
@@ -120,6 +121,7 @@ namespace Demo
             global::Axon.Initializers.Dense(p.Slice(__Hidden1Weight, 416), p.Slice(__Hidden1Bias, 32), 13, 32, global::Axon.Init.HeNormal, ref rng);
             global::Axon.Initializers.Dense(p.Slice(__Hidden2Weight, 512), p.Slice(__Hidden2Bias, 16), 32, 16, global::Axon.Init.Default, ref rng);
             global::Axon.Initializers.Dense(p.Slice(__PriceWeight, 16), p.Slice(__PriceBias, 1), 16, 1, global::Axon.Init.Default, ref rng);
+            __forwardRows = -1;
             __core.Optimizer.Reset();
         }
 
@@ -211,10 +213,63 @@ namespace Demo
             return (float)(loss / (n * OutputSize));
         }
 
+        /// <summary>
+        /// Runs the network on one batch and keeps every activation for <see cref="Backward"/>: <paramref name="inputs"/> is
+        /// <c>[n, InputSize]</c> with <c>n ≤ MaxBatchSize</c>, <paramref name="outputs"/> receives <c>[n, OutputSize]</c>, the output
+        /// layer's values (the logits for a logits loss; no loss is applied).
+        /// <paramref name="training"/> selects training mode as <c>TrainStep</c> runs it (this model has no dropout or BatchNorm, so both modes
+        /// compute the same) or inference mode as <c>Predict</c> runs it. No allocation.
+        /// </summary>
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, bool training)
+        {
+            int n = global::Axon.Guard.Rows(inputs.Length, InputSize, "inputs", "PriceRegressor");
+            global::Axon.Guard.Length(outputs.Length, n * OutputSize, "outputs", "PriceRegressor");
+            global::Axon.Guard.Batch(n, __core.MaxBatchSize, "PriceRegressor");
+            global::Axon.Guard.Finite(inputs, "inputs");
+            __Forward(inputs, n, training);
+            __core.Buffer(__PriceOutput, n * OutputSize).CopyTo(outputs);
+            __forwardRows = n;
+        }
+
+        /// <summary>
+        /// Back-propagates <paramref name="outputGradient"/> = ∂L/∂outputs (<c>[n, OutputSize]</c>, for the outputs of the
+        /// <see cref="Forward"/> call made immediately before, on the same <paramref name="inputs"/>) through the network, in the
+        /// mode that Forward ran in. With <paramref name="parameterGradients"/>, <see cref="Gradients"/> is overwritten with
+        /// ∂L/∂θ as <c>ComputeGradients</c> does (frozen layers' entries are left as they were); a non-empty
+        /// <paramref name="inputGradient"/> (<c>[n, InputSize]</c>) receives ∂L/∂x (0 for id inputs). No scaling is applied:
+        /// for a mean over the batch, pass ∂(mean)/∂outputs. Each Forward allows one Backward; any other call in between
+        /// (prediction, training, <see cref="ApplyGradients"/>, loading, re-initialising) throws <see cref="global::System.InvalidOperationException"/>.
+        /// Parameters written directly through <see cref="Parameters"/> in between, or layers frozen in between, are not detected.
+        /// </summary>
+        public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool parameterGradients)
+        {
+            int n = __forwardRows;
+            if (n < 0)
+                throw new global::System.InvalidOperationException("PriceRegressor" + ".Backward needs the activations of a Forward call made immediately before it; none is available (Forward was not called, or another call such as Predict, TrainStep, Evaluate, InputGradient, ApplyGradients or a previous Backward used or invalidated them).");
+            if (inputs.Length != n * InputSize)
+                throw new global::System.InvalidOperationException("PriceRegressor" + ".Backward was given " + inputs.Length + " input values, but the preceding Forward ran on " + n + " rows (" + n * InputSize + " values); pass the same inputs.");
+            global::Axon.Guard.Length(outputGradient.Length, n * OutputSize, "outputGradient", "PriceRegressor");
+            if (!inputGradient.IsEmpty) global::Axon.Guard.Length(inputGradient.Length, n * InputSize, "inputGradient", "PriceRegressor");
+            global::Axon.Guard.Finite(outputGradient, "outputGradient");
+            __forwardRows = -1;   // one Backward per Forward: a strict contract leaves kernels free to reuse activation buffers
+            outputGradient.CopyTo(__core.Buffer(__PriceGradient, n * OutputSize));
+            __Backward(inputs, n, parameterGradients, inputGradient);
+        }
+
+        /// <summary>
+        /// One optimizer step with the current <see cref="Gradients"/> (from <see cref="Backward"/> or <c>ComputeGradients</c>):
+        /// every layer that is not frozen is updated, exactly as the update inside <c>TrainStep</c>.
+        /// </summary>
+        public void ApplyGradients()
+        {
+            __forwardRows = -1;
+            __core.OptimizerStep();
+        }
+
         /// <summary>Writes the parameters to a safetensors file (PyTorch names and shapes), atomically: a temporary file, flushed, then renamed.</summary>
         public void Save(string path) => __core.Save(path);
         /// <summary>Reads parameters from a safetensors file. Every name, shape, dtype and offset is checked first; on any error the model is unchanged.</summary>
-        public void Load(string path) => __core.Load(path);
+        public void Load(string path) { __forwardRows = -1; __core.Load(path); }
 
         string global::Axon.IModel.Name => "PriceRegressor";
         int global::Axon.IModel.InputSize => InputSize;
@@ -247,6 +302,7 @@ namespace Demo
         private void __Forward(global::System.ReadOnlySpan<float> x, int n, bool training = false)
         {
             var p = __core.Parameters.Span;
+            __forwardRows = -1;
             global::Axon.Kernels.Dense.Forward(x, p.Slice(__Hidden1Weight, 416), p.Slice(__Hidden1Bias, 32), __core.Buffer(__Hidden1PreActivation, n * 32), __core.Buffer(__Hidden1Output, n * 32), n, 13, 32, default(global::Axon.Kernels.GeluActivation), __core.Pool);
             global::Axon.Kernels.Dense.Forward(__core.Buffer(__Hidden1Output, n * 32), p.Slice(__Hidden2Weight, 512), p.Slice(__Hidden2Bias, 16), __core.Buffer(__Hidden2Output, n * 16), __core.Buffer(__Hidden2Output, n * 16), n, 32, 16, new global::Axon.Kernels.LeakyReluActivation(0.2f), __core.Pool);
             global::Axon.Kernels.Dense.Forward(__core.Buffer(__Hidden2Output, n * 16), p.Slice(__PriceWeight, 16), p.Slice(__PriceBias, 1), __core.Buffer(__PriceOutput, n * 1), __core.Buffer(__PriceOutput, n * 1), n, 16, 1, default(global::Axon.Kernels.IdentityActivation), __core.Pool);

@@ -96,6 +96,7 @@ namespace Demo
         private readonly global::Axon.Layer __layer_Residual;
         private readonly global::Axon.Layer __layer_Joined;
         private readonly global::Axon.Layer __layer_Score;
+        private int __forwardRows = -1;   // rows of the last public Forward whose activations Backward may use; -1 after anything else
 
         /// <summary>
         /// Creates the model with its arenas sized for <paramref name="maxBatchSize"/> samples and parameters
@@ -150,6 +151,7 @@ namespace Demo
             p.Slice(__NormWeight, 64).Fill(1f);
             p.Slice(__NormBias, 64).Clear();
             global::Axon.Initializers.Dense(p.Slice(__ScoreWeight, 96), p.Slice(__ScoreBias, 1), 96, 1, global::Axon.Init.Default, ref rng);
+            __forwardRows = -1;
             __core.Optimizer.Reset();
         }
 
@@ -248,10 +250,63 @@ namespace Demo
             return (float)(loss / n);
         }
 
+        /// <summary>
+        /// Runs the network on one batch and keeps every activation for <see cref="Backward"/>: <paramref name="inputs"/> is
+        /// <c>[n, InputSize]</c> with <c>n ≤ MaxBatchSize</c>, <paramref name="outputs"/> receives <c>[n, OutputSize]</c>, the output
+        /// layer's values (the logits for a logits loss; no loss is applied).
+        /// <paramref name="training"/> selects training mode as <c>TrainStep</c> runs it (this model has no dropout or BatchNorm, so both modes
+        /// compute the same) or inference mode as <c>Predict</c> runs it. No allocation.
+        /// </summary>
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, bool training)
+        {
+            int n = global::Axon.Guard.Rows(inputs.Length, InputSize, "inputs", "ResidualScorer");
+            global::Axon.Guard.Length(outputs.Length, n * OutputSize, "outputs", "ResidualScorer");
+            global::Axon.Guard.Batch(n, __core.MaxBatchSize, "ResidualScorer");
+            global::Axon.Guard.Finite(inputs, "inputs");
+            __Forward(inputs, n, training);
+            __core.Buffer(__ScoreOutput, n * OutputSize).CopyTo(outputs);
+            __forwardRows = n;
+        }
+
+        /// <summary>
+        /// Back-propagates <paramref name="outputGradient"/> = ∂L/∂outputs (<c>[n, OutputSize]</c>, for the outputs of the
+        /// <see cref="Forward"/> call made immediately before, on the same <paramref name="inputs"/>) through the network, in the
+        /// mode that Forward ran in. With <paramref name="parameterGradients"/>, <see cref="Gradients"/> is overwritten with
+        /// ∂L/∂θ as <c>ComputeGradients</c> does (frozen layers' entries are left as they were); a non-empty
+        /// <paramref name="inputGradient"/> (<c>[n, InputSize]</c>) receives ∂L/∂x (0 for id inputs). No scaling is applied:
+        /// for a mean over the batch, pass ∂(mean)/∂outputs. Each Forward allows one Backward; any other call in between
+        /// (prediction, training, <see cref="ApplyGradients"/>, loading, re-initialising) throws <see cref="global::System.InvalidOperationException"/>.
+        /// Parameters written directly through <see cref="Parameters"/> in between, or layers frozen in between, are not detected.
+        /// </summary>
+        public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool parameterGradients)
+        {
+            int n = __forwardRows;
+            if (n < 0)
+                throw new global::System.InvalidOperationException("ResidualScorer" + ".Backward needs the activations of a Forward call made immediately before it; none is available (Forward was not called, or another call such as Predict, TrainStep, Evaluate, InputGradient, ApplyGradients or a previous Backward used or invalidated them).");
+            if (inputs.Length != n * InputSize)
+                throw new global::System.InvalidOperationException("ResidualScorer" + ".Backward was given " + inputs.Length + " input values, but the preceding Forward ran on " + n + " rows (" + n * InputSize + " values); pass the same inputs.");
+            global::Axon.Guard.Length(outputGradient.Length, n * OutputSize, "outputGradient", "ResidualScorer");
+            if (!inputGradient.IsEmpty) global::Axon.Guard.Length(inputGradient.Length, n * InputSize, "inputGradient", "ResidualScorer");
+            global::Axon.Guard.Finite(outputGradient, "outputGradient");
+            __forwardRows = -1;   // one Backward per Forward: a strict contract leaves kernels free to reuse activation buffers
+            outputGradient.CopyTo(__core.Buffer(__ScoreGradient, n * OutputSize));
+            __Backward(inputs, n, parameterGradients, inputGradient);
+        }
+
+        /// <summary>
+        /// One optimizer step with the current <see cref="Gradients"/> (from <see cref="Backward"/> or <c>ComputeGradients</c>):
+        /// every layer that is not frozen is updated, exactly as the update inside <c>TrainStep</c>.
+        /// </summary>
+        public void ApplyGradients()
+        {
+            __forwardRows = -1;
+            __core.OptimizerStep();
+        }
+
         /// <summary>Writes the parameters to a safetensors file (PyTorch names and shapes), atomically: a temporary file, flushed, then renamed.</summary>
         public void Save(string path) => __core.Save(path);
         /// <summary>Reads parameters from a safetensors file. Every name, shape, dtype and offset is checked first; on any error the model is unchanged.</summary>
-        public void Load(string path) => __core.Load(path);
+        public void Load(string path) { __forwardRows = -1; __core.Load(path); }
 
         string global::Axon.IModel.Name => "ResidualScorer";
         int global::Axon.IModel.InputSize => InputSize;
@@ -284,6 +339,7 @@ namespace Demo
         private void __Forward(global::System.ReadOnlySpan<float> x, int n, bool training = false)
         {
             var p = __core.Parameters.Span;
+            __forwardRows = -1;
             global::Axon.Kernels.Dense.Forward(x, p.Slice(__StemWeight, 2048), p.Slice(__StemBias, 64), __core.Buffer(__StemOutput, n * 64), __core.Buffer(__StemOutput, n * 64), n, 32, 64, default(global::Axon.Kernels.ReluActivation), __core.Pool);
             global::Axon.Kernels.Dense.Forward(__core.Buffer(__StemOutput, n * 64), p.Slice(__BlockWeight, 4096), p.Slice(__BlockBias, 64), __core.Buffer(__BlockOutput, n * 64), __core.Buffer(__BlockOutput, n * 64), n, 64, 64, default(global::Axon.Kernels.ReluActivation), __core.Pool);
             global::Axon.Kernels.LayerNorm.Forward(__core.Buffer(__BlockOutput, n * 64), p.Slice(__NormWeight, 64), p.Slice(__NormBias, 64), __core.Buffer(__NormOutput, n * 64), __core.Buffer(__NormNormalized, n * 64), __core.Buffer(__NormInvStd, n), n, 64, 0.001f);
