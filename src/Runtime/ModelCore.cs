@@ -102,7 +102,7 @@ public sealed class ModelCore
     public unsafe void OptimizerStep()
     {
         Optimizer.BeginStep();
-        if (Pool is { Threads: > 1 } pool && Optimizer.IsElementwise && TrainableCount() >= MinParallelUpdate)
+        if (Pool is { Threads: > 1 } pool && Optimizer.IsElementwise && AnyUpdateSplits())
         {
             var handle = System.Runtime.InteropServices.GCHandle.Alloc(this);
             try
@@ -120,8 +120,13 @@ public sealed class ModelCore
                 Optimizer.Update(p, g, layer.ParameterOffset, layer.ParameterCount, layer.LearningRateScale);
     }
 
-    // Below this many trainable parameters one thread updates faster than two can be woken.
-    private const int MinParallelUpdate = 16384;
+    /// <summary>
+    /// For generated code: the batch size of the last backward pass that computed parameter
+    /// gradients. <see cref="OptimizerStep"/> splits a layer's update across threads only where that
+    /// pass split the layer's weight gradient (<c>rows · rowLength · batch</c> large enough), so each
+    /// core updates the rows it just computed; a gradient computed on one core is updated there.
+    /// </summary>
+    public int GradientRows { get; set; }
 
     private struct UpdateJob
     {
@@ -129,12 +134,25 @@ public sealed class ModelCore
         public int Parts;
     }
 
-    private int TrainableCount()
+    private bool AnyUpdateSplits()
     {
-        int n = 0;
         foreach (var layer in _layers)
-            if (!layer.IsFrozen) n += layer.ParameterCount;
-        return n;
+            if (!layer.IsFrozen && SplitsByRows(layer) > 0) return true;
+        return false;
+    }
+
+    // Rows of the weight = the layer's first output dimension (Dense units, conv filters); the
+    // weight-gradient product splits those rows over min(threads, rows / 8) parts in chunks of a
+    // multiple of 8 when it is big enough (ParallelGemm). Returns the rows when the update should
+    // mirror that split, 0 when the caller updates the layer alone (small layers, and gradients
+    // the caller computed alone).
+    private int SplitsByRows(Layer layer)
+    {
+        int rows = layer.OutputShape.Length > 0 ? layer.OutputShape[0] : 0;
+        bool split = layer.ParameterCount > 0 && rows >= 2 * Kernels.ParallelGemm.MinRowsPerPart && layer.WeightCount % rows == 0
+            && (layer.BiasCount == 0 || layer.BiasCount == rows)
+            && (long)layer.WeightCount * GradientRows >= Kernels.ParallelGemm.MinParallelWork;
+        return split ? rows : 0;
     }
 
     private static unsafe void UpdatePart(void* state, int part)
@@ -151,13 +169,8 @@ public sealed class ModelCore
         foreach (var layer in _layers)
         {
             if (layer.IsFrozen || layer.ParameterCount == 0) continue;
-            // Rows of the weight = the layer's first output dimension (Dense units, conv filters); the
-            // weight-gradient product splits those rows over min(threads, rows / 8) parts in chunks
-            // of a multiple of 8 (ParallelGemm.Part). Mirror it; anything else goes to part 0.
-            int rows = layer.OutputShape.Length > 0 ? layer.OutputShape[0] : 0;
-            bool byRows = rows >= 2 * Kernels.ParallelGemm.MinRowsPerPart && layer.WeightCount % rows == 0
-                && (layer.BiasCount == 0 || layer.BiasCount == rows);
-            if (!byRows)
+            int rows = SplitsByRows(layer);
+            if (rows == 0)
             {
                 if (part == 0) Optimizer.Update(p, g, layer.ParameterOffset, layer.ParameterCount, layer.LearningRateScale);
                 continue;

@@ -72,6 +72,7 @@ internal static partial class ModelEmitter
         w.Line("var p = __core.Parameters.Span;");
         w.Line("var g = __core.Gradients.Span;");
         w.Line("bool wantInput = !inputGradient.IsEmpty;");
+        w.Line("if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split");
         // With input members, each writes only its own columns of the input gradient (ids none), so
         // it starts cleared and every part is added.
         bool members = plan.Layers.Any(l => l.Kind == "Input");

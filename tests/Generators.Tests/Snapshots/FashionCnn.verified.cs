@@ -409,6 +409,7 @@ namespace Demo
             var p = __core.Parameters.Span;
             var g = __core.Gradients.Span;
             bool wantInput = !inputGradient.IsEmpty;
+            if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split
 
             {
                 bool below = wantInput || (parameterGradients && (!__layer_Conv1.IsFrozen || !__layer_Conv2.IsFrozen || !__layer_Norm.IsFrozen));

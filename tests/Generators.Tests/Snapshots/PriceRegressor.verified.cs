@@ -322,6 +322,7 @@ namespace Demo
             var p = __core.Parameters.Span;
             var g = __core.Gradients.Span;
             bool wantInput = !inputGradient.IsEmpty;
+            if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split
 
             {
                 bool below = wantInput || (parameterGradients && (!__layer_Hidden1.IsFrozen || !__layer_Hidden2.IsFrozen));
