@@ -3,6 +3,8 @@
 #
 #   bash tools/bench-side-by-side.sh            # models x batch {1,32,128} x threads 1
 #   SECONDS_PER_REP=1 REPETITIONS=3 bash tools/bench-side-by-side.sh   # quicker, noisier
+#   ATTACKS=0 bash tools/bench-side-by-side.sh   # skip the PGD-40 table (run by default)
+#   TRAINING=0 bash tools/bench-side-by-side.sh  # the PGD-40 table only
 #
 # For each configuration it runs Axon's throughput command and then the PyTorch peer right after
 # it (interleaved, so the shared machine's clock drift and load hit both alike), then prints a
@@ -20,6 +22,11 @@ THREADS=${THREADS:-1}
 SECONDS_PER_REP=${SECONDS_PER_REP:-2}
 REPETITIONS=${REPETITIONS:-5}
 PYTHON=${PYTHON:-/usr/bin/python3}
+ATTACKS=${ATTACKS:-1}
+TRAINING=${TRAINING:-1}
+ATTACK_MODEL=${ATTACK_MODEL:-mlp-784-128-10}
+ATTACK_BATCH=${ATTACK_BATCH:-128}
+ATTACK_STEPS=${ATTACK_STEPS:-40}
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
 
@@ -47,6 +54,7 @@ echo "building Axon.Benchmarks (Release)..." >&2
 dotnet build -c Release tests/Benchmarks/Axon.Benchmarks.csproj -v q -nologo >"$OUT/build.log" 2>&1 \
   || { cat "$OUT/build.log" >&2; exit 1; }
 
+if [ "$TRAINING" = "1" ]; then
 axon_json="$OUT/axon.jsonl"; torch_json="$OUT/torch.jsonl"
 : >"$axon_json"; : >"$torch_json"
 for model in $MODELS; do
@@ -92,4 +100,31 @@ if not any("openblas" in b.lower() for b in blas):
     print("WARNING: the peer did not run on OpenBLAS; its numbers are a strawman", file=sys.stderr)
     sys.exit(1)
 PY
+fi
+
+if [ "$ATTACKS" = "1" ]; then
+  # PGD-40 (L∞ ε 0.1 and L2 ε 1, random start) on one batch, the same interleaving: input gradients
+  # only on both sides, 1 thread.
+  axon_attack="$OUT/axon-attack.jsonl"; torch_attack="$OUT/torch-attack.jsonl"
+  : >"$axon_attack"; : >"$torch_attack"
+  for norm in linf l2; do
+    echo "== PGD-$ATTACK_STEPS $norm $ATTACK_MODEL batch $ATTACK_BATCH" >&2
+    dotnet run -c Release --no-build --project tests/Benchmarks -- attack --model "$ATTACK_MODEL" --batch "$ATTACK_BATCH" \
+      --steps "$ATTACK_STEPS" --norm "$norm" --threads 1 | tail -n 1 | tee -a "$axon_attack" >&2
+    "${peer_env[@]}" "$PYTHON" tools/pytorch/peer_benchmark.py --attack pgd --norm "$norm" --model "$ATTACK_MODEL" \
+      --batch "$ATTACK_BATCH" --steps "$ATTACK_STEPS" --threads 1 | tail -n 1 | tee -a "$torch_attack" >&2
+  done
+  echo
+  "$PYTHON" - "$axon_attack" "$torch_attack" <<'PY'
+import json, sys
+axon = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+torch = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+print("| attack | model | batch | steps | Axon samples/s | PyTorch samples/s | Axon / PyTorch | Axon bytes/attack |")
+print("|---|---|---|---|---|---|---|---|")
+for a, t in zip(axon, torch):
+    assert (a["attack"], a["model"], a["batch"], a["steps"]) == (t["attack"], t["model"], t["batch"], t["steps"]), (a, t)
+    print(f"| {a['attack']} (ε {a['epsilon']:g}) | {a['model']} | {a['batch']} | {a['steps']} | {a['samples_per_s']:,.0f} | "
+          f"{t['samples_per_s']:,.0f} | {a['samples_per_s'] / t['samples_per_s']:.2f}x | {a['allocated_bytes_per_attack']:g} |")
+PY
+fi
 echo "(JSON lines: $OUT)" >&2

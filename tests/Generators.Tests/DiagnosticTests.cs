@@ -55,6 +55,7 @@ public class DiagnosticTests
         ("AXN0208", "[Model(Loss = Loss.MeanSquaredError)][Input(2, 8, 8)] public partial class M { [Conv2D(4, 3)] public partial Layer C { get; } [Concat(nameof(C), [|Graph.Input|])] public partial Layer J { get; } [Flatten] public partial Layer F { get; } [Dense(1)] public partial Layer O { get; } }"),
         ("AXN0208", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(8)] public partial Layer A { get; } [Dense(3)] public partial Layer B { get; } [Dot(nameof(A), [|nameof(B)|])] public partial Layer O { get; } }"),
         ("AXN0209", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(8)] public partial Layer [|Unused|] { get; } [Dense(1, From = Graph.Input)] public partial Layer O { get; } }"),
+        ("AXN0211", "[Model(Loss = Loss.MeanSquaredError)] public partial class M { [Input(3)] public partial Layer A { get; } [Input(2)] public partial Layer [|B|] { get; } [Dense(1, From = nameof(A))] public partial Layer O { get; } }"),
         ("AXN0210", "[Model(Loss = Loss.MeanSquaredError)] public partial class M { [Input(2)] public partial Layer Ids { get; } [[|Embedding|](10, 4)] public partial Layer E { get; } [Dense(1)] public partial Layer O { get; } }"),
         ("AXN0210", "[Model(Loss = Loss.MeanSquaredError)] public partial class M { [Input(2, Ids = true)] public partial Layer Ids { get; } [Input(3)] public partial Layer F { get; } [Embedding(10, 4, [|From = nameof(F)|])] public partial Layer E { get; } [Concat(nameof(E), nameof(Ids))] public partial Layer J { get; } [Dense(1)] public partial Layer O { get; } }"),
         ("AXN0301", "[Model(Loss = Loss.MeanSquaredError)][Input(4)][Adam][[|Sgd|]] public partial class M { [Dense(1)] public partial Layer O { get; } }"),
@@ -107,6 +108,34 @@ public class DiagnosticTests
             Assert.EndsWith(descriptor.Id + ".md", descriptor.HelpLinkUri);
             Assert.True(System.IO.File.Exists(System.IO.Path.Combine(RepoRoot(), "docs", "diagnostics", descriptor.Id + ".md")), $"help page for {descriptor.Id}");
         }
+    }
+
+    [Fact]
+    public void InputReadOnlyByADeadBranch_IsReported_AndSoIsTheDeadLayer()
+    {
+        // B is read (by Dead), but Dead leads nowhere: AXN0211 on B says why, AXN0209 on Dead.
+        var result = GeneratorHarness.Run(Head + "[Model(Loss = Loss.MeanSquaredError)] public partial class M { [Input(3)] public partial Layer A { get; } [Input(2)] public partial Layer B { get; } [Dense(4)] public partial Layer Dead { get; } [Dense(1, From = nameof(A))] public partial Layer O { get; } }");
+        var ids = result.AxonDiagnostics.Select(d => d.Id).OrderBy(id => id).ToArray();
+        Assert.Equal(new[] { "AXN0209", "AXN0211" }, ids);
+        var input = result.AxonDiagnostics.Single(d => d.Id == "AXN0211");
+        Assert.Contains("'B'", input.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("leads to an output that is never used", input.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(result.CompilerErrors);
+    }
+
+    [Fact]
+    public void EveryDescriptorField_IsInTheCatalogue()
+    {
+        // The generator looks descriptors up by ID (ModelPlanner reads their severity); one missing
+        // from All would make the generator throw on the first model that reports it.
+        var fields = typeof(Diagnostics.DiagnosticDescriptors)
+            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(Microsoft.CodeAnalysis.DiagnosticDescriptor))
+            .Select(f => (Microsoft.CodeAnalysis.DiagnosticDescriptor)f.GetValue(null)!)
+            .ToList();
+        Assert.NotEmpty(fields);
+        foreach (var descriptor in fields)
+            Assert.Contains(descriptor, Diagnostics.DiagnosticDescriptors.All);
     }
 
     internal static string RepoRoot()

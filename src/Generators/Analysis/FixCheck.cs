@@ -41,6 +41,6 @@ internal static class FixCheck
 
     private static HashSet<(string Id, LocationInfo? Location)> Errors(AnalyzedModel analysis) =>
         new(analysis.Diagnostics
-            .Where(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
+            .Where(d => DiagnosticDescriptors.IsError(d.Id))
             .Select(d => (d.Id, d.Location)));
 }

@@ -19,7 +19,7 @@ internal static class ModelPlanner
         if (model is null) return null;
 
         var errorIds = analyzed.Diagnostics.Select(d => d.Id)
-            .Where(id => Diagnostics.DiagnosticDescriptors.ById(id).DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+            .Where(Diagnostics.DiagnosticDescriptors.IsError).ToList();
         bool hasErrors = errorIds.Count > 0 || model.ReservedConflicts.Count > 0;
         string errors = string.Join(", ", errorIds.Distinct().OrderBy(id => id));
         if (errors.Length == 0) errors = "errors reported by the C# compiler";

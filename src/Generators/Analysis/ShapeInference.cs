@@ -309,9 +309,27 @@ internal static class ShapeInference
             for (int i = 0; i < count; i++)
                 foreach (int j in sources[i])
                     if (j >= 0) read[j] = true;
+            // Which layers the output depends on: walk the sources back from the last member.
+            var live = new bool[count];
+            live[count - 1] = true;
+            for (int i = count - 1; i >= 0; i--)
+                if (live[i])
+                    foreach (int j in sources[i])
+                        if (j >= 0) live[j] = true;
+            var last = model.Layers[count - 1];
             for (int i = 0; i < count - 1; i++)
-                if (!read[i])
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedLayerOutput, model.Layers[i].NameLocation, model.Layers[i].Name));
+            {
+                var layer = model.Layers[i];
+                if (layer.Kind == "Input")
+                {
+                    // An input member is not a computation; say what matters: its data is ignored.
+                    if (!live[i])
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputReachesNoOutput, layer.NameLocation, layer.Name, last.Name,
+                            read[i] ? "every layer that reads it leads to an output that is never used" : "no layer reads it"));
+                }
+                else if (!read[i])
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedLayerOutput, layer.NameLocation, layer.Name));
+            }
         }
 
         if (model.Lora is { } lora)

@@ -143,6 +143,10 @@ internal static class DiagnosticDescriptors
         "Layer output is never used",
         "The output of layer '{0}' is never used: no layer reads it and it is not the output layer (the last member); it costs time and its parameters never train");
 
+    public static readonly DiagnosticDescriptor InputReachesNoOutput = Warning("AXN0211",
+        "Input never reaches the output",
+        "Input '{0}' never reaches the output layer '{1}': {2}; its values are read from every batch and ignored, and a wrong From is the usual cause");
+
     public static readonly DiagnosticDescriptor EmbeddingNeedsIds = Error("AXN0210",
         "Embedding reads values that are not ids",
         "Embedding layer '{0}' reads '{1}' of shape {2}, which is not an id input; declare the input as [Input(n, Ids = true)]");
@@ -188,7 +192,7 @@ internal static class DiagnosticDescriptors
         NonPositiveUnits, UnsupportedLayerMember, DuplicateLayerName, ReservedMemberName, InvalidNegativeSlope, ModelTooLarge,
         InvalidLayerSetting, MultipleLayerAttributes, UnknownLayerReference, ForwardLayerReference,
         DoubleSoftmax, DoubleSigmoid, BinaryCrossEntropyUnits, SoftmaxCrossEntropyUnits, DenseNeedsFeatures,
-        NeedsSpatialInput, WindowLargerThanInput, OperandShapeMismatch, UnusedLayerOutput, EmbeddingNeedsIds,
+        NeedsSpatialInput, WindowLargerThanInput, OperandShapeMismatch, UnusedLayerOutput, EmbeddingNeedsIds, InputReachesNoOutput,
         MultipleOptimizers, InvalidOptimizerSetting, NesterovWithoutMomentum, InvalidAdversarialTraining,
         TransferSourceNotModel, TransferLayerMissing, TransferShapeMismatch, InvalidLoraTarget,
     ];
@@ -196,4 +200,11 @@ internal static class DiagnosticDescriptors
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+    /// <summary>
+    /// Whether the diagnostic with this ID is an error. Unknown IDs (a descriptor missing from
+    /// <see cref="All"/>) count as errors, so the model is treated as invalid rather than the
+    /// generator throwing.
+    /// </summary>
+    public static bool IsError(string id) => !s_byId.TryGetValue(id, out var d) || d.DefaultSeverity == DiagnosticSeverity.Error;
 }
