@@ -19,13 +19,16 @@ internal static class FiniteDifferences
     /// <summary>
     /// Every element of <paramref name="values"/> perturbed by ±<paramref name="h"/>; the difference of
     /// <paramref name="loss"/> must match <paramref name="analytic"/> within 2% (plus 3e-4 for float32 noise),
-    /// and more than 10 gradients must be non-zero so the check proves something.
+    /// and more than 10 gradients must be non-zero so the check proves something. With
+    /// <paramref name="indices"/>, only those elements are perturbed (the rest of the span is context).
     /// </summary>
-    public static void Check(Span<float> values, float[] analytic, Func<double> loss, string what, float h = H)
+    public static void Check(Span<float> values, float[] analytic, Func<double> loss, string what, float h = H, int[]? indices = null)
     {
         int nonZero = 0;
-        for (int i = 0; i < values.Length; i++)
+        int count = indices?.Length ?? values.Length;
+        for (int n = 0; n < count; n++)
         {
+            int i = indices is null ? n : indices[n];
             float saved = values[i];
             values[i] = saved + h;
             double plus = loss();
