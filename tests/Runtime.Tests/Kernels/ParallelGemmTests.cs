@@ -6,16 +6,16 @@ using Xunit;
 namespace Axon.Runtime.Tests.Kernels;
 
 /// <summary>
-/// ParallelGemm splits the forward product by output columns and the gradient products by rows; every
-/// split must give bitwise the serial product's values, whatever the thread count and however
-/// ragged the split (sizes that are not multiples of the tile widths or of 8).
+/// ParallelGemm splits every product by rows of C; every split must give bitwise the serial product's
+/// values, whatever the thread count and however ragged the split (sizes that are not multiples of
+/// the tile heights or of 8).
 /// </summary>
 public class ParallelGemmTests
 {
     public static IEnumerable<object[]> Shapes()
     {
-        // (m, n, k): big enough to split (m·n·k ≥ MinParallelWork) and some just below; columns
-        // 64, 100 (ragged chunks 56 + 44), 130, 256, 784; rows 4 (the smallest blocked m), 16, 17, 128, 300.
+        // (m, n, k): big enough to split (m·n·k ≥ MinParallelWork) and some just below; rows 4, 5
+        // (too few to split), 16, 17, 33, 64, 100 (ragged chunks 56 + 44), 128, 300; ragged widths.
         (int, int, int)[] shapes =
         {
             (128, 128, 784), (128, 100, 784), (17, 130, 784), (4, 784, 256), (300, 256, 33),
@@ -42,7 +42,7 @@ public class ParallelGemmTests
         var pool = WorkerPool.Get(threads);
         float[] a = Random(m * k, 1), bt = Random(n * k, 2), bias = Random(n, 3);
 
-        // Forward X·Wᵀ + b (split by columns when wide enough).
+        // Forward X·Wᵀ + b.
         var serial = new float[m * n];
         var split = new float[m * n];
         Gemm.MultiplyTransposedBBias(a, bt, bias, serial, m, n, k);
@@ -67,8 +67,8 @@ public class ParallelGemmTests
     public static IEnumerable<object[]> ReluShapes()
     {
         // Every path of the forward product: k = 0 (bias only), the dot path (m < 4), blocked with
-        // one or several k-blocks, ragged tiles; with 1, 2 and 3 threads (rows or columns split).
-        (int, int, int)[] shapes = { (3, 10, 0), (1, 128, 784), (3, 33, 100), (7, 17, 5), (128, 128, 784), (128, 100, 784), (17, 10, 300), (64, 256, 256) };
+        // one or several k-blocks, ragged tiles; with 1, 2 and 3 threads (rows split, raggedly for 100).
+        (int, int, int)[] shapes = { (3, 10, 0), (1, 128, 784), (3, 33, 100), (7, 17, 5), (128, 128, 784), (100, 128, 784), (17, 10, 300), (64, 256, 256) };
         foreach (var (m, n, k) in shapes)
             foreach (int threads in new[] { 1, 2, 3 })
                 yield return new object[] { m, n, k, threads };
@@ -110,7 +110,10 @@ public class ParallelGemmTests
     [InlineData(100, 2)]
     [InlineData(130, 3)]
     [InlineData(16, 2)]
-    public void Ranges_CoverEveryIndexOnce(int count, int parts)
+    [InlineData(33, 3)]
+    [InlineData(33, 4)]
+    [InlineData(71, 8)]
+    public void Ranges_CoverEveryIndexOnce_AtLeastEightEach(int count, int parts)
     {
         var seen = new int[count];
         int previousEnd = 0;
@@ -119,6 +122,7 @@ public class ParallelGemmTests
             var (start, end) = ParallelGemm.Range(count, part, parts);
             Assert.Equal(previousEnd, start);
             Assert.True(start % 8 == 0 || start == count, $"part {part} starts at {start}, not a multiple of 8");
+            Assert.True(end - start >= 8, $"part {part} of {parts} has {end - start} of {count} rows; fewer than 8 can change the kernel's path");
             for (int i = start; i < end; i++) seen[i]++;
             previousEnd = end;
         }
