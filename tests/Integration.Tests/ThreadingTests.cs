@@ -17,8 +17,8 @@ public partial class WideMlp
 }
 
 /// <summary>
-/// Threads split the rows of every product (samples for the forward and input gradient, weight rows for the
-/// weight gradient and the optimizer update), never a reduction, so training is bitwise identical to one thread.
+/// Threads split output columns of the forward product, rows of the gradient products and of the
+/// optimizer update, never a reduction, so training is bitwise identical to one thread.
 /// </summary>
 public class ThreadingTests
 {

@@ -147,7 +147,7 @@ public static unsafe class Gemm
                 Gemv(pa, pb, pc, n, k, isa == Isa.Avx512);
             else
             {
-                Blocked(op, pa, pb, biasOrNull, pc, m, n, k, isa, relu);
+                Blocked(op, pa, pb, biasOrNull, pc, m, n, k, isa, n, relu);
                 return;
             }
             // The small paths write a few rows only; clamp them in one pass.
@@ -178,6 +178,19 @@ public static unsafe class Gemm
     // ---------------------------------------------------------------------------------------
 
     /// <summary>
+    /// Columns <c>[j0, j0 + cols)</c> of <c>C = A·Bᵀ + bias</c> (<c>C</c> has <paramref name="ldc"/> floats per row),
+    /// for a product split by output columns: each element is the same FMA chain as in the whole
+    /// product, so the values are bitwise those of <see cref="MultiplyTransposedBBias"/>. Needs
+    /// <c>m ≥ SmallRows</c> and <c>k &gt; 0</c> (the whole product takes another path otherwise).
+    /// </summary>
+    internal static void TransposedBColumns(float* a, float* b, float* bias, float* c, int m, int k, int j0, int cols, int ldc, bool relu)
+    {
+        if (m < SmallRows || k == 0 || s_isa == Isa.Portable)
+            throw new InvalidOperationException("TransposedBColumns needs the blocked path: m ≥ SmallRows, k > 0 and AVX2.");
+        Blocked(Op.TransposedB, a, b + (nint)j0 * k, bias == null ? null : bias + j0, c + j0, m, cols, k, s_isa, ldc, relu);
+    }
+
+    /// <summary>
     /// <c>C = max(0, A·Bᵀ + bias)</c>: <see cref="MultiplyTransposedBBias"/> with a ReLU epilogue, applied to
     /// each register tile as soon as its last k-block is stored (while the tile is still in L1),
     /// instead of a separate pass over <c>C</c>.
@@ -194,7 +207,7 @@ public static unsafe class Gemm
         }
     }
 
-    private static void Blocked(Op op, float* a, float* b, float* bias, float* c, int m, int n, int k, Isa isa, bool relu)
+    private static void Blocked(Op op, float* a, float* b, float* bias, float* c, int m, int n, int k, Isa isa, int ldc, bool relu = false)
     {
         // A narrow output (a 10-class head) would fill a third of a 32-wide AVX-512 tile and
         // half of a 16-wide one: the AVX2 tile wastes less, and gives the same bits.
@@ -270,11 +283,11 @@ public static unsafe class Gemm
                             if (packA) { ap = aBuf + (nint)ir * kcCur; aRow = 1; aStep = mr; }
                             else if (op == Op.TransposedA) { ap = a + (nint)p0 * m + i; aRow = 1; aStep = m; }
                             else { ap = a + (nint)i * k + p0; aRow = k; aStep = 1; }
-                            float* ct = c + (nint)i * n + j;
-                            if (isa == Isa.Avx512) Tile512Staged(scratch, rows, ap, aRow, aStep, bp, bStep, kcCur, ct, n, cols, accumulate, biasJ);
-                            else if (isa == Isa.Avx2) TileAvx(rows, ap, aRow, aStep, bp, bStep, kcCur, ct, n, cols, accumulate, biasJ);
-                            else TilePortable(rows, ap, aRow, aStep, bp, bStep, kcCur, ct, n, cols, accumulate, biasJ);
-                            if (epilogueRelu) ReluRows(ct, rows, cols, n);
+                            float* ct = c + (nint)i * ldc + j;
+                            if (isa == Isa.Avx512) Tile512Staged(scratch, rows, ap, aRow, aStep, bp, bStep, kcCur, ct, ldc, cols, accumulate, biasJ);
+                            else if (isa == Isa.Avx2) TileAvx(rows, ap, aRow, aStep, bp, bStep, kcCur, ct, ldc, cols, accumulate, biasJ);
+                            else TilePortable(rows, ap, aRow, aStep, bp, bStep, kcCur, ct, ldc, cols, accumulate, biasJ);
+                            if (epilogueRelu) ReluRows(ct, rows, cols, ldc);
                         }
                     }
                 }

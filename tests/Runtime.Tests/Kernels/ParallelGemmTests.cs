@@ -6,16 +6,17 @@ using Xunit;
 namespace Axon.Runtime.Tests.Kernels;
 
 /// <summary>
-/// ParallelGemm splits every product by rows of C; every split must give bitwise the serial product's
-/// values, whatever the thread count and however ragged the split (sizes that are not multiples of
-/// the tile heights or of 8).
+/// ParallelGemm splits the forward product by output columns (when wide enough) and the gradient
+/// products by rows; every split must give bitwise the serial product's values, whatever the thread
+/// count and however ragged the split (sizes that are not multiples of the tile sizes or of 8).
 /// </summary>
 public class ParallelGemmTests
 {
     public static IEnumerable<object[]> Shapes()
     {
-        // (m, n, k): big enough to split (m·n·k ≥ MinParallelWork) and some just below; rows 4, 5
-        // (too few to split), 16, 17, 33, 64, 100 (ragged chunks 56 + 44), 128, 300; ragged widths.
+        // (m, n, k): big enough to split (m·n·k ≥ MinParallelWork) and some just below; columns 64,
+        // 100 (ragged chunks), 127, 130, 256, 784 and narrow ones (row split); rows 4, 5, 16, 17, 33,
+        // 64, 128, 300 (33 over 3 threads once left a 1-row part).
         (int, int, int)[] shapes =
         {
             (128, 128, 784), (128, 100, 784), (17, 130, 784), (4, 784, 256), (300, 256, 33),
@@ -42,7 +43,7 @@ public class ParallelGemmTests
         var pool = WorkerPool.Get(threads);
         float[] a = Random(m * k, 1), bt = Random(n * k, 2), bias = Random(n, 3);
 
-        // Forward X·Wᵀ + b.
+        // Forward X·Wᵀ + b (by columns when n ≥ 64, else by rows).
         var serial = new float[m * n];
         var split = new float[m * n];
         Gemm.MultiplyTransposedBBias(a, bt, bias, serial, m, n, k);
@@ -67,8 +68,8 @@ public class ParallelGemmTests
     public static IEnumerable<object[]> ReluShapes()
     {
         // Every path of the forward product: k = 0 (bias only), the dot path (m < 4), blocked with
-        // one or several k-blocks, ragged tiles; with 1, 2 and 3 threads (rows split, raggedly for 100).
-        (int, int, int)[] shapes = { (3, 10, 0), (1, 128, 784), (3, 33, 100), (7, 17, 5), (128, 128, 784), (100, 128, 784), (17, 10, 300), (64, 256, 256) };
+        // one or several k-blocks, ragged tiles; with 1, 2 and 3 threads (columns split, rows for the narrow ones).
+        (int, int, int)[] shapes = { (3, 10, 0), (1, 128, 784), (3, 33, 100), (7, 17, 5), (128, 128, 784), (128, 100, 784), (100, 40, 784), (17, 10, 300), (64, 256, 256) };
         foreach (var (m, n, k) in shapes)
             foreach (int threads in new[] { 1, 2, 3 })
                 yield return new object[] { m, n, k, threads };
