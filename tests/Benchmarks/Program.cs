@@ -11,7 +11,8 @@ namespace Axon.Benchmarks;
 /// <summary>
 /// <c>throughput --model NAME --batch N --threads T [--seconds S] [--repetitions R]</c> and
 /// <c>attack --model NAME --batch N --steps K [--norm linf|l2] [--epsilon E] ...</c> and
-/// <c>gemm [--threads T]</c> (GEMM against the FMA peak measured in the same run) print one
+/// <c>gemm [--threads T]</c> (GEMM against the FMA peak measured in the same run) and
+/// <c>scaling --model NAME --batch N</c> (1 vs T threads, interleaved) print one
 /// JSON line for the side-by-side comparison with PyTorch (tools/bench-side-by-side.sh,
 /// tools/pytorch/peer_benchmark.py); any other arguments go to BenchmarkDotNet's switcher
 /// (GemmBenchmarks, TrainStepBenchmarks, PredictBenchmarks).
@@ -30,6 +31,19 @@ public static class Program
             {
                 Console.Error.WriteLine(ex.Message);
                 Console.Error.WriteLine(AttackThroughput.Usage);
+                return 2;
+            }
+        }
+        if (args.Length > 0 && args[0] == "scaling")
+        {
+            try
+            {
+                return ThreadScaling.Run(args.AsSpan(1));
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(ThreadScaling.Usage);
                 return 2;
             }
         }
