@@ -138,6 +138,14 @@ public interface IModel
     /// </summary>
     Adversarial.AdversarialTrainingOptions? AdversarialTraining => null;
 
+    /// <summary>
+    /// How many samples of the last <see cref="TrainStep"/> (or <c>ComputeGradients</c>) batch the model classified
+    /// correctly, from that step's own forward pass, before its update (so in training mode: dropout on, BatchNorm on
+    /// batch statistics), as Keras's running training accuracy counts; -1 when the model does not report it (no
+    /// accuracy, no training step yet, or not a generated model: the default).
+    /// </summary>
+    int LastTrainCorrect => -1;
+
     /// <summary>Writes the parameters to a safetensors file, atomically.</summary>
     void Save(string path);
 

@@ -144,6 +144,8 @@ internal static partial class ModelEmitter
         if (plan.HasTrainingMode) w.Line("private bool __training;   // set by each forward pass: Dropout and BatchNorm behave differently in training");
         if (plan.Layers.Any(l => l.Kind == "Dropout")) w.Line("private global::Axon.Rng __dropoutRng;");
         w.Line("private int __forwardRows = -1;   // rows of the last public Forward whose activations Backward may use; -1 after anything else");
+        if (hasAccuracy)
+            w.Line("private int __trainCorrect = -1;   // correct count of the last training forward pass (IModel.LastTrainCorrect)");
         w.Line();
 
         // Constructor
@@ -315,6 +317,8 @@ internal static partial class ModelEmitter
         w.Line("int n = __Check(inputs, " + target + ", bounded: true);");
         w.Line("__Forward(inputs, n, training: true);");
         w.Line($"float loss = __LossBackward({target}, n, 1f / {meanDivisor});");
+        if (hasAccuracy)
+            w.Line($"__trainCorrect = __Correct({target}, n);   // the outputs are intact until the next forward pass");
         w.Line("__Backward(inputs, n, parameterGradients: true, default);");
         w.Line($"return loss / {meanDivisor};");
         w.Close();
@@ -396,6 +400,8 @@ internal static partial class ModelEmitter
         w.Line("int global::Axon.IModel.ParameterCount => ParameterCount;");
         w.Line($"global::Axon.TargetKind global::Axon.IModel.TargetKind => global::Axon.TargetKind.{(labels ? "ClassIndex" : "Values")};");
         w.Line($"bool global::Axon.IModel.HasAccuracy => {(hasAccuracy ? "true" : "false")};");
+        if (hasAccuracy)
+            w.Line("int global::Axon.IModel.LastTrainCorrect => __trainCorrect;");
         w.Line($"float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.{(labels ? "Labels" : "Targets")});");
         w.Line("float global::Axon.IModel.InputMin => InputMin;");
         w.Line("float global::Axon.IModel.InputMax => InputMax;");

@@ -9,8 +9,11 @@ namespace Axon.Training;
 /// With <see cref="FitOptions.EvaluateTrainingSet"/> on, it is instead the loss of the model at the end of the epoch.
 /// </param>
 /// <param name="TrainAccuracy">
-/// Accuracy on the training set at the end of the epoch when <see cref="FitOptions.EvaluateTrainingSet"/>
-/// is on and the model has an accuracy; otherwise NaN (<see cref="IModel.TrainStep"/> reports no correct count).
+/// Accuracy on the training set: with <see cref="FitOptions.EvaluateTrainingSet"/> on, of the model at the end of the
+/// epoch; otherwise the running accuracy over the epoch's batches as they were trained (each counted by its own
+/// training-mode forward pass before its update, <see cref="IModel.LastTrainCorrect"/>, as Keras reports it).
+/// NaN when the model has no accuracy, and for adversarial training without <see cref="FitOptions.EvaluateTrainingSet"/>
+/// (its steps train on other inputs than the batch).
 /// </param>
 /// <param name="ValidationLoss">Mean loss per sample on the validation set at the end of the epoch; NaN without validation.</param>
 /// <param name="ValidationAccuracy">Accuracy on the validation set at the end of the epoch; NaN without validation or accuracy.</param>

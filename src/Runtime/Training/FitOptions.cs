@@ -58,8 +58,8 @@ public sealed class FitOptions
     /// <summary>
     /// After every epoch, evaluate the whole training set to report its loss and accuracy at the
     /// end of the epoch (costs one forward pass over the training set). Default: false, when
-    /// <see cref="EpochResult.TrainLoss"/> is the running mean of the step losses and
-    /// <see cref="EpochResult.TrainAccuracy"/> is NaN.
+    /// <see cref="EpochResult.TrainLoss"/> and <see cref="EpochResult.TrainAccuracy"/> are running figures over
+    /// the epoch's batches as they were trained.
     /// </summary>
     public bool EvaluateTrainingSet { get; init; }
 

@@ -94,6 +94,7 @@ public static class Trainer
             printer?.BeginEpoch(epoch);
             long start = Stopwatch.GetTimestamp();
             double lossSum = 0;
+            long correctSum = 0;   // -1 once any batch did not report its correct count
             int seen = 0, done = 0;
             foreach (var clean in batches)
             {
@@ -105,6 +106,11 @@ public static class Trainer
                     batch = new Batch(x, clean.Labels, clean.Targets, clean.Count);
                 }
                 float loss = adversarial is null ? model.TrainStep(in batch) : adversarial.TrainStep(model, in batch);
+                // Running accuracy over the batches as trained (plain steps only: an adversarial step trains on
+                // a different batch than the one given, or through Forward/Backward).
+                int correct = adversarial is null && model.HasAccuracy ? model.LastTrainCorrect : -1;
+                if (correct < 0) correctSum = -1;
+                else if (correctSum >= 0) correctSum += correct;
                 lossSum += (double)loss * batch.Count;
                 seen += batch.Count;
                 done++;
@@ -112,7 +118,7 @@ public static class Trainer
             }
             long trained = Stopwatch.GetTimestamp();
 
-            double trainLoss = lossSum / seen, trainAccuracy = double.NaN;
+            double trainLoss = lossSum / seen, trainAccuracy = correctSum >= 0 ? (double)correctSum / seen : double.NaN;
             if (options.EvaluateTrainingSet)
             {
                 var e = EvaluateCore(model, train, checkData: false);

@@ -65,6 +65,7 @@ partial class Risk
         private readonly global::Axon.Layer __layer_Body;
         private readonly global::Axon.Layer __layer_Score;
         private int __forwardRows = -1;   // rows of the last public Forward whose activations Backward may use; -1 after anything else
+        private int __trainCorrect = -1;   // correct count of the last training forward pass (IModel.LastTrainCorrect)
 
         /// <summary>
         /// Creates the model with its arenas sized for <paramref name="maxBatchSize"/> samples and parameters
@@ -163,6 +164,7 @@ partial class Risk
             int n = __Check(inputs, targets, bounded: true);
             __Forward(inputs, n, training: true);
             float loss = __LossBackward(targets, n, 1f / n);
+            __trainCorrect = __Correct(targets, n);   // the outputs are intact until the next forward pass
             __Backward(inputs, n, parameterGradients: true, default);
             return loss / n;
         }
@@ -271,6 +273,7 @@ partial class Risk
         int global::Axon.IModel.ParameterCount => ParameterCount;
         global::Axon.TargetKind global::Axon.IModel.TargetKind => global::Axon.TargetKind.Values;
         bool global::Axon.IModel.HasAccuracy => true;
+        int global::Axon.IModel.LastTrainCorrect => __trainCorrect;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.Targets);
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;

@@ -75,6 +75,7 @@ namespace Demo
         private readonly global::Axon.Layer __layer_Hidden2;
         private readonly global::Axon.Layer __layer_Price;
         private int __forwardRows = -1;   // rows of the last public Forward whose activations Backward may use; -1 after anything else
+        private int __trainCorrect = -1;   // correct count of the last training forward pass (IModel.LastTrainCorrect)
 
         /// <summary>
         /// Creates the model with its arenas sized for <paramref name="maxBatchSize"/> samples and parameters
@@ -169,6 +170,7 @@ namespace Demo
             int n = __Check(inputs, targets, bounded: true);
             __Forward(inputs, n, training: true);
             float loss = __LossBackward(targets, n, 1f / (n * OutputSize));
+            __trainCorrect = __Correct(targets, n);   // the outputs are intact until the next forward pass
             __Backward(inputs, n, parameterGradients: true, default);
             return loss / (n * OutputSize);
         }
@@ -277,6 +279,7 @@ namespace Demo
         int global::Axon.IModel.ParameterCount => ParameterCount;
         global::Axon.TargetKind global::Axon.IModel.TargetKind => global::Axon.TargetKind.Values;
         bool global::Axon.IModel.HasAccuracy => true;
+        int global::Axon.IModel.LastTrainCorrect => __trainCorrect;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.Targets);
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;

@@ -66,6 +66,7 @@ namespace Demo
         private readonly global::Axon.Layer __layer_Hidden;
         private readonly global::Axon.Layer __layer_Logits;
         private int __forwardRows = -1;   // rows of the last public Forward whose activations Backward may use; -1 after anything else
+        private int __trainCorrect = -1;   // correct count of the last training forward pass (IModel.LastTrainCorrect)
 
         /// <summary>
         /// Creates the model with its arenas sized for <paramref name="maxBatchSize"/> samples and parameters
@@ -174,6 +175,7 @@ namespace Demo
             int n = __Check(inputs, labels, bounded: true);
             __Forward(inputs, n, training: true);
             float loss = __LossBackward(labels, n, 1f / n);
+            __trainCorrect = __Correct(labels, n);   // the outputs are intact until the next forward pass
             __Backward(inputs, n, parameterGradients: true, default);
             return loss / n;
         }
@@ -282,6 +284,7 @@ namespace Demo
         int global::Axon.IModel.ParameterCount => ParameterCount;
         global::Axon.TargetKind global::Axon.IModel.TargetKind => global::Axon.TargetKind.ClassIndex;
         bool global::Axon.IModel.HasAccuracy => true;
+        int global::Axon.IModel.LastTrainCorrect => __trainCorrect;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.Labels);
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;
