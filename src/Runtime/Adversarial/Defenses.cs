@@ -147,7 +147,8 @@ public sealed class FeatureSqueezing
 /// which only hides the gradient from naive attacks (Athalye, Carlini and Wagner, 2018). So that the attacks and
 /// <see cref="RobustnessReport"/> run on this wrapper are <i>adaptive</i>, <see cref="InputGradient"/> returns
 /// the straight-through (BPDA) gradient <c>∇L(s(x))</c>, treating <c>s</c> as the identity on the backward pass.
-/// The detection variant of Xu et al. (compare the predictions on <c>x</c> and <c>s(x)</c>) is not provided.
+/// The detection variant of Xu et al. (compare the predictions on <c>x</c> and <c>s(x)</c>) is
+/// <see cref="FeatureSqueezingDetector"/>.
 /// </remarks>
 public sealed class SqueezedModel : IModel
 {
@@ -155,6 +156,7 @@ public sealed class SqueezedModel : IModel
     private readonly FeatureSqueezing _squeezing;
     private readonly int _channels, _height, _width;
     private readonly float[] _buffer;
+    private readonly string _name;
 
     /// <summary>Wraps <paramref name="model"/>.</summary>
     /// <param name="model">The model that receives the squeezed inputs.</param>
@@ -183,6 +185,7 @@ public sealed class SqueezedModel : IModel
         _inner = model;
         _squeezing = squeezing;
         _buffer = new float[model.MaxBatchSize * model.InputSize];
+        _name = model.Name + "+squeeze";   // built once: every call's argument checks name the model
     }
 
     /// <summary>The wrapped model.</summary>
@@ -203,7 +206,7 @@ public sealed class SqueezedModel : IModel
     }
 
     /// <summary>The wrapped model's name with <c>+squeeze</c>.</summary>
-    public string Name => _inner.Name + "+squeeze";
+    public string Name => _name;
 
     /// <inheritdoc/>
     public int InputSize => _inner.InputSize;
