@@ -258,6 +258,70 @@ public class MoreAttackTests(TrainedMlpFixture trained) : IClassFixture<TrainedM
     }
 
     [Fact]
+    public void DeepFoolTargeted_OnALinearTwoClassModel_IsTheClosedFormStep_AndAlreadyThereStaysPut()
+    {
+        var model = new LinearTwoClass(seed: 5);
+        const int n = 10, f = 5;
+        var x = Uniform(n * f, 6, -2, 2);
+        var w = model.Logits.Weight.ToArray();
+        var b = model.Logits.Bias.ToArray();
+        double wn = Math.Sqrt(Enumerable.Range(0, f).Sum(j => Math.Pow(w[f + j] - w[j], 2)));
+        var z = new (double Z0, double Z1)[n];
+        var targets = new int[n];
+        for (int s = 0; s < n; s++)
+        {
+            double z0 = b[0], z1 = b[1];
+            for (int j = 0; j < f; j++) { z0 += w[j] * x[s * f + j]; z1 += w[f + j] * x[s * f + j]; }
+            z[s] = (z0, z1);
+            // Half the samples are sent to the other class, half to the class they already have.
+            targets[s] = s % 2 == 0 ? (z0 > z1 ? 1 : 0) : (z0 > z1 ? 0 : 1);
+        }
+        var adversarial = new float[x.Length];
+        var reached = new bool[n];
+        int count = Attacks.DeepFoolTargeted(model, x, targets, adversarial, reached, new AttackWorkspace(model));
+        Assert.Equal(n, count);
+        for (int s = 0; s < n; s++)
+        {
+            Assert.True(reached[s]);
+            Assert.Equal(targets[s], Argmax(model, adversarial.AsSpan(s * f, f)));
+            double moved = Norm2(adversarial.AsSpan(s * f, f), x.AsSpan(s * f, f));
+            if (s % 2 == 1) { Assert.Equal(0, moved); continue; }
+            double distance = Math.Abs(z[s].Z0 - z[s].Z1) / wn;
+            Assert.Equal(1.02 * (distance + 1e-4), moved, 1e-3 * distance + 1e-5);
+        }
+    }
+
+    [Fact]
+    public void DeepFoolTargeted_OnATrainedModel_ReachesTheTargets_FartherThanTheNearestBoundary()
+    {
+        var model = trained.Model;
+        int n = TrainedMlpFixture.Count;
+        var targets = Enumerable.Range(0, n).Select(s => (Argmax(model, trained.X.AsSpan(s * F, F)) + 1 + s % 9) % 10).ToArray();
+        var adversarial = new float[n * F];
+        var reached = new bool[n];
+        var workspace = new AttackWorkspace(model);
+        int count = Attacks.DeepFoolTargeted(model, trained.X, targets, adversarial, reached, workspace);
+        Assert.True(count >= n * 9 / 10, $"{count}/{n} reached their target");
+        AssertInRange(adversarial);
+        foreach (int s in Enumerable.Range(0, n).Where(s => reached[s]))
+            Assert.Equal(targets[s], Argmax(model, adversarial.AsSpan(s * F, F)));
+
+        // Any target is at least as far as the nearest other class, which untargeted DeepFool finds.
+        var nearest = new float[n * F];
+        var crossed = new bool[n];
+        Attacks.DeepFool(model, trained.X, nearest, crossed, workspace);
+        var both = Enumerable.Range(0, n).Where(s => reached[s] && crossed[s]).ToArray();
+        double targeted = both.Average(s => Norm2(adversarial.AsSpan(s * F, F), trained.X.AsSpan(s * F, F)));
+        double untargeted = both.Average(s => Norm2(nearest.AsSpan(s * F, F), trained.X.AsSpan(s * F, F)));
+        Assert.True(targeted > untargeted, $"mean L2 to the target {targeted:F3}, to the nearest class {untargeted:F3}");
+
+        var bad = (int[])targets.Clone();
+        bad[0] = 10;
+        var error = Assert.Throws<ArgumentException>(() => Attacks.DeepFoolTargeted(model, trained.X, bad, adversarial, reached, workspace));
+        Assert.Contains("10", error.Message);
+    }
+
+    [Fact]
     public void CarliniWagner_Succeeds_WithSmallerL2ThanSuccessfulFgsm()
     {
         var model = trained.Model;
@@ -351,6 +415,7 @@ public class MoreAttackTests(TrainedMlpFixture trained) : IClassFixture<TrainedM
             Attacks.PgdWithRestarts(model, batch, AttackNorm.L2, 1f, 0.25f, 5, 2, adversarial, workspace);
             Attacks.MiFgsm(model, batch, 0.1f, 0.01f, 5, adversarial, workspace);
             Attacks.DeepFool(model, x, adversarial, crossed, workspace, maxIterations: 5);
+            Attacks.DeepFoolTargeted(model, x, labels, adversarial, crossed, workspace, maxIterations: 5);
             Attacks.CarliniWagnerL2(model, batch, adversarial, crossed, workspace, cwOptions);
         }
         All();

@@ -45,6 +45,120 @@ public static partial class Attacks
     private const float TanhLimit = 1f - 1e-4f;
 
     /// <summary>
+    /// Targeted DeepFool, L2: a small perturbation that makes the model predict <paramref name="targets"/>[i] for
+    /// each sample (the linearised step of DeepFool towards one chosen class). From <c>x₀ = x</c> and <c>r = 0</c>,
+    /// while the prediction <c>ĉ = argmax z(xᵢ)</c> is not the target <c>t</c> and at most
+    /// <paramref name="maxIterations"/> times: <c>w = ∇ₓ(z_t − z_ĉ)(xᵢ)</c>, <c>f = z_ĉ − z_t ≥ 0</c>,
+    /// <c>r ← r + (f/‖w‖₂ + 10⁻⁴)·w/‖w‖₂</c>, <c>xᵢ₊₁ = clip(x + (1 + η)·r, min, max)</c>. Each step crosses the
+    /// linearised boundary between the current class and the target, so on a linear model a sample whose
+    /// runner-up is the target reaches it in one step of length <c>(1 + η)·(f/‖w‖₂ + 10⁻⁴)</c>.
+    /// </summary>
+    /// <remarks>
+    /// As for <see cref="DeepFool"/>, <c>w</c> is the difference of two <see cref="IModel.InputGradient"/> calls
+    /// (labels ĉ and t), so one iteration costs one <c>Predict</c> and two gradient passes over the samples that
+    /// have not reached their target. Samples already predicted as their target are left unchanged and count as
+    /// reached. Uses four feature buffers of <paramref name="workspace"/>.
+    /// </remarks>
+    /// <param name="model">A <see cref="TargetKind.ClassIndex"/> (softmax cross-entropy) model.</param>
+    /// <param name="inputs">Clean inputs, <c>[n, InputSize]</c>, n ≤ the workspace's MaxCount.</param>
+    /// <param name="targets">The class each sample should be moved to, <c>[n]</c>, each in <c>[0, OutputSize)</c>.</param>
+    /// <param name="adversarial">Receives <c>x + δ</c>, <c>[n, InputSize]</c>.</param>
+    /// <param name="reached">Receives, per sample, whether the prediction at <c>x + δ</c> is the target.</param>
+    /// <param name="workspace">Scratch memory for this model shape.</param>
+    /// <param name="overshoot">η ≥ 0. Default: 0.02, as in the paper.</param>
+    /// <param name="maxIterations">Largest number of steps, ≥ 0. Default: 50.</param>
+    /// <returns>Number of samples that reached their target.</returns>
+    /// <exception cref="NotSupportedException">The model's targets are not class indices.</exception>
+    public static int DeepFoolTargeted(IModel model, ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, Span<float> adversarial,
+        Span<bool> reached, AttackWorkspace workspace, float overshoot = 0.02f, int maxIterations = 50)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(workspace);
+        RequireClasses(model, "targeted DeepFool");
+        int f = model.InputSize, c = model.OutputSize;
+        int n = Guard.Rows(inputs.Length, f, "inputs", model.Name);
+        Guard.Length(targets.Length, n, "targets", model.Name);
+        Guard.Labels(targets, c, model.Name);
+        Guard.Length(adversarial.Length, inputs.Length, "adversarial", model.Name);
+        Guard.Length(reached.Length, n, "reached", model.Name);
+        if (!(overshoot >= 0f) || float.IsInfinity(overshoot))
+            throw new ArgumentOutOfRangeException(nameof(overshoot), overshoot, "overshoot must be finite and non-negative.");
+        ArgumentOutOfRangeException.ThrowIfNegative(maxIterations);
+        workspace.Check(model, n);
+
+        float min = model.InputMin, max = model.InputMax;
+        var gradCurrent = workspace.Features(0, n);
+        var gradTarget = workspace.Features(1, n);
+        var total = workspace.Features(3, n);
+        var active = workspace.Features(4, n); // rows of the samples still running, compacted
+        var logits = workspace.Logits(n);
+        var current = workspace.Labels(0, n);
+        var rowTargets = workspace.Labels(1, n);
+        var index = workspace.Labels(2, n);
+
+        TensorPrimitives.Clamp(inputs, min, max, adversarial);
+        adversarial.CopyTo(active);
+        total.Clear();
+        reached.Clear();
+        for (int i = 0; i < n; i++) index[i] = i;
+
+        int m = n;
+        for (int iteration = 0; ; iteration++)
+        {
+            model.Predict(active.Slice(0, m * f), logits.Slice(0, m * c));
+            int kept = 0;
+            for (int j = 0; j < m; j++)
+            {
+                int i = index[j];
+                int predicted = TensorPrimitives.IndexOfMax(logits.Slice(j * c, c));
+                if (predicted == targets[i])
+                {
+                    reached[i] = true;
+                    continue;
+                }
+                if (kept != j)
+                {
+                    active.Slice(j * f, f).CopyTo(active.Slice(kept * f, f));
+                    logits.Slice(j * c, c).CopyTo(logits.Slice(kept * c, c));
+                    index[kept] = i;
+                }
+                current[kept] = predicted;
+                rowTargets[kept] = targets[i];
+                kept++;
+            }
+            m = kept;
+            if (m == 0 || iteration == maxIterations) break;
+
+            var x = active.Slice(0, m * f);
+            // ∇L(x, ĉ) − ∇L(x, t) = ∇(z_t − z_ĉ) for softmax cross-entropy.
+            model.InputGradient(new Batch(x, current.Slice(0, m), default, m), gradCurrent.Slice(0, m * f));
+            model.InputGradient(new Batch(x, rowTargets.Slice(0, m), default, m), gradTarget.Slice(0, m * f));
+            for (int j = 0; j < m; j++)
+            {
+                var w = gradCurrent.Slice(j * f, f);
+                TensorPrimitives.Subtract(w, gradTarget.Slice(j * f, f), w);
+                float norm = TensorPrimitives.Norm(w);
+                if (!(norm > 0)) continue; // flat: no direction, stays and is reported
+                float gap = logits[j * c + current[j]] - logits[j * c + rowTargets[j]];
+                float scale = (gap / norm + DeepFoolStepSlack) / norm;
+                int i = index[j];
+                var r = total.Slice(i * f, f);
+                var clean = inputs.Slice(i * f, f);
+                var row = adversarial.Slice(i * f, f);
+                for (int t = 0; t < f; t++)
+                {
+                    r[t] += scale * w[t];
+                    row[t] = Math.Clamp(clean[t] + (1f + overshoot) * r[t], min, max);
+                }
+                row.CopyTo(active.Slice(j * f, f));
+            }
+        }
+        int count = 0;
+        foreach (bool b in reached) if (b) count++;
+        return count;
+    }
+
+    /// <summary>
     /// DeepFool (Moosavi-Dezfooli, Fawzi and Frossard, 2016), multi-class, L2: a small perturbation that
     /// moves each sample off the model's own prediction <c>k̂ = argmax z(x)</c> (the labels are not needed:
     /// a sample the model gets wrong is moved off its wrong class). From <c>x₀ = x</c> and <c>r = 0</c>, while
