@@ -147,7 +147,7 @@ public static unsafe class Gemm
                 Gemv(pa, pb, pc, n, k, isa == Isa.Avx512);
             else
             {
-                Blocked(op, pa, pb, biasOrNull, pc, m, n, k, isa, n, relu);
+                Blocked(op, pa, pb, biasOrNull, pc, m, n, k, isa, n, n, relu);
                 return;
             }
             // The small paths write a few rows only; clamp them in one pass.
@@ -187,7 +187,19 @@ public static unsafe class Gemm
     {
         if (m < SmallRows || k == 0 || s_isa == Isa.Portable)
             throw new InvalidOperationException("TransposedBColumns needs the blocked path: m ≥ SmallRows, k > 0 and AVX2.");
-        Blocked(Op.TransposedB, a, b + (nint)j0 * k, bias == null ? null : bias + j0, c + j0, m, cols, k, s_isa, ldc, relu);
+        Blocked(Op.TransposedB, a, b + (nint)j0 * k, bias == null ? null : bias + j0, c + j0, m, cols, k, s_isa, ldc, ldc, relu);
+    }
+
+    /// <summary>
+    /// Columns <c>[j0, j0 + cols)</c> of <c>C[m, n] = A[m, k]·B[k, n]</c> (<see cref="Multiply"/>), for a product split by
+    /// output columns: each element is the same FMA chain as in the whole product, so the values are bitwise those
+    /// of <see cref="Multiply"/>. Needs <c>m ≥ 2</c> (one row takes the GEMV path), <c>k &gt; 0</c> and AVX2.
+    /// </summary>
+    internal static void NormalColumns(float* a, float* b, float* c, int m, int k, int j0, int cols, int n)
+    {
+        if (m < 2 || k == 0 || s_isa == Isa.Portable)
+            throw new InvalidOperationException("NormalColumns needs the blocked path: m ≥ 2, k > 0 and AVX2.");
+        Blocked(Op.Normal, a, b + j0, null, c + j0, m, cols, k, s_isa, n, n, relu: false);
     }
 
     /// <summary>
@@ -207,7 +219,9 @@ public static unsafe class Gemm
         }
     }
 
-    private static void Blocked(Op op, float* a, float* b, float* bias, float* c, int m, int n, int k, Isa isa, int ldc, bool relu = false)
+    // ldc: floats per row of C; ldb: floats per row of B where B is stored [k, n] (Normal, TransposedA), so a
+    // column block of a wider product can be computed in place.
+    private static void Blocked(Op op, float* a, float* b, float* bias, float* c, int m, int n, int k, Isa isa, int ldc, int ldb, bool relu = false)
     {
         // A narrow output (a 10-class head) would fill a third of a 32-wide AVX-512 tile and
         // half of a 16-wide one: the AVX2 tile wastes less, and gives the same bits.
@@ -259,8 +273,8 @@ public static unsafe class Gemm
                         nint bStep;
                         if (bInPlaceOk && cols == nr)
                         {
-                            bp = b + (nint)p0 * n + j;
-                            bStep = n;
+                            bp = b + (nint)p0 * ldb + j;
+                            bStep = ldb;
                         }
                         else
                         {
@@ -269,7 +283,7 @@ public static unsafe class Gemm
                             if (singleIc || i0 == 0)
                             {
                                 if (op == Op.TransposedB) PackBTransposed(b, bp, k, j, cols, p0, kcCur, nr, isa != Isa.Portable);
-                                else PackB(b, bp, n, j, cols, p0, kcCur, nr);
+                                else PackB(b, bp, ldb, j, cols, p0, kcCur, nr);
                             }
                         }
 

@@ -10,7 +10,8 @@ namespace Axon.Kernels;
 /// </summary>
 /// <remarks>
 /// The forward <c>X·Wᵀ</c> is split by output columns (rows of <c>W</c>) when it is wide enough, the
-/// input gradient <c>dZ·W</c> by samples, the weight gradient <c>dZᵀ·X</c> by rows of <c>W</c>, and
+/// input gradient <c>dZ·W</c> (and a convolution's <c>W·cols</c>) by samples, or by columns when there are
+/// too few rows for each part's packed <c>B</c> to pay off, the weight gradient <c>dZᵀ·X</c> by rows of <c>W</c>, and
 /// <see cref="ModelCore.OptimizerStep"/> updates the same rows of <c>W</c> on the same part, so a row's
 /// weights, gradient and optimizer state stay in one core's cache. Splitting the forward by samples
 /// instead makes every part pack all of <c>W</c>: in an interleaved A/B of mlp-784-128-10 training
@@ -25,6 +26,9 @@ public static unsafe class ParallelGemm
     internal const long MinParallelWork = 1 << 19;
     // Each part of a column split gets at least one full AVX-512 tile width of columns.
     private const int MinColumnsPerPart = 32;
+
+    // Rows per part below which A·B is split by columns instead (each part's packed B serves too few tiles).
+    private const int MinRowsForRowSplit = 64;
 
     private struct Job
     {
@@ -78,6 +82,15 @@ public static unsafe class ParallelGemm
     /// <summary><see cref="Gemm.Multiply"/> on <paramref name="pool"/>'s threads (null: the caller alone).</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, WorkerPool? pool)
     {
+        // Few rows (a convolution's filters, a small batch's input gradient): split the columns, so each
+        // part packs only its own columns of B; split by rows, every part would pack all of B and use it
+        // for a single 8-row tile (a 16-filter convolution ran 0.7x on two threads).
+        if (pool is { Threads: > 1 } && (long)m * n * k >= MinParallelWork && m >= 2 && k > 0 && Gemm.Best != Gemm.Isa.Portable
+            && n >= 2 * MinColumnsPerPart && m < MinRowsForRowSplit * pool.Threads)
+        {
+            Run(Gemm.Op.Normal, a, b, default, c, m, n, k, default, pool, columns: true);
+            return;
+        }
         if (!Splits(pool, m, n, k)) { Gemm.Multiply(a, b, c, m, n, k); return; }
         Run(Gemm.Op.Normal, a, b, default, c, m, n, k, default, pool!);
     }
@@ -117,7 +130,11 @@ public static unsafe class ParallelGemm
         if (job.Columns)
         {
             var (j0, j1) = Range(n, part, job.Parts);
-            if (j1 > j0) Gemm.TransposedBColumns(job.A, job.B, job.Bias, job.C, m, k, j0, j1 - j0, n, job.Relu);
+            if (j1 > j0)
+            {
+                if (job.Op == Gemm.Op.TransposedB) Gemm.TransposedBColumns(job.A, job.B, job.Bias, job.C, m, k, j0, j1 - j0, n, job.Relu);
+                else Gemm.NormalColumns(job.A, job.B, job.C, m, k, j0, j1 - j0, n);
+            }
             return;
         }
         // Row ranges on multiples of 8 so each part's tiles line up as in the single-threaded run.
