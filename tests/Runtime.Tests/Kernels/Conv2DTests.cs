@@ -288,6 +288,8 @@ public class Conv2DTests
             Assert.True(Math.Abs(dw[i] - dwSum[i]) <= 1e-5 * dwBound[i] + 1e-6, $"dw[{i}]: {dw[i]} vs Σ per sample {dwSum[i]}");
     }
 
+    // Conv2D runs on the caller's thread for now (see its remarks), so today this checks that a pool changes
+    // nothing; it is the guard for the per-thread sample-group split that should replace that.
     [Fact]
     public void WorkerPoolGivesTheSameBitsForAnyThreadCount()
     {
