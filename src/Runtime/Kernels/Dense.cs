@@ -23,16 +23,16 @@ public static class Dense
     {
         // The bias is added in the product's epilogue, while each tile of z is still in registers;
         // ReLU (the common hidden activation) is applied there too when z need not be kept.
-        if (typeof(TAct) == typeof(ReluActivation)
-            && System.Runtime.CompilerServices.Unsafe.AreSame(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivation), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output)))
+        bool inPlace = System.Runtime.CompilerServices.Unsafe.AreSame(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivation), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+        if (typeof(TAct) == typeof(ReluActivation) && inPlace)
         {
             ParallelGemm.MultiplyTransposedBBias(x, weight, bias, output, batch, outFeatures, inFeatures, pool, relu: true);
             return;
         }
         ParallelGemm.MultiplyTransposedBBias(x, weight, bias, preActivation, batch, outFeatures, inFeatures, pool);
-        if (typeof(TAct) == typeof(IdentityActivation)
-            && System.Runtime.CompilerServices.Unsafe.AreSame(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivation), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output)))
-            return;
+        if (typeof(TAct) == typeof(IdentityActivation) && inPlace)
+            return; // y = z, already there
         for (int r = 0; r < batch; r++)
             activation.Forward(preActivation.Slice(r * outFeatures, outFeatures), output.Slice(r * outFeatures, outFeatures));
     }
