@@ -36,25 +36,65 @@ public static class BenchModels
     };
 }
 
-/// <summary>Fashion-MNIST-shaped random data: 784 floats in [0, 1) and labels 0-9, fixed seed.</summary>
-public sealed class RandomFashionData
+/// <summary>
+/// The benchmark's sample pool: by default the first <see cref="DefaultSamples"/> Fashion-MNIST
+/// training images in file order (pixels <c>byte/255</c>, as every peer reads them), from the folder
+/// given, else the Debian package's full set, else the committed subset (Axon.Data.FashionMnist's
+/// search). Every engine in tools/bench-side-by-side.sh trains on the same images and labels in the
+/// same order: batch <c>k</c> is samples <c>[k·B, (k+1)·B)</c> of the pool, wrapping around.
+/// <c>--data random</c> gives uniform random pixels and labels instead (a labelled extra: random labels
+/// kill ReLU units and drive Adam's state into the denormal range, PERF.md).
+/// </summary>
+public sealed class BenchData
 {
     public const int InputSize = 784;
     public const int Classes = 10;
+    public const int DefaultSamples = 8192;
 
-    public RandomFashionData(int samples, long seed = 1234)
+    private BenchData(float[] inputs, int[] labels, string description)
     {
-        Samples = samples;
-        Inputs = new float[samples * InputSize];
-        Labels = new int[samples];
-        var rng = new Rng(seed);
-        for (int i = 0; i < Inputs.Length; i++) Inputs[i] = rng.NextSingle();
-        for (int i = 0; i < Labels.Length; i++) Labels[i] = rng.NextInt(Classes);
+        Inputs = inputs;
+        Labels = labels;
+        Samples = labels.Length;
+        Description = description;
     }
 
     public int Samples { get; }
     public float[] Inputs { get; }
     public int[] Labels { get; }
+
+    /// <summary>What the pool holds, for the JSON line: <c>fashion-mnist (folder, first N training images)</c> or <c>random</c>.</summary>
+    public string Description { get; }
+
+    /// <summary><c>--data fashion</c> (default) or <c>random</c>, with an optional <c>--data-dir</c>.</summary>
+    public static BenchData Create(string kind, string? directory, int samples = DefaultSamples) => kind switch
+    {
+        "fashion" => Fashion(directory, samples),
+        "random" => Random(samples),
+        _ => throw new ArgumentException($"--data must be fashion or random, got '{kind}'"),
+    };
+
+    /// <summary>The first <paramref name="samples"/> training images of Fashion-MNIST, in file order.</summary>
+    public static BenchData Fashion(string? directory = null, int samples = DefaultSamples)
+    {
+        directory ??= Axon.Data.FashionMnist.FindDirectory();
+        var train = Axon.Data.FashionMnist.LoadTrain(directory);
+        int n = Math.Min(samples, train.Count);
+        var inputs = train.Features.AsSpan(0, n * InputSize).ToArray();
+        var labels = train.Labels!.AsSpan(0, n).ToArray();
+        return new BenchData(inputs, labels, $"fashion-mnist ({System.IO.Path.GetFullPath(directory)}, first {n} training images)");
+    }
+
+    /// <summary>Uniform random pixels in [0, 1) and labels 0-9, fixed seed: the labelled extra.</summary>
+    public static BenchData Random(int samples = DefaultSamples, long seed = 1234)
+    {
+        var inputs = new float[samples * InputSize];
+        var labels = new int[samples];
+        var rng = new Rng(seed);
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = rng.NextSingle();
+        for (int i = 0; i < labels.Length; i++) labels[i] = rng.NextInt(Classes);
+        return new BenchData(inputs, labels, "random (uniform pixels, uniform labels)");
+    }
 
     /// <summary>The <paramref name="index"/>-th batch of <paramref name="batch"/> samples, wrapping around.</summary>
     public Batch GetBatch(int index, int batch)
