@@ -28,6 +28,29 @@ public static class BenchModels
 {
     public static readonly string[] Names = ["mlp-784-128-10", "mlp-784-256-256-10"];
 
+    /// <summary>The layer widths of a benchmark model, input first.</summary>
+    public static int[] Sizes(string name) => name switch
+    {
+        "mlp-784-128-10" => [784, 128, 10],
+        "mlp-784-256-256-10" => [784, 256, 256, 10],
+        _ => throw new System.ArgumentException($"unknown model '{name}'; expected one of: {string.Join(", ", Names)}", nameof(name)),
+    };
+
+    /// <summary>
+    /// Multiply-add flops (2 per multiply-add) of one training sample: every layer's forward product
+    /// and weight gradient, and the input gradient of every layer but the first (PERF.md:
+    /// mlp-784-128-10 ≈ 0.41 MFLOP, mlp-784-256-256-10 ≈ 1.21 MFLOP). Bias, activation, loss and
+    /// optimizer work is not counted: it is O(parameters) or O(activations), not O(products).
+    /// </summary>
+    public static double FlopsPerTrainingSample(string name)
+    {
+        var s = Sizes(name);
+        double flops = 0;
+        for (int l = 0; l + 1 < s.Length; l++)
+            flops += 2.0 * s[l] * s[l + 1] * (l == 0 ? 2 : 3);
+        return flops;
+    }
+
     public static IModel Create(string name, int threads = 1) => name switch
     {
         "mlp-784-128-10" => new Mlp784x128x10 { Threads = threads },

@@ -12,7 +12,8 @@ namespace Axon.Benchmarks;
 /// <c>throughput --model NAME --batch N --threads T [--seconds S] [--repetitions R]</c> and
 /// <c>attack --model NAME --batch N --steps K [--norm linf|l2] [--epsilon E] ...</c> and
 /// <c>gemm [--threads T]</c> (GEMM against the FMA peak measured in the same run) and
-/// <c>scaling --model NAME --batch N</c> (1 vs T threads, interleaved) print one
+/// <c>scaling --model NAME --batch N</c> (1 vs T threads, interleaved) and
+/// <c>breakdown --model NAME --batch N</c> (one step's time per phase) print one
 /// JSON line for the side-by-side comparison with PyTorch (tools/bench-side-by-side.sh,
 /// tools/pytorch/peer_benchmark.py); any other arguments go to BenchmarkDotNet's switcher
 /// (GemmBenchmarks, TrainStepBenchmarks, PredictBenchmarks).
@@ -44,6 +45,19 @@ public static class Program
             {
                 Console.Error.WriteLine(ex.Message);
                 Console.Error.WriteLine(ThreadScaling.Usage);
+                return 2;
+            }
+        }
+        if (args.Length > 0 && args[0] == "breakdown")
+        {
+            try
+            {
+                return Breakdown.Run(args.AsSpan(1));
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(Breakdown.Usage);
                 return 2;
             }
         }
@@ -157,6 +171,11 @@ internal static class Throughput
         }
 
         double predictUs = PredictLatency(net, data);
+        // The step's multiply-add rate against this core's FMA peak, measured now in the same
+        // process (the clock of a shared machine moves: only the ratio means anything). With several
+        // threads the fraction is of threads × the one-core peak.
+        double peak = GemmPeak.SingleThreadPeak(0.5) * Math.Min(threads, Environment.ProcessorCount);
+        double stepFlops = Median((double[])rates.Clone()) * BenchModels.FlopsPerTrainingSample(model);
 
         var json = new StringBuilder();
         json.Append('{');
@@ -168,6 +187,10 @@ internal static class Throughput
         json.Append("\"train_samples_per_s\":").Append(Median(rates).ToString("F1", CultureInfo.InvariantCulture)).Append(',');
         json.Append("\"predict_us_b1\":").Append(predictUs.ToString("F2", CultureInfo.InvariantCulture)).Append(',');
         json.Append("\"allocated_bytes_per_step\":").Append(leastAllocatedPerStep.ToString("0.###", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"train_gflops\":").Append((stepFlops / 1e9).ToString("F2", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"peak_gflops\":").Append((peak / 1e9).ToString("F1", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"fraction_of_peak\":").Append((stepFlops / peak).ToString("F3", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"isa\":\"").Append(GemmPeak.Isa).Append("\",");
         json.Append("\"engine\":\"axon\",");
         json.Append("\"data\":").Append(JsonString(data.Description));
         json.Append('}');
