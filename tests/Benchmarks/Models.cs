@@ -127,3 +127,14 @@ public sealed class BenchData
         return new Batch(Inputs.AsSpan(start * InputSize, batch * InputSize), Labels.AsSpan(start, batch), default, batch);
     }
 }
+
+/// <summary>mlp-2-64-64-2: the small model of the lessons whose first epochs ran far slower than later ones (issue 16).</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 128)]
+[Input(2)]
+[Adam(LearningRate = 1e-3f)]
+public partial class Mlp2x64x64x2
+{
+    [Dense(64, Activation.Relu)] public partial Layer Hidden1 { get; }
+    [Dense(64, Activation.Relu)] public partial Layer Hidden2 { get; }
+    [Dense(2)] public partial Layer Logits { get; }
+}

@@ -61,6 +61,19 @@ public static class Program
                 return 2;
             }
         }
+        if (args.Length > 0 && args[0] == "warmup")
+        {
+            try
+            {
+                return Warmup.Run(args.AsSpan(1));
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(Warmup.Usage);
+                return 2;
+            }
+        }
         if (args.Length > 0 && args[0] == "gemm")
         {
             try
