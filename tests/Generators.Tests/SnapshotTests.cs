@@ -141,6 +141,48 @@ public class SnapshotTests
         """, "FraudNet");
 
     [Fact]
+    public void InputMembers_Embedding_Multiply_Dot_Emitted() => VerifyModel("""
+        using Axon;
+        namespace Demo;
+
+        [Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 64, Seed = -7)]
+        public partial class Recommender
+        {
+            [Input(1, Ids = true)] public partial Layer User { get; }
+            [Input(1, Ids = true)] public partial Layer Item { get; }
+            [Input(3, Min = -5f, Max = 5f)] public partial Layer Context { get; }
+            [Embedding(20, 4, From = nameof(User))] public partial Layer UserVec { get; }
+            [Embedding(30, 4, From = nameof(Item))] public partial Layer ItemVec { get; }
+            [Multiply(nameof(UserVec), nameof(ItemVec))] public partial Layer Interaction { get; }
+            [Dense(4, Activation.LeakyRelu, NegativeSlope = 0.2f, Init = Init.GlorotUniform, From = nameof(Context))] public partial Layer ContextVec { get; }
+            [Dot(nameof(Interaction), nameof(ContextVec))] public partial Layer Score { get; }
+        }
+        """, "Recommender");
+
+    [Fact]
+    public void Reshape_SpatialLayerNorm_GlobalAveragePool_Emitted() => VerifyModel("""
+        using Axon;
+        namespace Demo;
+
+        [Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 8)]
+        [Input(6)]
+        [Sgd(LearningRate = 0.05f, Momentum = 0.9f)]
+        public partial class ReshapeGap
+        {
+            [Dense(32, Activation.Tanh)] public partial Layer Expand { get; }
+            [Reshape(2, 4, 4)] public partial Layer Image { get; }
+            [Conv2D(4, 3, Activation.Gelu, Padding = Padding.Same, Bias = false)] public partial Layer Conv { get; }
+            [LayerNorm(Epsilon = 1e-5f)] public partial Layer Norm { get; }
+            [Reshape(64)] public partial Layer Flat { get; }
+            [Reshape(4, 4, 4)] public partial Layer Back { get; }
+            [AvgPool2D(2, Stride = 1)] public partial Layer Smooth { get; }
+            [GlobalAveragePool] public partial Layer Pool { get; }
+            [Dropout(0.25f)] public partial Layer Drop { get; }
+            [Dense(3)] public partial Layer Logits { get; }
+        }
+        """, "ReshapeGap");
+
+    [Fact]
     public void InvalidModel_Emitted_AsThrowingMembers() 
     {
         var result = GeneratorHarness.Run("""
