@@ -47,7 +47,7 @@ public static class Csv
     {
         ArgumentNullException.ThrowIfNull(text);
         options ??= new CsvOptions();
-        var missing = new HashSet<string>(options.MissingValues, StringComparer.Ordinal);
+        var missing = new HashSet<string>(options.MissingValues, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         string[] names;
         List<string?>[] cells;
         List<int> lines = [];
@@ -65,10 +65,9 @@ public static class Csv
                 lines.Add(row.LineNumberFrom);
                 for (int c = 0; c < names.Length; c++)
                 {
+                    // Missing values are compared as spans, before a string is made for the field.
                     var field = row[c].Span;
-                    // Missing values are compared before allocating a string: most cells of a real file are not.
-                    string value = field.ToString();
-                    cells[c].Add(missing.Contains(value) ? null : value);
+                    cells[c].Add(missing.Contains(field) ? null : field.ToString());
                 }
             }
         }
