@@ -58,6 +58,11 @@ public abstract class Optimizer
         StepCount = 0;
     }
 
+    /// <summary>State slot <paramref name="slot"/> (Adam: 0 = first moment, 1 = second) over every parameter; tests read it.</summary>
+    internal Span<float> StateSlot(int slot) =>
+        _state is null ? throw new InvalidOperationException("the optimizer is not bound to a model.")
+            : _state.Slice(slot * _parameterCount, _parameterCount);
+
     /// <summary>Starts a step: increments <see cref="StepCount"/>. Call once before the segment updates of one step.</summary>
     public void BeginStep() => StepCount++;
 
