@@ -14,21 +14,26 @@ namespace Axon.Optimizers;
 /// <c>m</c>, <c>v</c> and <c>w</c> smaller in magnitude than 1.18e-38 are flushed to 0, as PyTorch
 /// with <c>torch.set_flush_denormal(True)</c> (<see cref="Denormals"/>).
 /// </summary>
+/// <remarks>
+/// Arguments are checked as the <c>[Adam]</c>/<c>[AdamW]</c> attributes' are at compile time: η finite
+/// and ≥ 0, β₁ and β₂ in [0, 1) (β = 1 divides by 1 - βᵗ = 0), ε finite and &gt; 0, λ finite and ≥ 0;
+/// anything else throws <see cref="ArgumentOutOfRangeException"/>.
+/// </remarks>
 public sealed class Adam(
     float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f,
     float weightDecay = 0f, bool decoupledWeightDecay = false) : Optimizer(learningRate)
 {
     /// <summary>β₁. Default: 0.9.</summary>
-    public float Beta1 { get; } = beta1;
+    public float Beta1 { get; } = CheckRange(beta1, nameof(beta1), beta1 >= 0f && beta1 < 1f, "in [0, 1)");
 
     /// <summary>β₂. Default: 0.999.</summary>
-    public float Beta2 { get; } = beta2;
+    public float Beta2 { get; } = CheckRange(beta2, nameof(beta2), beta2 >= 0f && beta2 < 1f, "in [0, 1)");
 
     /// <summary>ε. Default: 1e-8.</summary>
-    public float Epsilon { get; } = epsilon;
+    public float Epsilon { get; } = CheckRange(epsilon, nameof(epsilon), epsilon > 0f && float.IsFinite(epsilon), "a finite number > 0");
 
     /// <summary>Weight decay λ. Default: 0 (Adam); AdamW's default 0.01 comes from <see cref="AdamWAttribute"/>.</summary>
-    public float WeightDecay { get; } = weightDecay;
+    public float WeightDecay { get; } = CheckRange(weightDecay, nameof(weightDecay), weightDecay >= 0f && float.IsFinite(weightDecay), "a finite number ≥ 0");
 
     /// <summary>True for AdamW's decoupled decay, false for Adam's L2 added to the gradient.</summary>
     public bool DecoupledWeightDecay { get; } = decoupledWeightDecay;

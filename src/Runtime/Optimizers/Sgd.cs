@@ -10,16 +10,23 @@ namespace Axon.Optimizers;
 /// <c>v ← μv + g</c> and <c>w ← w - η·v</c> (Nesterov: <c>w ← w - η·(g + μv)</c>); without, <c>w ← w - η·g</c>.
 /// <c>v</c> and <c>w</c> smaller in magnitude than 1.18e-38 are flushed to 0 (<see cref="Denormals"/>).
 /// </summary>
+/// <remarks>
+/// Arguments are checked as the <c>[Sgd]</c> attribute's are at compile time: η finite and ≥ 0,
+/// μ in [0, 1), λ finite and ≥ 0, and Nesterov only with μ &gt; 0; anything else throws
+/// <see cref="ArgumentOutOfRangeException"/> (<see cref="ArgumentException"/> for Nesterov without momentum).
+/// </remarks>
 public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f, bool nesterov = false, float weightDecay = 0f) : Optimizer(learningRate)
 {
     /// <summary>Momentum μ. Default: 0.</summary>
-    public float Momentum { get; } = momentum;
+    public float Momentum { get; } = CheckRange(momentum, nameof(momentum), momentum >= 0f && momentum < 1f, "in [0, 1)");
 
     /// <summary>Nesterov momentum. Default: false.</summary>
-    public bool Nesterov { get; } = nesterov;
+    public bool Nesterov { get; } = nesterov && momentum == 0f
+        ? throw new ArgumentException("Nesterov momentum needs momentum > 0; momentum 0 was given.", nameof(nesterov))
+        : nesterov;
 
     /// <summary>L2 weight decay λ. Default: 0.</summary>
-    public float WeightDecay { get; } = weightDecay;
+    public float WeightDecay { get; } = CheckRange(weightDecay, nameof(weightDecay), weightDecay >= 0f && float.IsFinite(weightDecay), "a finite number ≥ 0");
 
     /// <inheritdoc/>
     protected override int StateSlots => Momentum != 0f ? 1 : 0;
