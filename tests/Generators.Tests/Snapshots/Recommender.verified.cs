@@ -319,6 +319,7 @@ namespace Demo
         bool global::Axon.IModel.HasAccuracy => true;
         int global::Axon.IModel.LastTrainCorrect => __trainCorrect;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.Targets);
+        global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.MeanSquaredError;
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;
         float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => InputGradient(batch.Inputs, batch.Targets, inputGradient);
@@ -412,7 +413,6 @@ namespace Demo
                 if (below)
                 {
                     if (wantInput) global::Axon.Kernels.Merge.Place(__core.Buffer(__ContextGradient, n * 3), inputGradient, n, 3, InputSize, 2, accumulate: true);
-                    if (below) global::System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, __core.Buffer(__GradientScratch, n * 5), inputGradient);
                 }
             }
 
@@ -420,7 +420,6 @@ namespace Demo
                 bool below = wantInput;
                 if (below)
                 {
-                    if (below) global::System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, __core.Buffer(__GradientScratch, n * 5), inputGradient);
                 }
             }
 
@@ -428,7 +427,6 @@ namespace Demo
                 bool below = wantInput;
                 if (below)
                 {
-                    if (below) global::System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, __core.Buffer(__GradientScratch, n * 5), inputGradient);
                 }
             }
         }
