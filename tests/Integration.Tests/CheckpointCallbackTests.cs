@@ -62,6 +62,20 @@ public sealed class CheckpointCallbackTests : IDisposable
     }
 
     [Fact]
+    public void ResumeWithDropout_IsBitwise()
+    {
+        var data = DataCheckAndDivergenceTests.Classes(48, 6, 3, 26);
+        var straight = new ToolkitDropNet();
+        straight.Fit(data, Options(4));
+        string path = Path.Combine(_dir, "drop.ckpt");
+        new ToolkitDropNet().Fit(data, Options(4, [new ModelCheckpoint(path), new StopAfter(2)]));
+        var resumed = new ToolkitDropNet(seed: 5);
+        resumed.Fit(data, Options(4, resume: path));
+        Assert.Equal(straight.Parameters.ToArray(), resumed.Parameters.ToArray());
+        Assert.Equal(((IModel)straight).RandomState!.Value.NextUInt32(), ((IModel)resumed).RandomState!.Value.NextUInt32());
+    }
+
+    [Fact]
     public void Resume_WithOtherOptionsOrModel_ThrowsAndChangesNothing()
     {
         var data = DataCheckAndDivergenceTests.Classes(60, 6, 3, 22);
