@@ -99,6 +99,28 @@ public sealed class CheckpointCallbackTests : IDisposable
     }
 
     [Fact]
+    public void ModelCheckpoint_SaveBestOnlyWeightsOnly_WritesTheBestEpochsWeightsInTheModelsFormat()
+    {
+        var data = DataCheckAndDivergenceTests.Classes(80, 6, 3, 27);
+        var validation = DataCheckAndDivergenceTests.Classes(40, 6, 3, 28);
+        string path = Path.Combine(_dir, "best.safetensors");
+        var model = new ToolkitNet(optimizer: new Sgd(3f));
+        var snapshots = new List<float[]>();
+        var checkpoint = new ModelCheckpoint(path, saveBestOnly: true, weightsOnly: true);
+        var history = model.Fit(data, new FitOptions
+        {
+            Epochs = 8, BatchSize = 8, Validation = validation, Progress = ProgressMode.None,
+            OnEpochEnd = _ => snapshots.Add(model.Parameters.ToArray()),
+            Callbacks = [checkpoint],
+        });
+        int best = history.OrderBy(r => r.ValidationLoss).First().Epoch;
+        Assert.Equal(best, checkpoint.LastSavedEpoch);
+        var loaded = new ToolkitNet(seed: 11);
+        loaded.Load(path);
+        Assert.Equal(snapshots[best - 1], loaded.Parameters.ToArray());
+    }
+
+    [Fact]
     public void EarlyStopping_StopsAndRestoresTheBestEpochsWeights()
     {
         var data = DataCheckAndDivergenceTests.Classes(80, 6, 3, 23);
