@@ -362,6 +362,7 @@ namespace Demo
         int global::Axon.IModel.LastTrainCorrect => __trainCorrect;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.Labels);
         global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.SoftmaxCrossEntropy;
+        global::Axon.Rng? global::Axon.IModel.RandomState { get => __dropoutRng; set => __dropoutRng = value ?? throw new global::System.ArgumentNullException(nameof(value)); }
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;
         float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => InputGradient(batch.Inputs, batch.Labels, inputGradient);
