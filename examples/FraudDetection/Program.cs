@@ -20,6 +20,7 @@ using Axon.Data.Tabular;
 using Axon.Explanations;
 using Axon.Metrics;
 using FraudDetection;
+using Axon.Examples;
 
 var epochsOption = new Option<int>("--epochs") { Description = "Passes over each training split.", DefaultValueFactory = _ => 30 };
 var splitsOption = new Option<int>("--splits") { Description = "Stratified splits (seeds 1..N).", DefaultValueFactory = _ => 5 };
@@ -34,7 +35,8 @@ var root = new RootCommand("Lesson 7: credit default as fraud-style detection, w
 };
 root.SetAction(parse => parse.GetValue(minimalOption) ? Minimal(parse.GetValue(dataOption)) : Run(parse.GetValue(epochsOption), parse.GetValue(splitsOption), parse.GetValue(recallOption),
     parse.GetValue(jsonOption), parse.GetValue(splitsFileOption), parse.GetValue(dataOption)));
-return root.Parse(args).Invoke();
+// The shared command line (examples/README.md): one line and exit code 2 for a bad value or missing data.
+return ExampleCommandLine.Parse(root, args, out int exitCode) is { } parsed ? parsed.Invoke() : exitCode;
 
 static int Minimal(FileInfo? data)
 {
