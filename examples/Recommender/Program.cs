@@ -44,12 +44,14 @@ root.SetAction(parse =>
     mf.Fit(ratings);
     var recommender = new Recommender(mf, ratings);
     var top = recommender.Recommend(user, 10);
+    var scores = new float[ratings.ItemCount];
+    ((IRatingPredictor)mf).ScoreItems(user, scores);   // unclipped: several land above 5 stars
     var liked = Enumerable.Range(0, ratings.Count).Where(r => ratings.Users[r] == user)
         .OrderByDescending(r => ratings.Values[r]).ThenBy(r => r).Take(10).ToArray();
-    Console.WriteLine($"\nUser {raw}: biased MF's top 10 (trained on all ratings)  |  rated highest by the user");
+    Console.WriteLine($"\nUser {raw}: biased MF's top 10 (trained on all ratings; score before clipping to 5)  |  rated highest by the user");
     for (int k = 0; k < 10; k++)
     {
-        string left = k < top.Length ? $"{mf.Predict(user, top[k]):F2}  {ratings.Catalog.Title(top[k])}" : "";
+        string left = k < top.Length ? $"{scores[top[k]]:F2}  {ratings.Catalog.Title(top[k])}" : "";
         string right = k < liked.Length ? $"{ratings.Values[liked[k]]:F1}  {ratings.Catalog.Title(ratings.Items[liked[k]])}" : "";
         Console.WriteLine($"  {Trim(left, 52),-52} | {Trim(right, 52)}");
     }
