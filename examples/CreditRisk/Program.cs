@@ -12,22 +12,22 @@
 //    under the precision-recall curve (chance is the bad rate), with Axon.Metrics.BinaryRanking.
 // 4. Compare with the same layers on the numeric columns alone: that difference is what the embeddings add.
 using System;
+using System.CommandLine;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using CreditRiskExample;
+using Axon.Examples;
 
-int epochs = 10, batch = 64, splits = 3;
-for (int i = 0; i < args.Length; i++)
+var epochsOption = ExampleCommandLine.PositiveInt("--epochs", 10, "Training epochs");
+var batchOption = ExampleCommandLine.PositiveInt("--batch", 64, "Samples per training step");
+var splitsOption = ExampleCommandLine.PositiveInt("--splits", 3, "Stratified 80/20 splits to average over");
+var command = new RootCommand("Lesson 4: Lending Club loans, categorical columns through embeddings; ROC-AUC and PR-AUC over stratified splits.")
 {
-    switch (args[i])
-    {
-        case "--epochs": epochs = int.Parse(args[++i]); break;
-        case "--batch": batch = int.Parse(args[++i]); break;
-        case "--splits": splits = int.Parse(args[++i]); break;
-        default: throw new ArgumentException($"unknown argument '{args[i]}'; use --epochs N, --batch B, --splits S");
-    }
-}
+    epochsOption, batchOption, splitsOption,
+};
+if (ExampleCommandLine.Parse(command, args, out int exitCode) is not { } parsed) return exitCode;
+int epochs = parsed.GetValue(epochsOption), batch = parsed.GetValue(batchOption), splits = parsed.GetValue(splitsOption);
 
 string path = LendingClub.FindFile();
 var table = LendingClub.Read(path);
@@ -67,6 +67,8 @@ Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 Console.WriteLine(Row("CreditRiskNet (embeddings + numbers)", CreditRiskNet.ParameterCount, results.Select(r => (r.SecondsEmbedded, r.Embedded)).ToList()));
 Console.WriteLine(Row("NumericRiskNet (numbers only)", NumericRiskNet.ParameterCount, results.Select(r => (r.SecondsNumeric, r.Numeric)).ToList()));
 Console.WriteLine($"| chance; every loan called good | | | 0.5 | {results.Average(r => r.Embedded.BadRate):F4} | 0.10 | {results.Average(r => r.Embedded.BaselineAccuracy):F4} |");
+
+return 0;
 
 static string Row(string name, int parameters, List<(double Seconds, RiskScore Score)> runs)
 {

@@ -146,6 +146,26 @@ public interface IModel
     /// </summary>
     int LastTrainCorrect => -1;
 
+    /// <summary>
+    /// The loss the model trains with, as declared in <c>[Model(Loss = …)]</c>. <see cref="Training.Trainer"/> needs it for
+    /// options that change the loss (class weights, focal loss) and for the divergence guard, which computes the loss before
+    /// the update. The default, <see cref="Loss.None"/>, means unknown: such models train through <see cref="TrainStep"/> only.
+    /// </summary>
+    Loss Loss => Loss.None;
+
+    /// <summary>
+    /// The whole parameter arena (weights, biases and non-trainable state such as BatchNorm running statistics), writable,
+    /// in the layout of <see cref="Layer.ParameterOffset"/>. Generated models implement it; the default throws
+    /// <see cref="NotSupportedException"/>. Checkpoints, early stopping and the divergence guard copy it.
+    /// </summary>
+    Span<float> Parameters => throw new NotSupportedException($"{Name} does not expose its parameter arena (only Axon's generated models do).");
+
+    /// <summary>
+    /// The gradient arena, the layout of <see cref="Parameters"/>: the gradients of the last backward pass. The default throws
+    /// <see cref="NotSupportedException"/>.
+    /// </summary>
+    ReadOnlySpan<float> Gradients => throw new NotSupportedException($"{Name} does not expose its gradient arena (only Axon's generated models do).");
+
     /// <summary>Writes the parameters to a safetensors file, atomically.</summary>
     void Save(string path);
 

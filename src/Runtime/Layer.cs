@@ -15,6 +15,9 @@ public sealed class Layer
 {
     private readonly ModelCore _core;
 
+    /// <summary>The model state this layer belongs to (for runtime helpers that reach a model through its layers).</summary>
+    internal ModelCore Core => _core;
+
     /// <summary>For generated code: describes one layer's slice of the parameter arena.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public Layer(ModelCore core, string name, string kind, int index, int parameterOffset, int weightCount, int biasCount, int[] outputShape)

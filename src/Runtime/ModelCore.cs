@@ -208,6 +208,9 @@ public sealed class ModelCore
     /// <summary>Reads parameters from <paramref name="path"/>; validates everything before changing anything.</summary>
     public void Load(string path) => SafeTensors.Load(path, Parameters.Span, Tensors, ModelName);
 
+    /// <summary>Reads parameters with a name map and/or non-strict matching; on any error nothing changes.</summary>
+    public LoadReport Load(string path, LoadOptions options) => SafeTensors.Load(path, Parameters.Span, Tensors, ModelName, options);
+
     /// <summary>Writes only the listed tensors (e.g. a model's adapters), atomically.</summary>
     public void Save(string path, TensorSpec[] tensors) => SafeTensors.Save(path, Parameters.Span, tensors, ModelName);
 

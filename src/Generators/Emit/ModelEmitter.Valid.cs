@@ -347,6 +347,7 @@ internal static partial class ModelEmitter
         if (hasAccuracy)
             w.Line("int global::Axon.IModel.LastTrainCorrect => __trainCorrect;");
         w.Line($"float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.{(labels ? "Labels" : "Targets")});");
+        w.Line($"global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.{loss};");
         w.Line("float global::Axon.IModel.InputMin => InputMin;");
         w.Line("float global::Axon.IModel.InputMax => InputMax;");
         w.Line($"float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, {Span} inputGradient) => InputGradient(batch.Inputs, batch.{(labels ? "Labels" : "Targets")}, inputGradient);");

@@ -412,7 +412,6 @@ namespace Demo
                 if (below)
                 {
                     if (wantInput) global::Axon.Kernels.Merge.Place(__core.Buffer(__ContextGradient, n * 3), inputGradient, n, 3, InputSize, 2, accumulate: true);
-                    if (below) global::System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, __core.Buffer(__GradientScratch, n * 5), inputGradient);
                 }
             }
 
@@ -420,7 +419,6 @@ namespace Demo
                 bool below = wantInput;
                 if (below)
                 {
-                    if (below) global::System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, __core.Buffer(__GradientScratch, n * 5), inputGradient);
                 }
             }
 
@@ -428,7 +426,6 @@ namespace Demo
                 bool below = wantInput;
                 if (below)
                 {
-                    if (below) global::System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, __core.Buffer(__GradientScratch, n * 5), inputGradient);
                 }
             }
         }
