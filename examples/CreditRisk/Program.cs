@@ -4,7 +4,8 @@
 //
 // 1. Several inputs: each categorical column is an input member of integer ids,
 //    [Input(1, Ids = true)] public partial Layer State { get; }, read by its own Embedding; the numeric
-//    columns are one more input member. A sample's row is the members end to end (LendingClub.Encode).
+//    columns are one more input member. A sample's row is the members end to end: the library's
+//    TabularPipeline writes it (CategoryIds for the ids, Numeric for the numbers; LendingClub.Pipeline).
 // 2. Concat joins the embeddings and the numbers; Dense layers follow; one logit out with
 //    Loss.BinaryCrossEntropy (which applies the sigmoid itself: no Sigmoid on the output).
 // 3. Only 5.2 % of the loans went bad, so accuracy says little: calling every loan good is 94.8 %
@@ -31,7 +32,8 @@ int epochs = parsed.GetValue(epochsOption), batch = parsed.GetValue(batchOption)
 
 string path = LendingClub.FindFile();
 var table = LendingClub.Read(path);
-Console.WriteLine($"data: {path}: {table.Count:N0} loans, {table.Bad.Count(b => b):N0} bad");
+var labels = LendingClub.Labels(table);
+Console.WriteLine($"data: {path}: {table.RowCount:N0} loans, {labels.Sum():N0} bad");
 Console.WriteLine(CreditRiskNet.Summary);
 Console.WriteLine();
 
@@ -41,18 +43,18 @@ Console.WriteLine();
 var results = new List<(long Seed, RiskScore Embedded, RiskScore Numeric, double SecondsEmbedded, double SecondsNumeric)>();
 for (long seed = 1; seed <= splits; seed++)
 {
-    var (trainRows, testRows) = LendingClub.StratifiedSplit(table.Bad, 0.2, seed);
-    var encoder = LendingClub.Fit(table, trainRows);
+    var (trainRows, testRows) = LendingClub.Split(labels, 0.2, seed);
     var embedded = Run(new CreditRiskNet(), withIds: true);
     var numeric = Run(new NumericRiskNet(), withIds: false);
     results.Add((seed, embedded.Score, numeric.Score, embedded.Seconds, numeric.Seconds));
-    Console.WriteLine($"split {seed}: {trainRows.Length:N0} training, {testRows.Length:N0} test ({testRows.Count(r => table.Bad[r])} bad); "
+    Console.WriteLine($"split {seed}: {trainRows.Length:N0} training, {testRows.Length:N0} test ({testRows.Count(r => labels[r] == 1)} bad); "
         + $"ROC-AUC {embedded.Score.RocAuc:F4} with embeddings, {numeric.Score.RocAuc:F4} numbers only");
 
     (double Seconds, RiskScore Score) Run(Axon.IModel model, bool withIds)
     {
-        var train = LendingClub.Encode(table, trainRows, encoder, withIds);
-        var test = LendingClub.Encode(table, testRows, encoder, withIds);
+        var pipeline = LendingClub.Pipeline(withIds);
+        var (train, test) = LendingClub.Encode(pipeline, table, trainRows, testRows);   // fitted on the 80 % only
+        pipeline.CheckWidth(model);
         var clock = Stopwatch.StartNew();
         Scoring.Train(model, train, epochs, batch, seed);
         return (clock.Elapsed.TotalSeconds, Scoring.Evaluate(model, test));

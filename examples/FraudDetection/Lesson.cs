@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using Axon;
@@ -16,7 +15,7 @@ namespace FraudDetection;
 /// <param name="PrAuc">Test average precision (area under the precision–recall curve).</param>
 /// <param name="Threshold">The logit threshold chosen on the validation rows for the target recall.</param>
 /// <param name="Test">The test rows' confusion matrix at that threshold (class 1 = bad).</param>
-/// <param name="Brier">Test Brier score of σ(logit): calibration, which oversampling the bad loans worsens.</param>
+/// <param name="Brier">Test Brier score of σ(logit): calibration, which weighting the bad loans worsens.</param>
 /// <param name="Seconds">Training time.</param>
 public sealed record ModelOutcome(string Name, double RocAuc, double PrAuc, float Threshold, ConfusionMatrix Test, double Brier, double Seconds)
 {
@@ -27,32 +26,26 @@ public sealed record ModelOutcome(string Name, double RocAuc, double PrAuc, floa
 /// <summary>The lesson's steps, shared by the program and its integration test.</summary>
 public static class Lesson
 {
-    /// <summary>Trains a fresh <see cref="CreditNet"/> (initialised from <paramref name="seed"/>) with Adam, batches of 64.</summary>
-    public static (CreditNet Model, double Seconds) Train(Dataset train, int epochs, int seed)
+    /// <summary>
+    /// Trains a fresh <see cref="CreditNet"/> (initialised from <paramref name="seed"/>) with Adam, batches of 64; with
+    /// <paramref name="positiveClassWeight"/> &gt; 1 the bad loans' loss terms weigh that much more (<see cref="FitOptions.PositiveClassWeight"/>).
+    /// </summary>
+    public static (CreditNet Model, double Seconds) Train(Dataset train, int epochs, int seed, float positiveClassWeight = 1f)
     {
         var model = new CreditNet(seed: seed);
         var clock = Stopwatch.StartNew();
-        model.Fit(train, new FitOptions { Epochs = epochs, BatchSize = 64, Seed = seed, Progress = ProgressMode.None });
+        model.Fit(train, new FitOptions
+        {
+            Epochs = epochs, BatchSize = 64, Seed = seed, Progress = ProgressMode.None, PositiveClassWeight = positiveClassWeight,
+        });
         return (model, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>
-    /// Class weighting by oversampling: every bad row appears <paramref name="copies"/> times, which weights the bad class's
-    /// loss by that factor on shuffled batches (the same expected gradient as a positive-class weight).
-    /// </summary>
-    public static Dataset Oversample(Dataset train, int copies)
-    {
-        var rows = new List<int>();
-        for (int i = 0; i < train.Count; i++)
-            for (int c = 0, n = train.Targets![i] >= 0.5f ? copies : 1; c < n; c++) rows.Add(i);
-        return train.Subset(rows.ToArray());
-    }
-
-    /// <summary>The copies that balance the classes: round(good / bad) in <paramref name="train"/>.</summary>
-    public static int BalancingCopies(Dataset train)
+    /// <summary>The positive-class weight that balances the classes: good / bad in <paramref name="train"/>.</summary>
+    public static float BalancingWeight(Dataset train)
     {
         int bad = train.Targets!.Count(t => t >= 0.5f);
-        return Math.Max(1, (int)Math.Round((train.Count - bad) / (double)bad));
+        return (float)(train.Count - bad) / bad;
     }
 
     /// <summary>Logits of every row of <paramref name="data"/>.</summary>

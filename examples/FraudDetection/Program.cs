@@ -6,49 +6,51 @@
 //    TabularPipeline. It is fitted on each split's TRAINING rows only and then applied to validation and test rows.
 // 2. Stratified 60/20/20 splits keep the bad rate in every part. Several splits, because one split's AUC moves by a
 //    few hundredths.
-// 3. The same network trained plain and with the bad class weighted (oversampled to balance the classes).
+// 3. The same network trained plain and with the bad class weighted (FitOptions.PositiveClassWeight = good/bad).
 // 4. A lender states the recall it needs ("catch 80 % of the bad loans"); the threshold that gives it is chosen on the
 //    validation rows, and the confusion matrix and precision at that threshold are measured on the test rows.
 // 5. Why the model decides: integrated gradients and permutation importance, per original column.
 // 6. The same splits with gradient-boosted trees from ML.NET: tools/MlNetPeer (--write-splits gives it the rows).
 using System;
 using System.CommandLine;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Axon.Data.Tabular;
+using Axon.Examples;
 using Axon.Explanations;
 using Axon.Metrics;
 using FraudDetection;
 
-var epochsOption = new Option<int>("--epochs") { Description = "Passes over each training split.", DefaultValueFactory = _ => 30 };
-var splitsOption = new Option<int>("--splits") { Description = "Stratified splits (seeds 1..N).", DefaultValueFactory = _ => 5 };
-var recallOption = new Option<double>("--recall") { Description = "Recall of bad loans the threshold must reach on validation data.", DefaultValueFactory = _ => 0.8 };
-var jsonOption = new Option<FileInfo?>("--json") { Description = "Write the result rows as a JSON array to this file." };
-var splitsFileOption = new Option<FileInfo?>("--write-splits") { Description = "Write the split rows as JSON (for tools/MlNetPeer)." };
-var dataOption = new Option<FileInfo?>("--data") { Description = "The credit CSV. Default: data/credit-scoring/credit_data.csv." };
-var minimalOption = new Option<bool>("--minimal") { Description = "Run only the ~30-line program of README.md (CreditScoring.cs)." };
-var root = new RootCommand("Lesson 7: credit default as fraud-style detection, with thresholds, explanations and an ML.NET comparison.")
+var epochsOption = ExampleCommandLine.PositiveInt("--epochs", 30, "Passes over each training split");
+var splitsOption = ExampleCommandLine.PositiveInt("--splits", 5, "Stratified 60/20/20 splits (seeds 1..N)");
+var recallOption = new Option<double>("--recall") { Description = "Recall of bad loans the threshold must reach on the validation rows, in (0, 1]", DefaultValueFactory = _ => 0.8 };
+recallOption.Validators.Add(result =>
+{
+    if (result.Tokens.Count == 1 && double.TryParse(result.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && !(r > 0 && r <= 1))
+        result.AddError($"--recall expects a fraction in (0, 1], but was given {result.Tokens[0].Value}");
+});
+var jsonOption = new Option<FileInfo?>("--json") { Description = "Write the result rows as a JSON array to this file" };
+var splitsFileOption = new Option<FileInfo?>("--write-splits") { Description = "Write the split rows as JSON (for tools/MlNetPeer)" };
+var dataOption = new Option<FileInfo?>("--data") { Description = "The credit CSV (default: data/credit-scoring/credit_data.csv)" };
+var minimalOption = new Option<bool>("--minimal") { Description = "Run only the ~30-line program of README.md (CreditScoring.cs)" };
+var command = new RootCommand("Lesson 7: credit default as fraud-style detection: thresholds for a stated recall, explanations, and an ML.NET comparison.")
 {
     epochsOption, splitsOption, recallOption, jsonOption, splitsFileOption, dataOption, minimalOption,
 };
-root.SetAction(parse => parse.GetValue(minimalOption) ? Minimal(parse.GetValue(dataOption)) : Run(parse.GetValue(epochsOption), parse.GetValue(splitsOption), parse.GetValue(recallOption),
-    parse.GetValue(jsonOption), parse.GetValue(splitsFileOption), parse.GetValue(dataOption)));
-return root.Parse(args).Invoke();
-
-static int Minimal(FileInfo? data)
+if (ExampleCommandLine.Parse(command, args, out int exitCode) is not { } parsed) return exitCode;
+var data = parsed.GetValue(dataOption);
+if (parsed.GetValue(minimalOption))
 {
     CreditScoring.Run(data?.FullName ?? CreditData.FindFile());
     return 0;
 }
+return Run(parsed.GetValue(epochsOption), parsed.GetValue(splitsOption), parsed.GetValue(recallOption),
+    parsed.GetValue(jsonOption), parsed.GetValue(splitsFileOption), data);
 
 static int Run(int epochs, int splitCount, double recall, FileInfo? json, FileInfo? splitsFile, FileInfo? data)
 {
-    if (epochs < 1 || splitCount < 1 || !(recall > 0 && recall <= 1))
-    {
-        Console.Error.WriteLine($"expected --epochs ≥ 1, --splits ≥ 1 and --recall in (0, 1]; got {epochs}, {splitCount}, {recall}");
-        return 2;
-    }
     string path = data?.FullName ?? CreditData.FindFile();
     var table = Csv.Read(path);
     var pipeline = CreditData.Pipeline();
@@ -71,15 +73,15 @@ static int Run(int epochs, int splitCount, double recall, FileInfo? json, FileIn
 
         var (plainModel, plainSeconds) = Lesson.Train(train, epochs, split.Split);
         pipeline.CheckWidth(plainModel);
-        int copies = Lesson.BalancingCopies(train);
-        var (weightedModel, weightedSeconds) = Lesson.Train(Lesson.Oversample(train, copies), epochs, split.Split);
+        float weight = Lesson.BalancingWeight(train);   // good / bad ≈ 2.55: both classes weigh the same in the loss
+        var (weightedModel, weightedSeconds) = Lesson.Train(train, epochs, split.Split, weight);
         var plain = Lesson.Evaluate("axon-plain", plainModel, validation, test, recall, plainSeconds);
         var weighted = Lesson.Evaluate($"axon-weighted", weightedModel, validation, test, recall, weightedSeconds);
         outcomes.Add((plain, weighted));
         rows.Add(plain.Row(split.Split));
         rows.Add(weighted.Row(split.Split));
         Console.WriteLine($"split {split.Split}: {train.Count:N0} train, {validation.Count:N0} validation, {test.Count:N0} test; "
-            + $"ROC-AUC plain {plain.RocAuc:F3}, bad ×{copies} {weighted.RocAuc:F3}");
+            + $"ROC-AUC plain {plain.RocAuc:F3}, bad weighted ×{weight:F2} {weighted.RocAuc:F3}");
 
         if (split.Split != 1) continue;
         Console.WriteLine();
@@ -111,7 +113,7 @@ static int Run(int epochs, int splitCount, double recall, FileInfo? json, FileIn
     Console.WriteLine("| model | ROC-AUC | PR-AUC | recall | precision | Brier | training |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
     Console.WriteLine(TableRow("CreditNet, plain", outcomes.Select(o => o.Plain).ToList()));
-    Console.WriteLine(TableRow("CreditNet, bad loans oversampled", outcomes.Select(o => o.Weighted).ToList()));
+    Console.WriteLine(TableRow("CreditNet, bad loans weighted (PositiveClassWeight = good/bad)", outcomes.Select(o => o.Weighted).ToList()));
     Console.WriteLine($"| chance | 0.5 | {labels.Average():F3} | | | {labels.Average() * (1 - labels.Average()):F3} | |");
 
     if (json is not null)

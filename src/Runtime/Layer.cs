@@ -38,6 +38,12 @@ public sealed class Layer
     /// <summary>The layer kind, e.g. <c>Dense</c>.</summary>
     public string Kind { get; }
 
+    /// <summary>
+    /// Whether the layer normalises the output of the layer before it (BatchNorm, LayerNorm): the default
+    /// <c>LayerGroups</c> keep it in that layer's group. Set by the generated code from the layer kind. Default: false.
+    /// </summary>
+    public bool IsNormalization { get; init; }
+
     /// <summary>Position of the layer in the model, from 0.</summary>
     public int Index { get; }
 

@@ -22,6 +22,7 @@ public sealed class ExampleCommandLineTests
         { "TransferLearning", "--per-class", true },
         { "AdversarialRobustness", "--samples", true },
         { "CreditRisk", "--splits", false },
+        { "FraudDetection", "--splits", false },
         { "Recommender", "--folds", true },
     };
 

@@ -85,7 +85,7 @@ internal static partial class ModelEmitter
         foreach (var l in plan.Layers)
         {
             foreach (var t in l.Kind.Tensors(l))
-                w.Line($"    new({Literals.String(l.TensorPrefix + t.Suffix)}, [{t.Shape}], __{l.Name}{t.Slot}),");
+                w.Line($"    new({Literals.String(l.TensorPrefix + t.Suffix)}, [{t.Shape}], {t.Offset}),");
         }
         foreach (var l in plan.Layers.Where(l => l.LoraRank > 0))
         {
@@ -132,7 +132,7 @@ internal static partial class ModelEmitter
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             var l = plan.Layers[i];
-            w.Line($"__layer_{l.Name} = new global::Axon.Layer(__core, {Literals.String(l.Name)}, {Literals.String(l.Kind.Name)}, {i}, __{l.Name}Weight, {l.WeightCount}, {l.BiasCount}, [{ShapeList(l.OutputShape)}]);");
+            w.Line($"__layer_{l.Name} = new global::Axon.Layer(__core, {Literals.String(l.Name)}, {Literals.String(l.Kind.Name)}, {i}, __{l.Name}Weight, {l.WeightCount}, {l.BiasCount}, [{ShapeList(l.OutputShape)}]){(l.Kind.IsNormalization ? " { IsNormalization = true }" : "")};");
         }
         for (int k = 0; k < adapted.Count; k++)
         {

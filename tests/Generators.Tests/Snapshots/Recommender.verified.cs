@@ -319,6 +319,7 @@ namespace Demo
         bool global::Axon.IModel.HasAccuracy => true;
         int global::Axon.IModel.LastTrainCorrect => __trainCorrect;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.Targets);
+        global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.MeanSquaredError;
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;
         float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => InputGradient(batch.Inputs, batch.Targets, inputGradient);

@@ -111,7 +111,7 @@ namespace Demo
             __core = new global::Axon.ModelCore("ResidualScorer", __ParameterArenaLength, __WorkspacePerSample, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Adam(0.001f, 0.9f, 0.999f, 1E-08f, 0f, false), __tensors, __FixedLength + __ConvScratchLength);
             __layer_Stem = new global::Axon.Layer(__core, "Stem", "Dense", 0, __StemWeight, 2048, 64, [64]);
             __layer_Block = new global::Axon.Layer(__core, "Block", "Dense", 1, __BlockWeight, 4096, 64, [64]);
-            __layer_Norm = new global::Axon.Layer(__core, "Norm", "LayerNorm", 2, __NormWeight, 64, 64, [64]);
+            __layer_Norm = new global::Axon.Layer(__core, "Norm", "LayerNorm", 2, __NormWeight, 64, 64, [64]) { IsNormalization = true };
             __layer_Residual = new global::Axon.Layer(__core, "Residual", "Add", 3, __ResidualWeight, 0, 0, [64]);
             __layer_Joined = new global::Axon.Layer(__core, "Joined", "Concat", 4, __JoinedWeight, 0, 0, [96]);
             __layer_Score = new global::Axon.Layer(__core, "Score", "Dense", 5, __ScoreWeight, 96, 1, [1]);
