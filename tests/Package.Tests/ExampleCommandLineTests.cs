@@ -15,7 +15,7 @@ public sealed class ExampleCommandLineTests
 
     /// <summary>
     /// Each example, an integer option it takes, whether it takes a data folder, and whether that option is range-checked
-    /// by the parser (ExampleCommandLine.PositiveInt; Recommender declares its own options).
+    /// by the parser (ExampleCommandLine.PositiveInt).
     /// </summary>
     public static TheoryData<string, string, bool, bool> Examples => new()
     {
@@ -26,7 +26,7 @@ public sealed class ExampleCommandLineTests
         { "AdversarialRobustness", "--samples", true, true },
         { "CreditRisk", "--splits", false, true },
         { "FraudDetection", "--splits", false, true },
-        { "Recommender", "--folds", false, false },
+        { "Recommender", "--folds", true, true },
     };
 
     [Theory]

@@ -9,6 +9,10 @@ namespace Axon.Recommenders;
 /// <c>k</c> with the largest <c>sim(x, x')</c> are kept (ties: the earlier rating in the training set
 /// first, as Python's <c>heapq.nlargest</c>), and of those only the ones with <c>sim &gt; 0</c> are aggregated.
 /// </summary>
+/// <remarks>
+/// <see cref="Fit"/> keeps the whole <c>[n, n]</c> float similarity matrix, as Surprise does (in double):
+/// 1.5 MB for MovieLens latest-small's 610 users, 380 MB item-based for its 9,724 movies.
+/// </remarks>
 public abstract class KnnBase : IRatingPredictor, IItemSimilarity
 {
     private RatingMatrix? _byY;

@@ -12,8 +12,9 @@ namespace Axon.Recommenders;
 /// <c>Σ_{I_uv} r_vi = (M Xᵀ)_uv</c>, and MSD's <c>Σ (r_ui − r_vi)² = (S Mᵀ + M Sᵀ − 2 X Xᵀ)_uv</c>.
 /// </summary>
 /// <remarks>
-/// The products run on <see cref="Gemm"/> over blocks of rows, so the workspace is a few
-/// <c>[block, n]</c> buffers besides the dense inputs and the <c>[n, n]</c> result. MSD and Pearson do
+/// The products run on <see cref="Gemm"/> over blocks of rows against the rows from the block on (the
+/// measures are symmetric), so the workspace is a few <c>[block, n]</c> buffers besides the dense inputs
+/// and the <c>[n, n]</c> result. MSD and Pearson do
 /// not change when every rating is shifted by the same constant, so they are computed on ratings minus
 /// the midpoint of the scale rounded to a multiple of ½: on half-star ratings every product is then a
 /// multiple of ¼ well inside float's 24-bit mantissa, and the sums are exact. The final formulas are
@@ -82,34 +83,41 @@ public static class Similarities
         var si = pearson ? new float[block * n] : [];
         var sj = pearson ? new float[block * n] : [];
 
+        // Every measure is symmetric, so each block of rows is multiplied only by the rows from its
+        // own first one on (the upper triangle and the diagonal blocks: half the products), and each
+        // value is written to both (u, v) and (v, u).
         for (int r0 = 0; r0 < n; r0 += block)
         {
-            int rows = Math.Min(block, n - r0);
+            int rows = Math.Min(block, n - r0), cols = n - r0;
             var mBlk = mask.AsSpan(r0 * m, rows * m);
             var vBlk = v.AsSpan(r0 * m, rows * m);
             var sBlk = s.AsSpan(r0 * m, rows * m);
-            int c = rows * n;
-            Gemm.MultiplyTransposedB(mBlk, mask, freq.AsSpan(0, c), rows, n, m);
-            Gemm.MultiplyTransposedB(sBlk, mask, sqi.AsSpan(0, c), rows, n, m);
-            Gemm.MultiplyTransposedB(mBlk, s, sqj.AsSpan(0, c), rows, n, m);
-            Gemm.MultiplyTransposedB(vBlk, v, prods.AsSpan(0, c), rows, n, m);
+            var mRest = mask.AsSpan(r0 * m);
+            var vRest = v.AsSpan(r0 * m);
+            var sRest = s.AsSpan(r0 * m);
+            int c = rows * cols;
+            Gemm.MultiplyTransposedB(mBlk, mRest, freq.AsSpan(0, c), rows, cols, m);
+            Gemm.MultiplyTransposedB(sBlk, mRest, sqi.AsSpan(0, c), rows, cols, m);
+            Gemm.MultiplyTransposedB(mBlk, sRest, sqj.AsSpan(0, c), rows, cols, m);
+            Gemm.MultiplyTransposedB(vBlk, vRest, prods.AsSpan(0, c), rows, cols, m);
             if (pearson)
             {
-                Gemm.MultiplyTransposedB(vBlk, mask, si.AsSpan(0, c), rows, n, m);
-                Gemm.MultiplyTransposedB(mBlk, v, sj.AsSpan(0, c), rows, n, m);
+                Gemm.MultiplyTransposedB(vBlk, mRest, si.AsSpan(0, c), rows, cols, m);
+                Gemm.MultiplyTransposedB(mBlk, vRest, sj.AsSpan(0, c), rows, cols, m);
             }
             for (int a = 0; a < rows; a++)
             {
                 int u = r0 + a;
-                var dst = sim.AsSpan(u * n, n);
-                for (int w = 0; w < n; w++)
+                for (int w = a + 1; w < cols; w++)
                 {
-                    int e = a * n + w;
+                    int e = a * cols + w, other = r0 + w;
                     double f = freq[e];
-                    dst[w] = f < minSupport ? 0f : (float)Formula(kind, f, prods[e], sqi[e], sqj[e],
+                    float value = f < minSupport ? 0f : (float)Formula(kind, f, prods[e], sqi[e], sqj[e],
                         pearson ? si[e] : 0, pearson ? sj[e] : 0, shrinkage);
+                    sim[(long)u * n + other] = value;
+                    sim[(long)other * n + u] = value;
                 }
-                dst[u] = 1f;
+                sim[(long)u * n + u] = 1f;
             }
         }
         return sim;
