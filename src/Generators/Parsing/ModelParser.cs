@@ -43,15 +43,8 @@ internal static class ModelParser
     private const string TransferFromAttribute = "Axon.TransferFromAttribute";
     private const string AdversarialTrainingAttribute = "Axon.AdversarialTrainingAttribute";
 
-    /// <summary>Public members the generator emits; a user member with one of these names is AXN0104.</summary>
-    internal static readonly HashSet<string> Reserved =
-    [
-        "InputSize", "OutputSize", "ParameterCount", "Summary", "InputMin", "InputMax", "DefaultMaxBatchSize", "DefaultSeed",
-        "MaxBatchSize", "Threads", "Optimizer", "Layers", "Parameters", "Gradients", "Initialize", "Predict", "PredictProbabilities",
-        "Classify", "TrainStep", "ComputeLoss", "ComputeGradients", "Evaluate", "InputGradient", "Save", "Load", "CopyFrom",
-        "Forward", "Backward", "ApplyGradients",
-        "Adapters", "AdaptersMerged", "MergeAdapters", "UnmergeAdapters", "SaveAdapters", "LoadAdapters",
-    ];
+    /// <summary>Public members the generator emits (<see cref="Emit.PublicSurface"/>); a user member with one of these names is AXN0104.</summary>
+    internal static IReadOnlyCollection<string> Reserved => Emit.PublicSurface.Names;
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
