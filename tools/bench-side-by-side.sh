@@ -1,49 +1,68 @@
 #!/usr/bin/env bash
-# Axon vs PyTorch (Debian python3-torch 1.13 on OpenBLAS), side by side in one run.
+# Axon vs LibTorch 2.10 (TorchSharp-cpu 0.107.0) vs PyTorch 1.13 (Debian python3-torch on OpenBLAS),
+# side by side on real Fashion-MNIST batches, in one run. Run time on a quiet 2-core machine: about
+# 7 minutes after the two builds (about 2 minutes more the first time).
 #
-#   bash tools/bench-side-by-side.sh            # models x batch {1,32,128} x threads 1
-#   SECONDS_PER_REP=1 REPETITIONS=3 bash tools/bench-side-by-side.sh   # quicker, noisier
-#   ATTACKS=0 bash tools/bench-side-by-side.sh   # skip the PGD-40 table (run by default)
-#   TRAINING=0 bash tools/bench-side-by-side.sh  # the PGD-40 table only
+#   bash tools/bench-side-by-side.sh                       # everything below, 1 thread
+#   ENGINES="axon libtorch" bash tools/bench-side-by-side.sh   # without PyTorch
+#   SECONDS_PER_REP=2 bash tools/bench-side-by-side.sh      # longer timed loops (default 1 s × 5)
+#   BREAKDOWN=0 SCALING=0 ATTACKS=0 bash tools/bench-side-by-side.sh   # the training table only
+#   DATA=random bash tools/bench-side-by-side.sh            # the labelled extra: random pixels and labels
 #
-# For each configuration it runs Axon's throughput command and then the PyTorch peer right after
-# it (interleaved, so the shared machine's clock drift and load hit both alike), then prints a
-# Markdown table of training samples/s, their ratio and single-sample predict latency. The JSON
-# lines are kept in $OUT (default: a temp dir). Needs the .NET SDK and
+# 1. Training: for each model × batch, Axon's `throughput` command, then the LibTorch peer
+#    (tools/TorchSharpPeer: flush-to-zero off and on, the better reported), then the PyTorch peer
+#    (tools/pytorch/peer_benchmark.py), one after the other (interleaved, so the shared machine's clock
+#    drift and load hit all alike). Every engine trains on the same pool (the first 8,192 Fashion-MNIST
+#    training images, in file order, from $DATA_DIR: the Debian package's full set when installed, else
+#    the committed subset) in the same batch order: Adam lr 1e-3, softmax cross-entropy, 1 thread.
+#    Prints training samples/s, Axon's ratio to the best peer, Axon's multiply-add rate as a fraction
+#    of the FMA peak measured in the same process, and one-sample prediction latency (peers: no_grad).
+# 2. Targets of issue 16 against the best peer, met or short.
+# 3. Breakdown: one step's time per phase (tests/Benchmarks `breakdown`).
+# 4. Scaling: 2 threads vs 1 at batch 128 (tests/Benchmarks `scaling`).
+# 5. PGD-40 (L∞ and L2) on one batch of 128: Axon vs PyTorch.
+# JSON lines are kept in $OUT (default: a temp dir). Only ratios measured here are meaningful; absolute
+# numbers move with the clock and the load (PERF.md). Needs the .NET SDK, python3, and for PyTorch
 #   apt-get install -y python3-torch python3-numpy libopenblas0-pthread
-# Only the ratios measured here are meaningful; absolute numbers move with the clock (PERF.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 MODELS=${MODELS:-"mlp-784-128-10 mlp-784-256-256-10"}
 BATCHES=${BATCHES:-"1 32 128"}
-THREADS=${THREADS:-1}
-SECONDS_PER_REP=${SECONDS_PER_REP:-2}
+SECONDS_PER_REP=${SECONDS_PER_REP:-1}
 REPETITIONS=${REPETITIONS:-5}
+ENGINES=${ENGINES:-"axon libtorch pytorch"}
 PYTHON=${PYTHON:-/usr/bin/python3}
+DATA=${DATA:-fashion}
+BREAKDOWN=${BREAKDOWN:-1}
+SCALING=${SCALING:-1}
 ATTACKS=${ATTACKS:-1}
-TRAINING=${TRAINING:-1}
 ATTACK_MODEL=${ATTACK_MODEL:-mlp-784-128-10}
 ATTACK_BATCH=${ATTACK_BATCH:-128}
 ATTACK_STEPS=${ATTACK_STEPS:-40}
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
+has() { case " $ENGINES " in *" $1 "*) return 0;; *) return 1;; esac; }
 
-# The peer must run on OpenBLAS, not the reference BLAS (a strawman at ~2-3 GFLOP/s): put the
-# OpenBLAS libblas.so.3 first on the library path for the peer alone, whatever update-alternatives says.
+if [ -z "${DATA_DIR:-}" ]; then
+  if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then DATA_DIR=/usr/share/datasets/fashion-mnist
+  else DATA_DIR=$PWD/data/fashion-mnist; fi
+fi
+data_args=(--data "$DATA" --data-dir "$DATA_DIR")
+
+# PyTorch must run on OpenBLAS, not the reference BLAS (a strawman at ~2-3 GFLOP/s): put the OpenBLAS
+# libblas.so.3 first on the library path for the peer alone, whatever update-alternatives says.
 OPENBLAS_DIR=${OPENBLAS_DIR:-/usr/lib/x86_64-linux-gnu/openblas-pthread}
-if [ ! -e "$OPENBLAS_DIR/libblas.so.3" ]; then
-  echo "OpenBLAS not found in $OPENBLAS_DIR: apt-get install -y python3-torch python3-numpy libopenblas0-pthread" >&2
-  exit 1
+if has pytorch; then
+  if [ ! -e "$OPENBLAS_DIR/libblas.so.3" ] || ! "$PYTHON" -c 'import torch, numpy' 2>/dev/null; then
+    echo "PyTorch peer skipped: $PYTHON cannot import torch and numpy on OpenBLAS" \
+         "(apt-get install -y python3-torch python3-numpy libopenblas0-pthread)" >&2
+    ENGINES=${ENGINES//pytorch/}
+  fi
 fi
-if ! "$PYTHON" -c 'import torch, numpy' 2>/dev/null; then
-  echo "$PYTHON cannot import torch and numpy: apt-get install -y python3-torch python3-numpy libopenblas0-pthread" >&2
-  exit 1
-fi
-# Axon's GEMM uses AVX-512 where the CPU has it; OpenBLAS would then run its SkylakeX kernels too,
-# but this workplace pins OPENBLAS_CORETYPE (Haswell = AVX2) for old OpenBLAS builds' sake. Give
-# the peer the same instruction set as Axon unless PEER_OPENBLAS_CORETYPE says otherwise.
+# Axon's GEMM uses AVX-512 where the CPU has it; give OpenBLAS its SkylakeX kernels too (this workplace
+# pins OPENBLAS_CORETYPE=Haswell for old OpenBLAS builds) unless PEER_OPENBLAS_CORETYPE says otherwise.
 if [ -z "${PEER_OPENBLAS_CORETYPE+x}" ]; then
   if grep -qw avx512f /proc/cpuinfo; then PEER_OPENBLAS_CORETYPE=SkylakeX; else PEER_OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-}; fi
 fi
@@ -53,78 +72,66 @@ if [ -n "$PEER_OPENBLAS_CORETYPE" ]; then peer_env+=("OPENBLAS_CORETYPE=$PEER_OP
 echo "building Axon.Benchmarks (Release)..." >&2
 dotnet build -c Release tests/Benchmarks/Axon.Benchmarks.csproj -v q -nologo >"$OUT/build.log" 2>&1 \
   || { cat "$OUT/build.log" >&2; exit 1; }
+axon=(dotnet tests/Benchmarks/bin/Release/net10.0/Axon.Benchmarks.dll)
+if has libtorch; then
+  echo "building tools/TorchSharpPeer (Release; restores TorchSharp-cpu 0.107.0 the first time)..." >&2
+  dotnet build -c Release tools/TorchSharpPeer/TorchSharpPeer.csproj -v q -nologo >"$OUT/build-libtorch.log" 2>&1 \
+    || { cat "$OUT/build-libtorch.log" >&2; exit 1; }
+fi
+libtorch=(dotnet tools/TorchSharpPeer/bin/Release/net10.0/linux-x64/TorchSharpPeer.dll)
 
-if [ "$TRAINING" = "1" ]; then
-axon_json="$OUT/axon.jsonl"; torch_json="$OUT/torch.jsonl"
-: >"$axon_json"; : >"$torch_json"
+cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
+echo "CPU: $cpu; $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg); data: $DATA ($DATA_DIR)" | tee "$OUT/machine.txt" >&2
+
+train=(--seconds "$SECONDS_PER_REP" --repetitions "$REPETITIONS" "${data_args[@]}")
+: >"$OUT/axon.jsonl"; : >"$OUT/libtorch.jsonl"; : >"$OUT/pytorch.jsonl"
 for model in $MODELS; do
   for batch in $BATCHES; do
-    for threads in $THREADS; do
-      echo "== $model batch $batch threads $threads" >&2
-      dotnet run -c Release --no-build --project tests/Benchmarks -- throughput --model "$model" --batch "$batch" \
-        --threads "$threads" --seconds "$SECONDS_PER_REP" --repetitions "$REPETITIONS" | tail -n 1 | tee -a "$axon_json" >&2
-      # With several threads PyTorch has two knobs; run both of its settings and keep its best:
-      # torch intra-op threads = OpenBLAS threads, and 1 torch thread over the OpenBLAS threads.
-      best=""
-      for torch_threads in $(if [ "$threads" -gt 1 ]; then echo "$threads 1"; else echo 1; fi); do
-        line=$("${peer_env[@]}" "$PYTHON" tools/pytorch/peer_benchmark.py --model "$model" --batch "$batch" \
-          --threads "$threads" --torch-threads "$torch_threads" --seconds "$SECONDS_PER_REP" --repetitions "$REPETITIONS" | tail -n 1)
-        echo "$line" >&2
-        best=$("$PYTHON" -c 'import json,sys; a=[json.loads(x) for x in sys.argv[1:] if x]; print(json.dumps(max(a, key=lambda r: r["train_samples_per_s"])))' "$best" "$line")
-      done
-      echo "$best" >>"$torch_json"
-    done
+    echo "== $model batch $batch" >&2
+    "${axon[@]}" throughput --model "$model" --batch "$batch" --threads 1 "${train[@]}" | tail -n 1 | tee -a "$OUT/axon.jsonl" >&2
+    if has libtorch; then
+      "${libtorch[@]}" --model "$model" --batch "$batch" --threads 1 --flush best "${train[@]}" 2>/dev/null | tail -n 1 | tee -a "$OUT/libtorch.jsonl" >&2
+    fi
+    if has pytorch; then
+      "${peer_env[@]}" "$PYTHON" tools/pytorch/peer_benchmark.py --model "$model" --batch "$batch" --threads 1 \
+        "${train[@]}" | tail -n 1 | tee -a "$OUT/pytorch.jsonl" >&2
+    fi
   done
 done
 
-"$PYTHON" - "$axon_json" "$torch_json" <<'PY'
-import json, sys
-axon = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-torch = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-fmt = lambda v: f"{v:,.0f}"
-print("| model | batch | threads | Axon samples/s | PyTorch samples/s | Axon / PyTorch | Axon predict b1 (µs) | PyTorch predict b1 (µs) | PyTorch / Axon latency | Axon bytes/step |")
-print("|---|---|---|---|---|---|---|---|---|---|")
-blas = set()
-for a, t in zip(axon, torch):
-    assert (a["model"], a["batch"], a["threads"]) == (t["model"], t["batch"], t["threads"]), (a, t)
-    threads = str(a["threads"]) + (f" (Axon ran {a['threads_implemented']})" if "threads_implemented" in a else "")
-    if t.get("torch_threads", t["threads"]) != t["threads"]:
-        threads += f" (PyTorch best: {t['torch_threads']} torch × {t['threads']} OpenBLAS)"
-    print(f"| {a['model']} | {a['batch']} | {threads} | {fmt(a['train_samples_per_s'])} | {fmt(t['train_samples_per_s'])} | "
-          f"{a['train_samples_per_s'] / t['train_samples_per_s']:.2f}x | {a['predict_us_b1']:.1f} | {t['predict_us_b1']:.1f} | "
-          f"{t['predict_us_b1'] / a['predict_us_b1']:.1f}x | {a['allocated_bytes_per_step']:g} |")
-    blas.add(t["blas"])
-print()
-print("PyTorch " + torch[0].get("torch", "?") + ", BLAS: " + " | ".join(sorted(blas)))
-if not any("openblas" in b.lower() for b in blas):
-    print("WARNING: the peer did not run on OpenBLAS; its numbers are a strawman", file=sys.stderr)
-    sys.exit(1)
-PY
+if [ "$BREAKDOWN" = "1" ]; then
+  : >"$OUT/breakdown.jsonl"
+  for model in $MODELS; do
+    for batch in $BATCHES; do
+      echo "== breakdown $model batch $batch" >&2
+      "${axon[@]}" breakdown --model "$model" --batch "$batch" "${data_args[@]}" | tail -n 1 | tee -a "$OUT/breakdown.jsonl" >&2
+    done
+  done
+fi
+
+if [ "$SCALING" = "1" ] && [ "$(nproc)" -ge 2 ]; then
+  : >"$OUT/scaling.jsonl"
+  for model in $MODELS; do
+    echo "== scaling $model batch 128" >&2
+    "${axon[@]}" scaling --model "$model" --batch 128 --threads 2 "${data_args[@]}" | tail -n 1 | tee -a "$OUT/scaling.jsonl" >&2
+  done
 fi
 
 if [ "$ATTACKS" = "1" ]; then
-  # PGD-40 (L∞ ε 0.1 and L2 ε 1, random start) on one batch, the same interleaving: input gradients
-  # only on both sides, 1 thread.
-  axon_attack="$OUT/axon-attack.jsonl"; torch_attack="$OUT/torch-attack.jsonl"
-  : >"$axon_attack"; : >"$torch_attack"
+  : >"$OUT/axon-attack.jsonl"; : >"$OUT/pytorch-attack.jsonl"
   for norm in linf l2; do
     echo "== PGD-$ATTACK_STEPS $norm $ATTACK_MODEL batch $ATTACK_BATCH" >&2
-    dotnet run -c Release --no-build --project tests/Benchmarks -- attack --model "$ATTACK_MODEL" --batch "$ATTACK_BATCH" \
-      --steps "$ATTACK_STEPS" --norm "$norm" --threads 1 | tail -n 1 | tee -a "$axon_attack" >&2
-    "${peer_env[@]}" "$PYTHON" tools/pytorch/peer_benchmark.py --attack pgd --norm "$norm" --model "$ATTACK_MODEL" \
-      --batch "$ATTACK_BATCH" --steps "$ATTACK_STEPS" --threads 1 | tail -n 1 | tee -a "$torch_attack" >&2
+    "${axon[@]}" attack --model "$ATTACK_MODEL" --batch "$ATTACK_BATCH" --steps "$ATTACK_STEPS" --norm "$norm" --threads 1 \
+      --seconds "$SECONDS_PER_REP" --repetitions "$REPETITIONS" "${data_args[@]}" | tail -n 1 | tee -a "$OUT/axon-attack.jsonl" >&2
+    if has pytorch; then
+      "${peer_env[@]}" "$PYTHON" tools/pytorch/peer_benchmark.py --attack pgd --norm "$norm" --model "$ATTACK_MODEL" \
+        --batch "$ATTACK_BATCH" --steps "$ATTACK_STEPS" --threads 1 --seconds "$SECONDS_PER_REP" --repetitions "$REPETITIONS" \
+        "${data_args[@]}" | tail -n 1 | tee -a "$OUT/pytorch-attack.jsonl" >&2
+    fi
   done
-  echo
-  "$PYTHON" - "$axon_attack" "$torch_attack" <<'PY'
-import json, sys
-axon = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-torch = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-print("| attack | model | batch | steps | Axon samples/s | PyTorch samples/s | Axon / PyTorch | Axon bytes/attack |")
-print("|---|---|---|---|---|---|---|---|")
-for a, t in zip(axon, torch):
-    assert (a["attack"], a["model"], a["batch"], a["steps"]) == (t["attack"], t["model"], t["batch"], t["steps"]), (a, t)
-    print(f"| {a['attack']} (ε {a['epsilon']:g}) | {a['model']} | {a['batch']} | {a['steps']} | {a['samples_per_s']:,.0f} | "
-          f"{t['samples_per_s']:,.0f} | {a['samples_per_s'] / t['samples_per_s']:.2f}x | {a['allocated_bytes_per_attack']:g} |")
-PY
 fi
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt" >&2
+echo >&2
+
+python3 tools/bench-report.py "$OUT"
 echo "(JSON lines: $OUT)" >&2

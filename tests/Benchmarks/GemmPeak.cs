@@ -66,6 +66,12 @@ internal static class GemmPeak
         return 0;
     }
 
+    /// <summary>This core's FMA throughput in flops/s: the best rate of the register FMA loop over <paramref name="seconds"/>.</summary>
+    internal static double SingleThreadPeak(double seconds) => BestRate(() => FmaLoop(1 << 16), FmaLoopFlops(1 << 16), seconds);
+
+    /// <summary>"avx512" or "avx2": the vector width the GEMM and the peak loop use.</summary>
+    internal static string Isa => Vector512.IsHardwareAccelerated ? "avx512" : "avx2";
+
     private static unsafe void RunOnAll(WorkerPool pool)
     {
         static void Part(void* state, int part) => FmaLoop(1 << 16);

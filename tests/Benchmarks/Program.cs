@@ -12,7 +12,8 @@ namespace Axon.Benchmarks;
 /// <c>throughput --model NAME --batch N --threads T [--seconds S] [--repetitions R]</c> and
 /// <c>attack --model NAME --batch N --steps K [--norm linf|l2] [--epsilon E] ...</c> and
 /// <c>gemm [--threads T]</c> (GEMM against the FMA peak measured in the same run) and
-/// <c>scaling --model NAME --batch N</c> (1 vs T threads, interleaved) print one
+/// <c>scaling --model NAME --batch N</c> (1 vs T threads, interleaved) and
+/// <c>breakdown --model NAME --batch N</c> (one step's time per phase) print one
 /// JSON line for the side-by-side comparison with PyTorch (tools/bench-side-by-side.sh,
 /// tools/pytorch/peer_benchmark.py); any other arguments go to BenchmarkDotNet's switcher
 /// (GemmBenchmarks, TrainStepBenchmarks, PredictBenchmarks).
@@ -44,6 +45,32 @@ public static class Program
             {
                 Console.Error.WriteLine(ex.Message);
                 Console.Error.WriteLine(ThreadScaling.Usage);
+                return 2;
+            }
+        }
+        if (args.Length > 0 && args[0] == "breakdown")
+        {
+            try
+            {
+                return Breakdown.Run(args.AsSpan(1));
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(Breakdown.Usage);
+                return 2;
+            }
+        }
+        if (args.Length > 0 && args[0] == "warmup")
+        {
+            try
+            {
+                return Warmup.Run(args.AsSpan(1));
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(Warmup.Usage);
                 return 2;
             }
         }
@@ -80,22 +107,23 @@ public static class Program
 }
 
 /// <summary>
-/// The side-by-side protocol, mirrored by tools/pytorch/peer_benchmark.py: a fixed pool of random
-/// Fashion-MNIST-shaped samples; warm-up; then <c>repetitions</c> timed loops of TrainStep of about
+/// The side-by-side protocol, mirrored by tools/pytorch/peer_benchmark.py and tools/TorchSharpPeer:
+/// a fixed pool of real Fashion-MNIST samples (<see cref="BenchData"/>; <c>--data random</c> for the
+/// labelled random extra); warm-up; then <c>repetitions</c> timed loops of TrainStep of about
 /// <c>seconds</c> each, reporting the median samples/s; then single-sample Predict latency, the
 /// median over many individually timed calls, in microseconds.
 /// </summary>
 internal static class Throughput
 {
     public const string Usage =
-        "usage: throughput --model mlp-784-128-10|mlp-784-256-256-10 --batch N --threads T [--seconds 2] [--repetitions 5]";
-
-    private const int PoolSamples = 4096;
+        "usage: throughput --model mlp-784-128-10|mlp-784-256-256-10 --batch N --threads T [--seconds 2] [--repetitions 5] " +
+        "[--data fashion|random] [--data-dir DIR]";
     private const int ImplementedThreads = 64;
 
     public static int Run(ReadOnlySpan<string> args)
     {
-        string? model = null;
+        string? model = null, dataDir = null;
+        string dataKind = "fashion";
         int batch = 32, threads = 1, repetitions = 5;
         double seconds = 2.0;
         for (int i = 0; i < args.Length; i++)
@@ -108,6 +136,8 @@ internal static class Throughput
                 case "--threads": threads = ParseInt(value, args[i]); break;
                 case "--repetitions": repetitions = ParseInt(value, args[i]); break;
                 case "--seconds": seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--data": dataKind = value; break;
+                case "--data-dir": dataDir = value; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
             i++;
@@ -118,7 +148,7 @@ internal static class Throughput
         if (threads < 1) throw new ArgumentException("--threads must be at least 1");
         if (repetitions < 1 || seconds <= 0) throw new ArgumentException("--repetitions and --seconds must be positive");
 
-        var data = new RandomFashionData(PoolSamples);
+        var data = BenchData.Create(dataKind, dataDir);
 
         // Warm-up: tiering (tier-0 -> OSR -> tier-1 with PGO) wants a few thousand calls and
         // some wall time; train for ~1 s and at least 300 steps.
@@ -154,6 +184,11 @@ internal static class Throughput
         }
 
         double predictUs = PredictLatency(net, data);
+        // The step's multiply-add rate against this core's FMA peak, measured now in the same
+        // process (the clock of a shared machine moves: only the ratio means anything). With several
+        // threads the fraction is of threads × the one-core peak.
+        double peak = GemmPeak.SingleThreadPeak(0.5) * Math.Min(threads, Environment.ProcessorCount);
+        double stepFlops = Median((double[])rates.Clone()) * BenchModels.FlopsPerTrainingSample(model);
 
         var json = new StringBuilder();
         json.Append('{');
@@ -164,16 +199,22 @@ internal static class Throughput
             json.Append("\"threads_implemented\":").Append(ImplementedThreads.ToString(CultureInfo.InvariantCulture)).Append(',');
         json.Append("\"train_samples_per_s\":").Append(Median(rates).ToString("F1", CultureInfo.InvariantCulture)).Append(',');
         json.Append("\"predict_us_b1\":").Append(predictUs.ToString("F2", CultureInfo.InvariantCulture)).Append(',');
-        json.Append("\"allocated_bytes_per_step\":").Append(leastAllocatedPerStep.ToString("0.###", CultureInfo.InvariantCulture));
+        json.Append("\"allocated_bytes_per_step\":").Append(leastAllocatedPerStep.ToString("0.###", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"train_gflops\":").Append((stepFlops / 1e9).ToString("F2", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"peak_gflops\":").Append((peak / 1e9).ToString("F1", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"fraction_of_peak\":").Append((stepFlops / peak).ToString("F3", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"isa\":\"").Append(GemmPeak.Isa).Append("\",");
+        json.Append("\"engine\":\"axon\",");
+        json.Append("\"data\":").Append(JsonString(data.Description));
         json.Append('}');
         Console.WriteLine(json.ToString());
         return 0;
     }
 
     /// <summary>Median of individually timed single-sample Predict calls (µs), after a warm-up.</summary>
-    private static double PredictLatency(IModel net, RandomFashionData data)
+    private static double PredictLatency(IModel net, BenchData data)
     {
-        const int inputSize = RandomFashionData.InputSize;
+        const int inputSize = BenchData.InputSize;
         var output = new float[net.OutputSize];
         int samples = data.Samples;
         var warm = Stopwatch.StartNew();
@@ -194,6 +235,8 @@ internal static class Throughput
         return Median(times.ToArray());
     }
 
+    internal static string JsonString(string value) => System.Text.Json.JsonSerializer.Serialize(value);
+
     internal static int ParseInt(string value, string option) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new ArgumentException($"{option} wants an integer, got '{value}'");
 
@@ -206,8 +249,8 @@ internal static class Throughput
 }
 
 /// <summary>
-/// PGD throughput, mirrored by <c>tools/pytorch/peer_benchmark.py --attack pgd</c>: a fixed pool of random
-/// Fashion-MNIST-shaped samples and a freshly initialised model (the cost of an attack does not depend on the
+/// PGD throughput, mirrored by <c>tools/pytorch/peer_benchmark.py --attack pgd</c>: the pool of real
+/// Fashion-MNIST samples (<see cref="BenchData"/>) and a freshly initialised model (the cost of an attack does not depend on the
 /// weights); one operation is one PGD attack (random start, <c>--steps</c> gradient steps with projection) on one
 /// batch of <c>--batch</c> samples; warm-up, then <c>--repetitions</c> timed loops of about <c>--seconds</c> each,
 /// reporting the median adversarial samples/s and the bytes allocated per attack.
@@ -216,11 +259,12 @@ internal static class AttackThroughput
 {
     public const string Usage =
         "usage: attack --model mlp-784-128-10|mlp-784-256-256-10 --batch N --steps K [--norm linf|l2] [--epsilon 0.1 (linf) | 1.0 (l2)] " +
-        "[--step-size 2.5·ε/steps] [--restarts 1] [--threads 1] [--seconds 2] [--repetitions 5]";
+        "[--step-size 2.5·ε/steps] [--restarts 1] [--threads 1] [--seconds 2] [--repetitions 5] [--data fashion|random] [--data-dir DIR]";
 
     public static int Run(ReadOnlySpan<string> args)
     {
-        string? model = null, norm = "linf";
+        string? model = null, norm = "linf", dataDir = null;
+        string dataKind = "fashion";
         int batch = 128, steps = 40, threads = 1, repetitions = 5, restarts = 1;
         double seconds = 2.0;
         float? epsilon = null, stepSize = null;
@@ -239,6 +283,8 @@ internal static class AttackThroughput
                 case "--norm": norm = value; break;
                 case "--epsilon": epsilon = float.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--step-size": stepSize = float.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--data": dataKind = value; break;
+                case "--data-dir": dataDir = value; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
             i++;
@@ -253,8 +299,8 @@ internal static class AttackThroughput
         float alpha = stepSize ?? 2.5f * eps / steps;
         var attackNorm = norm == "l2" ? Axon.Adversarial.AttackNorm.L2 : Axon.Adversarial.AttackNorm.LInf;
 
-        var data = new RandomFashionData(4096);
-        var adversarial = new float[batch * RandomFashionData.InputSize];
+        var data = BenchData.Create(dataKind, dataDir);
+        var adversarial = new float[batch * BenchData.InputSize];
         var gradient = new float[adversarial.Length];
         var workspace = new Axon.Adversarial.AttackWorkspace(net, batch);
         int op = 0;
@@ -311,7 +357,8 @@ internal static class AttackThroughput
         json.Append("\"samples_per_s\":").Append(median.ToString("F1", CultureInfo.InvariantCulture)).Append(',');
         json.Append("\"ms_per_batch\":").Append((batch / median * 1000).ToString("F2", CultureInfo.InvariantCulture)).Append(',');
         json.Append("\"sample_gradients_per_s\":").Append((median * steps * restarts).ToString("F0", CultureInfo.InvariantCulture)).Append(',');
-        json.Append("\"allocated_bytes_per_attack\":").Append(leastAllocatedPerOp.ToString("0.###", CultureInfo.InvariantCulture));
+        json.Append("\"allocated_bytes_per_attack\":").Append(leastAllocatedPerOp.ToString("0.###", CultureInfo.InvariantCulture)).Append(',');
+        json.Append("\"data\":").Append(Throughput.JsonString(data.Description));
         json.Append('}');
         Console.WriteLine(json.ToString());
         return 0;

@@ -7,17 +7,18 @@ namespace Axon.Benchmarks;
 
 /// <summary>
 /// <c>scaling --model NAME --batch N [--threads 2] [--rounds 9]</c>: training steps on 1 and on T
-/// threads, interleaved round by round in one process (same data, fresh batches each step), so that
+/// threads, interleaved round by round in one process (the same real Fashion-MNIST pool, BenchData; fresh batches each step), so that
 /// the host's slow drifts (this machine's second core is shared with other tenants) hit both alike.
 /// Prints one JSON line with the median µs per step of each and their ratio.
 /// </summary>
 internal static class ThreadScaling
 {
-    public const string Usage = "usage: scaling --model mlp-784-128-10|mlp-784-256-256-10 --batch N [--threads 2] [--rounds 9]";
+    public const string Usage = "usage: scaling --model mlp-784-128-10|mlp-784-256-256-10 --batch N [--threads 2] [--rounds 9] [--data fashion|random] [--data-dir DIR]";
 
     public static int Run(ReadOnlySpan<string> args)
     {
-        string? model = null;
+        string? model = null, dataDir = null;
+        string dataKind = "fashion";
         int batch = 128, threads = 2, rounds = 9;
         for (int i = 0; i < args.Length; i += 2)
         {
@@ -29,6 +30,8 @@ internal static class ThreadScaling
                 case "--batch": batch = Throughput.ParseInt(value, args[i]); break;
                 case "--threads": threads = Throughput.ParseInt(value, args[i]); break;
                 case "--rounds": rounds = Throughput.ParseInt(value, args[i]); break;
+                case "--data": dataKind = value; break;
+                case "--data-dir": dataDir = value; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
@@ -38,7 +41,7 @@ internal static class ThreadScaling
 
         var one = BenchModels.Create(model, 1);
         var many = BenchModels.Create(model, threads);
-        var data = new RandomFashionData(4096);
+        var data = BenchData.Create(dataKind, dataDir);
         int step = 0;
         // Warm-up: tiering settles on both models.
         for (int i = 0; i < 300; i++) { one.TrainStep(data.GetBatch(step++, batch)); many.TrainStep(data.GetBatch(step++, batch)); }
@@ -52,12 +55,12 @@ internal static class ThreadScaling
         }
         double a = Throughput.Median(oneUs), b = Throughput.Median(manyUs);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"benchmark\":\"scaling\",\"model\":\"{model}\",\"batch\":{batch},\"threads\":{threads},\"rounds\":{rounds},\"us_per_step_1\":{a:F1},\"us_per_step_{threads}\":{b:F1},\"speedup\":{a / b:F2}}}"));
+            $"{{\"benchmark\":\"scaling\",\"model\":\"{model}\",\"batch\":{batch},\"threads\":{threads},\"rounds\":{rounds},\"us_per_step_1\":{a:F1},\"us_per_step_{threads}\":{b:F1},\"speedup\":{a / b:F2},\"data\":{Throughput.JsonString(data.Description)}}}"));
         return 0;
     }
 
     // ~0.3 s of steps; the least disturbed third of 30 equal slices, as µs per step.
-    private static double Round(IModel model, RandomFashionData data, int batch, ref int step)
+    private static double Round(IModel model, BenchData data, int batch, ref int step)
     {
         var slices = new double[30];
         for (int s = 0; s < slices.Length; s++)

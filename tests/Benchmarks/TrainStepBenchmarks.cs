@@ -23,7 +23,7 @@ internal sealed class ModelBenchConfig : ManualConfig
 public class TrainStepBenchmarks
 {
     private IModel _model = null!;
-    private RandomFashionData _data = null!;
+    private BenchData _data = null!;
     private int _step;
 
     [ParamsSource(nameof(Models))]
@@ -38,7 +38,7 @@ public class TrainStepBenchmarks
     public void Setup()
     {
         _model = BenchModels.Create(Model);
-        _data = new RandomFashionData(4096);
+        _data = BenchData.Fashion();
         _step = 0;
     }
 
@@ -52,7 +52,7 @@ public class TrainStepBenchmarks
 public class PredictBenchmarks
 {
     private IModel _model = null!;
-    private RandomFashionData _data = null!;
+    private BenchData _data = null!;
     private float[] _output = [];
 
     [ParamsSource(nameof(Models))]
@@ -67,10 +67,10 @@ public class PredictBenchmarks
     public void Setup()
     {
         _model = BenchModels.Create(Model);
-        _data = new RandomFashionData(4096);
+        _data = BenchData.Fashion();
         _output = new float[Batch * _model.OutputSize];
     }
 
     [Benchmark]
-    public void Predict() => _model.Predict(_data.Inputs.AsSpan(0, Batch * RandomFashionData.InputSize), _output);
+    public void Predict() => _model.Predict(_data.Inputs.AsSpan(0, Batch * BenchData.InputSize), _output);
 }

@@ -35,11 +35,31 @@ public class IncrementalTests
         public partial class Broken { [Dense(0)] public partial Layer Hidden { get; } }
         """;
 
-    [Theory]
-    [InlineData(Model)]
-    [InlineData(Broken)]
-    public void ClonedCompilation_AndUnrelatedEdit_LeaveEveryStepCached(string source)
+    /// <summary>Every snapshot model (by name) plus the two small ones above.</summary>
+    public static TheoryData<string> Models
     {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var name in SnapshotModels.All.Keys) data.Add(name);
+            data.Add(nameof(Model));
+            data.Add(nameof(Broken));
+            return data;
+        }
+    }
+
+    private static string Source(string name) => name switch
+    {
+        nameof(Model) => Model,
+        nameof(Broken) => Broken,
+        _ => SnapshotModels.All[name],
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void ClonedCompilation_AndUnrelatedEdit_LeaveEveryStepCached(string model)
+    {
+        string source = Source(model);
         var compilation = GeneratorHarness.Compile(source, "class Unrelated { }");
         var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
         var first = driver.GetRunResult().Results.Single();
@@ -58,13 +78,15 @@ public class IncrementalTests
         AssertAllCached(driver.RunGenerators(edited).GetRunResult().Results.Single());
     }
 
-    [Fact]
-    public void MovingTheModelDownAFile_ReparsesButEmitsNothingNew()
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void MovingTheModelDownAFile_ReparsesButEmitsNothingNew(string model)
     {
-        var compilation = GeneratorHarness.Compile(Model);
+        string source = Source(model);
+        var compilation = GeneratorHarness.Compile(source);
         var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
         var tree = compilation.SyntaxTrees.Single();
-        var moved = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText("// a comment\n" + Model, GeneratorHarness.ParseOptions, tree.FilePath));
+        var moved = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText("// a comment\n" + source, GeneratorHarness.ParseOptions, tree.FilePath));
         var result = driver.RunGenerators(moved).GetRunResult().Results.Single();
         var emit = result.TrackedSteps[TrackingNames.Emit].SelectMany(s => s.Outputs).Select(o => o.Reason);
         Assert.All(emit, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"Emit ran again: {r}"));

@@ -16,147 +16,36 @@ public class SnapshotTests
     }
 
     [Fact]
-    public void FashionMlp_Emitted() => VerifyModel("""
-        using Axon;
-        namespace Demo;
-
-        [Model(Loss = Loss.SoftmaxCrossEntropy)]
-        [Input(784, Min = 0f, Max = 1f)]
-        public partial class FashionMlp
-        {
-            [Dense(128, Activation.Relu)] public partial Layer Hidden { get; }
-            [Dense(10)]                   public partial Layer Logits { get; }
-        }
-        """, "FashionMlp");
+    public void FashionMlp_Emitted() => VerifyModel(SnapshotModels.FashionMlp, "FashionMlp");
 
     [Fact]
-    public void AdversarialTraining_Trades_Emitted() => VerifyModel("""
-        using Axon;
-        using Axon.Adversarial;
-        namespace Demo;
-
-        [Model(Loss = Loss.SoftmaxCrossEntropy)]
-        [Input(784, Min = 0f, Max = 1f)]
-        [AdversarialTraining(0.1f, Method = AdversarialMethod.Trades, Steps = 10, StepSize = 0.02f, Beta = 3)]
-        public partial class RobustMlp
-        {
-            [Dense(64, Activation.Relu)] public partial Layer Hidden { get; }
-            [Dense(10)]                  public partial Layer Logits { get; }
-        }
-        """, "RobustMlp");
+    public void AdversarialTraining_Trades_Emitted() => VerifyModel(SnapshotModels.RobustMlp, "RobustMlp");
 
     [Fact]
-    public void FashionCnn_Emitted() => VerifyModel("""
-        using Axon;
-        namespace Demo;
-
-        [Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 128)]
-        [Input(1, 28, 28, Min = 0f, Max = 1f)]
-        public partial class FashionCnn
-        {
-            [Conv2D(16, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv1 { get; }
-            [MaxPool2D(2)] public partial Layer Pool1 { get; }
-            [Conv2D(32, 3, Activation.Gelu, Stride = 2, Padding = Padding.Same)] public partial Layer Conv2 { get; }
-            [BatchNorm] public partial Layer Norm { get; }
-            [AvgPool2D(2, Padding = Padding.Same)] public partial Layer Pool2 { get; }
-            [Flatten] public partial Layer Flatten { get; }
-            [Dropout(0.25f)] public partial Layer Dropout { get; }
-            [Dense(10)] public partial Layer Logits { get; }
-        }
-        """, "FashionCnn");
+    public void FashionCnn_Emitted() => VerifyModel(SnapshotModels.FashionCnn, "FashionCnn");
 
     [Fact]
-    public void ResidualGraph_Emitted() => VerifyModel("""
-        using Axon;
-        namespace Demo;
-
-        [Model(Loss = Loss.BinaryCrossEntropy)]
-        [Input(32)]
-        public partial class ResidualScorer
-        {
-            [Dense(64, Activation.Relu)] public partial Layer Stem { get; }
-            [Dense(64, Activation.Relu)] public partial Layer Block { get; }
-            [LayerNorm] public partial Layer Norm { get; }
-            [Add(nameof(Norm), nameof(Stem))] public partial Layer Residual { get; }
-            [Concat(nameof(Residual), Graph.Input)] public partial Layer Joined { get; }
-            [Dense(1)] public partial Layer Score { get; }
-        }
-        """, "ResidualScorer");
+    public void ResidualGraph_Emitted() => VerifyModel(SnapshotModels.ResidualScorer, "ResidualScorer");
 
     [Fact]
-    public void LoraWithTransfer_Emitted() => VerifyModel("""
-        using Axon;
-        namespace Demo;
-
-        [Model(Loss = Loss.SoftmaxCrossEntropy)]
-        [Input(64)]
-        public partial class Pretrained
-        {
-            [Dense(32, Activation.Relu)] public partial Layer Hidden { get; }
-            [Dense(10)] public partial Layer Logits { get; }
-        }
-
-        [Model(Loss = Loss.SoftmaxCrossEntropy)]
-        [Input(64)]
-        [TransferFrom(typeof(Pretrained), "Body=Hidden")]
-        [LoRA(4, nameof(Body), Alpha = 8f)]
-        public partial class Adapted
-        {
-            [Dense(32, Activation.Relu)] public partial Layer Body { get; }
-            [Dense(3)] public partial Layer Head { get; }
-        }
-        """, "Adapted", file: "Demo.Adapted.g.cs");
+    public void LoraWithTransfer_Emitted() => VerifyModel(SnapshotModels.Adapted, "Adapted", file: "Demo.Adapted.g.cs");
 
     [Fact]
-    public void GeluRegressor_WithSgdAndPreActivationBuffer_Emitted() => VerifyModel("""
-        using Axon;
-        namespace Demo;
-
-        [Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 32, Seed = 7)]
-        [Input(13)]
-        [Sgd(LearningRate = 0.05f, Momentum = 0.9f, Nesterov = true, WeightDecay = 1e-4f)]
-        public partial class PriceRegressor
-        {
-            [Dense(32, Activation.Gelu, Init = Init.HeNormal)] public partial Layer Hidden1 { get; }
-            [Dense(16, Activation.LeakyRelu, NegativeSlope = 0.2f)] public partial Layer Hidden2 { get; }
-            [Dense(1)] public partial Layer Price { get; }
-        }
-        """, "PriceRegressor");
+    public void GeluRegressor_WithSgdAndPreActivationBuffer_Emitted() => VerifyModel(SnapshotModels.PriceRegressor, "PriceRegressor");
 
     [Fact]
-    public void NestedBinaryClassifier_WithAdamW_Emitted() => VerifyModel("""
-        using Axon;
+    public void NestedBinaryClassifier_WithAdamW_Emitted() => VerifyModel(SnapshotModels.FraudNet, "FraudNet");
 
-        public static partial class Risk
-        {
-            [Model(Loss = Loss.BinaryCrossEntropy)]
-            [Input(20, Min = -5f, Max = 5f)]
-            [AdamW(LearningRate = 3e-4f)]
-            internal partial class FraudNet
-            {
-                [Dense(64, Activation.Tanh)] internal partial Layer Body { get; }
-                [Dense(1, Bias = false)] internal partial Layer Score { get; }
-            }
-        }
-        """, "FraudNet");
+    [Fact]
+    public void InputMembers_Embedding_Multiply_Dot_Emitted() => VerifyModel(SnapshotModels.Recommender, "Recommender");
+
+    [Fact]
+    public void Reshape_SpatialLayerNorm_GlobalAveragePool_Emitted() => VerifyModel(SnapshotModels.ReshapeGap, "ReshapeGap");
 
     [Fact]
     public void InvalidModel_Emitted_AsThrowingMembers() 
     {
-        var result = GeneratorHarness.Run("""
-            using Axon;
-            [Model(Loss = Loss.SoftmaxCrossEntropy)]
-            [Input(4)]
-            public partial class Broken
-            {
-                [Dense(0)] public partial Layer Hidden { get; }
-                [Dense(3)] public partial Layer Logits { get; }
-            }
-            public static class Use
-            {
-                public static float M(Broken b) => b.TrainStep(new float[4], new int[1]) + Broken.InputSize;
-            }
-            """);
+        var result = GeneratorHarness.Run(SnapshotModels.Broken);
         Assert.Equal("AXN0101", Assert.Single(result.AxonDiagnostics).Id);
         Assert.Empty(result.CompilerErrors);
         Snapshot.Verify(result.Run.Results.Single().GeneratedSources.Single().SourceText.ToString(), "Broken");

@@ -10,8 +10,12 @@ one PGD attack on one batch (uniform random start in the ε-ball, --steps steps 
 (L2) gradient ascent on each sample's cross-entropy, projection onto the ball and [0, 1]); the parameters do
 not require gradients, as Axon computes no parameter gradients in an attack.
 
-Protocol (mirrors tests/Benchmarks/Program.cs): a pool of 4096 random Fashion-MNIST-shaped samples
-(784 floats in [0, 1), labels 0-9, fixed seed); warm-up training (~1 s, >= 300 steps); then
+Protocol (mirrors tests/Benchmarks/Program.cs): a pool of the first 8192 Fashion-MNIST training images
+in file order (pixels byte/255 in float32, as Axon's IDX reader), from --data-dir, else the Debian
+package's full set (/usr/share/datasets/fashion-mnist), else the subset committed in data/fashion-mnist;
+batch k is samples [k*B, (k+1)*B) of the pool, wrapping around, so every engine sees the same images and
+labels in the same order. --data random gives uniform random pixels and labels instead (a labelled extra:
+random labels drive Adam's state into the denormal range). Warm-up training (~1 s, >= 300 steps); then
 `--repetitions` timed loops of train steps of about `--seconds` each, median samples/s; then
 single-sample predict latency (eager, no_grad), median of individually timed calls, in µs.
 
@@ -35,7 +39,44 @@ MODELS = {
     "mlp-784-128-10": [784, 128, 10],
     "mlp-784-256-256-10": [784, 256, 256, 10],
 }
-POOL_SAMPLES = 4096
+POOL_SAMPLES = 8192
+FASHION_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
+SYSTEM_FASHION = "/usr/share/datasets/fashion-mnist"
+REPO_FASHION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "fashion-mnist")
+
+
+def fashion_dir(given):
+    """The folder Axon.Data.FashionMnist would pick: the given one, the Debian package's, the committed subset."""
+    if given:
+        return given
+    for d in (SYSTEM_FASHION, REPO_FASHION):
+        if all(os.path.exists(os.path.join(d, f)) for f in FASHION_FILES):
+            return d
+    sys.exit("Fashion-MNIST not found in %s or %s (apt-get install dataset-fashion-mnist)" % (SYSTEM_FASHION, REPO_FASHION))
+
+
+def load_pool(args, np):
+    """(inputs [N, 784] float32, labels [N] int64, description) as BenchData in tests/Benchmarks/Models.cs."""
+    if args.data == "random":
+        rng = np.random.default_rng(args.seed)
+        return (rng.random((POOL_SAMPLES, 784), dtype=np.float32), rng.integers(0, 10, POOL_SAMPLES).astype(np.int64),
+                "random (uniform pixels, uniform labels)")
+    import gzip
+    d = fashion_dir(args.data_dir)
+
+    def read(name, header):
+        path = os.path.join(d, name)
+        with open(path, "rb") as f:
+            gzipped = f.read(2) == b"\x1f\x8b"
+        with (gzip.open if gzipped else open)(path, "rb") as f:
+            return np.frombuffer(f.read(), dtype=np.uint8, offset=header)
+
+    pixels = read(FASHION_FILES[0], 16).reshape(-1, 784)
+    labels = read(FASHION_FILES[1], 8)
+    n = min(POOL_SAMPLES, len(labels))
+    inputs = pixels[:n].astype(np.float32) / np.float32(255.0)
+    return (np.ascontiguousarray(inputs), labels[:n].astype(np.int64),
+            "fashion-mnist (%s, first %d training images)" % (os.path.abspath(d), n))
 
 
 def parse_args():
@@ -49,6 +90,8 @@ def parse_args():
     p.add_argument("--seconds", type=float, default=2.0)
     p.add_argument("--repetitions", type=int, default=5)
     p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--data", choices=["fashion", "random"], default="fashion")
+    p.add_argument("--data-dir", default=None, help="Fashion-MNIST folder (default: as Axon.Data.FashionMnist finds it)")
     p.add_argument("--attack", choices=["pgd"], help="benchmark an attack instead of training")
     p.add_argument("--norm", choices=["linf", "l2"], default="linf")
     p.add_argument("--steps", type=int, default=40)
@@ -134,10 +177,11 @@ def main():
 
     torch.set_num_threads(args.torch_threads)
     torch.manual_seed(args.seed)
-    rng = np.random.default_rng(args.seed)
-    inputs = torch.from_numpy(rng.random((POOL_SAMPLES, 784), dtype=np.float32))
-    labels = torch.from_numpy(rng.integers(0, 10, POOL_SAMPLES).astype(np.int64))
-    batches_in_pool = POOL_SAMPLES // args.batch
+    pool_inputs, pool_labels, data_description = load_pool(args, np)
+    inputs = torch.from_numpy(pool_inputs)
+    labels = torch.from_numpy(pool_labels)
+    pool_samples = len(pool_labels)
+    batches_in_pool = pool_samples // args.batch
     xs = [inputs[i * args.batch:(i + 1) * args.batch].contiguous() for i in range(batches_in_pool)]
     ys = [labels[i * args.batch:(i + 1) * args.batch].contiguous() for i in range(batches_in_pool)]
 
@@ -149,7 +193,7 @@ def main():
             layers.append(torch.nn.ReLU())
     model = torch.nn.Sequential(*layers)
     if args.attack:
-        return attack_benchmark(args, torch, model, xs, ys, batches_in_pool)
+        return attack_benchmark(args, torch, model, xs, ys, batches_in_pool, data_description)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     criterion = torch.nn.CrossEntropyLoss()
 
@@ -181,18 +225,18 @@ def main():
         rates.append(steps * args.batch / (now - start))
 
     model.eval()
-    ones = [inputs[i:i + 1].contiguous() for i in range(POOL_SAMPLES)]
+    ones = [inputs[i:i + 1].contiguous() for i in range(pool_samples)]
     with torch.no_grad():
         t0 = time.perf_counter()
         i = 0
         while i < 2000 or time.perf_counter() - t0 < 0.5:
-            model(ones[i % POOL_SAMPLES])
+            model(ones[i % pool_samples])
             i += 1
         times = []
         budget = time.perf_counter() + 1.0
         i = 0
         while i < 20000 and (i < 1000 or time.perf_counter() < budget):
-            x = ones[i % POOL_SAMPLES]
+            x = ones[i % pool_samples]
             a = time.perf_counter_ns()
             model(x)
             b = time.perf_counter_ns()
@@ -209,11 +253,13 @@ def main():
         "blas": blas_info(),
         "malloc": "glibc default" if args.stock_malloc else "glibc, mmap threshold 64 MiB, trim threshold 256 MiB",
         "torch": torch.__version__,
+        "engine": "pytorch",
+        "data": data_description,
     }))
     return 0
 
 
-def attack_benchmark(args, torch, model, xs, ys, batches_in_pool):
+def attack_benchmark(args, torch, model, xs, ys, batches_in_pool, data_description):
     """PGD samples/s: the protocol of AttackThroughput in tests/Benchmarks/Program.cs."""
     import torch.nn.functional as F
 
@@ -282,6 +328,7 @@ def attack_benchmark(args, torch, model, xs, ys, batches_in_pool):
         "blas": blas_info(),
         "malloc": "glibc default" if args.stock_malloc else "glibc, mmap threshold 64 MiB, trim threshold 256 MiB",
         "torch": torch.__version__,
+        "data": data_description,
     }))
     return 0
 

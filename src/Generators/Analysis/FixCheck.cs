@@ -30,15 +30,6 @@ internal static class FixCheck
     public static ModelSpec WithLayer(ModelSpec model, int index, LayerSpec layer) =>
         model with { Layers = model.Layers.Select((l, i) => i == index ? layer : l).ToEquatableArray() };
 
-    /// <summary>The attribute parameter that holds a layer's size: what <see cref="LayerSpec.Units"/> was read from.</summary>
-    public static string? SizeParameter(string kind) => kind switch
-    {
-        "Dense" => "units",
-        "Conv2D" => "filters",
-        "Embedding" => "dimension",
-        _ => null,
-    };
-
     private static HashSet<(string Id, LocationInfo? Location)> Errors(AnalyzedModel analysis) =>
         new(analysis.Diagnostics
             .Where(d => DiagnosticDescriptors.IsError(d.Id))

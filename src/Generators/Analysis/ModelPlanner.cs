@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Axon.Generators.Layers;
 using Axon.Generators.Model;
 
 namespace Axon.Generators.Analysis;
@@ -11,8 +12,6 @@ namespace Axon.Generators.Analysis;
 /// </summary>
 internal static class ModelPlanner
 {
-    private const int Align = 16;   // floats: 64 bytes, one cache line
-
     public static ModelPlan? Plan(AnalyzedModel analyzed)
     {
         var model = analyzed.Model;
@@ -24,14 +23,14 @@ internal static class ModelPlanner
         string errors = string.Join(", ", errorIds.Distinct().OrderBy(id => id));
         if (errors.Length == 0) errors = "errors reported by the C# compiler";
         var input = model.Input;
-        var members = model.Layers.Where(l => l.Kind == "Input").ToList();
+        var members = model.Layers.Where(l => l.Kind.IsInputMember).Select(l => (InputSettings)l.Settings).ToList();
         int inputSize = hasErrors ? 0
             : input is not null ? input.Shape.Aggregate(1, (a, d) => a * d)
-            : members.Sum(m => m.Declared!.Shape.Aggregate(1, (a, d) => a * d));
+            : members.Sum(m => m.Shape.Aggregate(1, (a, d) => a * d));
         var inputShape = input?.Shape ?? (hasErrors ? EquatableArray<int>.Empty : new[] { inputSize }.ToEquatableArray());
         // The range attacks clip to: with several inputs, the loosest bounds over them.
-        float inputMin = input?.Min ?? (members.Count == 0 ? float.NegativeInfinity : members.Min(m => m.Declared?.Min ?? float.NegativeInfinity));
-        float inputMax = input?.Max ?? (members.Count == 0 ? float.PositiveInfinity : members.Max(m => m.Declared?.Max ?? float.PositiveInfinity));
+        float inputMin = input?.Min ?? (members.Count == 0 ? float.NegativeInfinity : members.Min(m => m.Min));
+        float inputMax = input?.Max ?? (members.Count == 0 ? float.PositiveInfinity : members.Max(m => m.Max));
         int rowOffset = 0;
         var layers = new List<LayerPlan>();
         int parameterOffset = 0, workspace = 0, fixedLength = 0;
@@ -50,79 +49,42 @@ internal static class ModelPlanner
             var inShape = shapes.Input;
             var outShape = shapes.Output;
             int inSize = (int)inShape.Size, outSize = (int)outShape.Size;
-            int weightCount = 0, biasCount = 0, statsCount = 0;
-            switch (layer.Kind)
-            {
-                case "Dense":
-                    weightCount = inSize * outSize;
-                    biasCount = layer.Bias ? outSize : 0;
-                    break;
-                case "Conv2D":
-                    weightCount = outShape.Channels * inShape.Channels * layer.Kernel * layer.Kernel;
-                    biasCount = layer.Bias ? outShape.Channels : 0;
-                    break;
-                case "BatchNorm":
-                    weightCount = biasCount = statsCount = inShape.Channels;
-                    break;
-                case "LayerNorm":
-                    weightCount = biasCount = inSize;
-                    break;
-                case "Embedding":
-                    weightCount = layer.Kernel * layer.Units;
-                    break;
-            }
+            var settings = shapes.Resolved ?? layer.Settings;
             int offsetInRow = -1;
-            if (layer.Kind == "Input")
+            if (layer.Kind.IsInputMember)
             {
                 offsetInRow = rowOffset;
                 rowOffset += outSize;
             }
 
-            // Flatten reads its input's buffers in place when it is the only reader of a layer and has
-            // one reader itself (so gradients need no accumulation through it); otherwise it copies.
-            int source = sources[i][0];
-            bool aliases = layer.Kind is "Flatten" or "Reshape" && source >= 0 && i < count - 1 && readers[source + 1] == 1 && readers[i + 1] == 1;
-            int width = RoundUp(outSize);
-            int output = -1, pre = -1, grad = -1, mask = -1, normalized = -1, invStd = -1, stats = -1;
-            if (!aliases)
+            bool aliases = ArenaLayout.Aliases(layer.Kind, i, count, sources[i][0], readers);
+            var layout = ArenaLayout.Of(layer.Kind, settings, inShape, outShape, aliases);
+            int weightCount = (int)layout.WeightCount, biasCount = (int)layout.BiasCount;
+            var slots = layout.Slots.Select(s => new LayerSlot(s.Request.Name, s.Request.Region, (int)s.Offset + s.Request.Region switch
             {
-                output = workspace; workspace += width;
-                if (layer.Activation == ActivationKind.Gelu && layer.Kind is "Dense" or "Conv2D") { pre = workspace; workspace += width; }
-                grad = workspace; workspace += width;
-            }
-            if (layer.Kind == "Dropout") { mask = workspace; workspace += width; }
-            if (layer.Kind is "BatchNorm" or "LayerNorm") { normalized = workspace; workspace += width; }
-            if (layer.Kind == "LayerNorm") { invStd = workspace; workspace += Align; }
-            if (layer.Kind == "BatchNorm") { invStd = fixedLength; fixedLength += RoundUp(inShape.Channels); }
-            if (statsCount > 0) stats = parameterOffset + weightCount + biasCount;
+                SlotRegion.Parameters => parameterOffset,
+                SlotRegion.Workspace => workspace,
+                _ => fixedLength,
+            }, (int)s.Request.Length)).ToEquatableArray();
+            int At(long relative) => relative < 0 ? -1 : workspace + (int)relative;
 
-            layers.Add(new LayerPlan(layer.Name, layer.Modifiers, layer.CanImplement, layer.Kind, TensorPrefix(layer.Name),
-                inSize, outSize, layer.Activation, layer.NegativeSlope, layer.Init, layer.Bias,
-                parameterOffset, weightCount, biasCount, output, pre, grad)
+            layers.Add(new LayerPlan(layer.Name, layer.Modifiers, layer.CanImplement, layer.Kind, settings, TensorPrefix(layer.Name),
+                inSize, outSize, parameterOffset, weightCount, biasCount, At(layout.Output), At(layout.PreActivation), At(layout.Gradient))
             {
                 TypeName = layer.TypeName,
                 Accessors = layer.Accessors,
                 IsPartial = layer.IsPartial,
                 InputShape = inShape,
                 OutputShape = outShape,
-                Kernel = layer.Kernel,
-                Stride = layer.Stride,
-                PadTop = shapes.PadTop,
-                PadLeft = shapes.PadLeft,
-                Rate = layer.Rate,
-                Momentum = layer.Momentum,
-                Epsilon = layer.Epsilon,
                 Aliases = aliases,
-                MaskBuffer = mask,
-                NormalizedBuffer = normalized,
-                InvStdBuffer = invStd,
-                RunningStatsOffset = stats,
+                Slots = slots,
                 Sources = sources[i],
                 RowOffset = offsetInRow,
-                Ids = layer.Ids,
             });
             parameterCount += weightCount + biasCount;
-            parameterOffset = RoundUp(parameterOffset + weightCount + biasCount + 2 * statsCount);
+            parameterOffset += (int)layout.ParameterFloats;
+            workspace += (int)layout.WorkspaceFloats;
+            fixedLength += (int)layout.FixedFloats;
         }
 
         // Low-rank adapters: A and B after every layer's parameters, u and v per sample, one scratch.
@@ -155,7 +117,7 @@ internal static class ModelPlanner
 
         // Scratch for the weight-gradient product split across threads: batch × widest dense layer.
         int scratch = workspace;
-        var dense = layers.Where(l => l.Kind == "Dense").ToList();
+        var dense = layers.Where(l => l.Kind.UsesWeightGradientScratch).ToList();
         workspace += RoundUp(dense.Count == 0 ? 0 : dense.Max(l => l.OutFeatures));
         // Where a layer (or the input) is read more than once, its gradient is a sum: readers after
         // the first write their part here and add it in. Sized for the widest input.
@@ -176,7 +138,7 @@ internal static class ModelPlanner
             GradientScratchBuffer = gradientScratch,
             LoraScratchBuffer = loraScratch,
             FixedLength = hasErrors ? 0 : fixedLength,
-            HasTrainingMode = layers.Any(l => l.Kind is "Dropout" or "BatchNorm"),
+            HasTrainingMode = layers.Any(l => l.Kind.HasTrainingMode),
             TransferSource = model.Transfer?.SourceType ?? "",
             TransferSourceName = model.Transfer?.SourceName ?? "",
             Transfers = analyzed.Transfers,
@@ -185,7 +147,7 @@ internal static class ModelPlanner
         };
     }
 
-    private static int RoundUp(int n) => (n + Align - 1) / Align * Align;
+    private static int RoundUp(int n) => (int)ArenaLayout.RoundUp(n);
 
     /// <summary><c>HiddenLayer2</c> → <c>hidden_layer2</c>: PyTorch's attribute naming, so keys read naturally on both sides.</summary>
     internal static string TensorPrefix(string name)

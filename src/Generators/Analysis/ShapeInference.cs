@@ -17,8 +17,9 @@ internal sealed record AnalyzedModel(ModelSpec? Model, EquatableArray<LayerShape
     public EquatableArray<EquatableArray<int>> Sources { get; init; } = EquatableArray<EquatableArray<int>>.Empty;
 }
 
-/// <summary>A layer's input and output shapes and, for windows, the padding that Keras's rules give.</summary>
-internal readonly record struct LayerShapes(TensorShape Input, TensorShape Output, int PadTop, int PadLeft);
+/// <summary>A layer's input and output shapes and, where the shapes settle some (a window's padding), its resolved settings.</summary>
+/// <param name="Resolved">The settings with what the shapes decided, or null when they are the declared ones.</param>
+internal readonly record struct LayerShapes(TensorShape Input, TensorShape Output, Layers.LayerSettings? Resolved = null);
 
 /// <summary>
 /// Pure shape inference: walks the layers in order, computing each one's input shape from the
@@ -58,12 +59,12 @@ internal static class ShapeInference
         }
         long parameters = 0, workspace = 0, scratch = 0;
         // With input members, the model's input row is their values end to end.
-        var members = model.Layers.Where(l => l.Kind == "Input").ToList();
+        var members = model.Layers.Where(l => l.Kind.IsInputMember).ToList();
         if (input is null && members.Count > 0)
         {
-            var declared = members.Select(m => m.Declared).ToList();
-            known = declared.All(d => d is not null && d.Shape.Count is 1 or 3 && d.Shape.All(x => x > 0));
-            long total = known ? declared.Sum(d => d!.Shape.Aggregate(1L, (a, x) => a * x)) : 0;
+            var declared = members.Select(m => (m.Settings as Layers.InputSettings)?.Declared).ToList();
+            known = declared.All(d => d is not null);
+            long total = known ? declared.Sum(d => d!.Value.Size) : 0;
             if (known && total > MaxArenaLength)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, members[0].AttributeLocation, $"[{total}]",
@@ -86,7 +87,7 @@ internal static class ShapeInference
         for (int i = 0; i < count; i++)
         {
             var layer = model.Layers[i];
-            if (layer.Kind == "Input")
+            if (layer.Kind.IsInputMember)
             {
                 sources[i] = [-1];   // reads its columns of the model's input row
                 continue;
@@ -120,174 +121,41 @@ internal static class ShapeInference
 
         var outputs = new TensorShape[count];
         var outputKnown = new bool[count];
+        var readers = new int[count + 1];   // readers[j + 1]: how many edges read layer j (index 0: the input)
+        foreach (var list in sources)
+            foreach (int j in list) readers[j + 1]++;
         // Size fixes to check once inference is done: the diagnostic's index, the changed model, the properties.
         var fixes = new List<(int Diagnostic, ModelSpec Changed, string[] Properties)>();
         for (int i = 0; i < count; i++)
         {
             var layer = model.Layers[i];
-            int padTop = 0, padLeft = 0;
-            if (layer.Kind == "Input")
-            {
-                var d = layer.Declared;
-                bool valid = d is not null && d.Shape.Count is 1 or 3 && d.Shape.All(x => x > 0);
-                var declaredShape = !valid ? default : d!.Shape.Count == 1 ? TensorShape.Features(d.Shape[0]) : new TensorShape(d.Shape[0], d.Shape[1], d.Shape[2], true);
-                if (valid && declaredShape.Size > MaxArenaLength)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, layer.AttributeLocation, declaredShape.ToString(),
-                        $"it has {declaredShape.Size} values per sample, more than the {MaxArenaLength} an arena holds"));
-                    valid = false;
-                }
-                shapes.Add(new LayerShapes(declaredShape, valid ? declaredShape : default, 0, 0));
-                outputs[i] = declaredShape;
-                outputKnown[i] = valid;
-                workspace += 2L * declaredShape.Size + 32;
-                continue;
-            }
-            known = graphValid;
+            var kind = layer.Kind;
             var operands = new List<TensorShape>();
-            foreach (int j in sources[i])
-            {
-                if (!known) break;
-                if (j < 0) { known &= inputKnown; operands.Add(inputShape); }
-                else { known &= outputKnown[j]; operands.Add(outputs[j]); }
-            }
+            known = graphValid || kind.IsInputMember;
+            if (!kind.IsInputMember)
+                foreach (int j in sources[i])
+                {
+                    if (!known) break;
+                    if (j < 0) { known &= inputKnown; operands.Add(inputShape); }
+                    else { known &= outputKnown[j]; operands.Add(outputs[j]); }
+                }
             if (!known)
             {
                 shapes.Add(default);
                 continue;
             }
-            var inShape = operands[0];
-            bool ok = true;
-            TensorShape outShape = inShape;
-            long layerParameters = 0, layerWorkspace = 0;
-            switch (layer.Kind)
-            {
-                case "Add" or "Multiply" or "Concat" or "Dot":
-                    ok = Merge(layer, operands, diagnostics, out outShape, out int misfit);
-                    layerWorkspace = 2L * outShape.Size;
-                    if (!ok && suggestFixes && misfit >= 0 && operands.Count > 1
-                        && OperandFix(model, sources[i][misfit], shapes, operands[misfit == 0 ? 1 : 0], layer.Inputs[misfit == 0 ? 1 : 0].Name) is { } operandFix)
-                        fixes.Add((diagnostics.Count - 1, operandFix.Changed, operandFix.Properties));
-                    break;
-                case "Dense":
-                    if (inShape.Spatial)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DenseNeedsFeatures, layer.UnitsLocation, layer.Name, inShape.ToString()));
-                        ok = false;
-                    }
-                    else if (layer.Units <= 0) ok = false;
-                    else
-                    {
-                        outShape = TensorShape.Features(layer.Units);
-                        layerParameters = inShape.Size * layer.Units + (layer.Bias ? layer.Units : 0);
-                        layerWorkspace = 3L * layer.Units;
-                    }
-                    break;
-                case "Conv2D" or "MaxPool2D" or "AvgPool2D":
-                    if (!inShape.Spatial)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NeedsSpatialInput, layer.AttributeLocation, layer.Name, layer.Kind, inShape.ToString()));
-                        ok = false;
-                        break;
-                    }
-                    if (layer.Kernel <= 0 || layer.Stride <= 0 || (layer.Kind == "Conv2D" && layer.Units <= 0)) { ok = false; break; }
-                    if (!Window(inShape.Height, layer.Kernel, layer.Stride, layer.Padding == 1, out int oh, out int top)
-                        | !Window(inShape.Width, layer.Kernel, layer.Stride, layer.Padding == 1, out int ow, out int left))
-                    {
-                        long outH = (inShape.Height - (long)layer.Kernel) / layer.Stride + 1, outW = (inShape.Width - (long)layer.Kernel) / layer.Stride + 1;
-                        string given = $"{System.Math.Max(outH, 0)}x{System.Math.Max(outW, 0)}";
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WindowLargerThanInput, layer.KernelLocation, layer.Name, layer.Kind,
-                            layer.Kernel, inShape.ToString(), given, System.Math.Min(inShape.Height, inShape.Width)));
-                        ok = false;
-                        break;
-                    }
-                    padTop = top;
-                    padLeft = left;
-                    int channels = layer.Kind == "Conv2D" ? layer.Units : inShape.Channels;
-                    outShape = new TensorShape(channels, oh, ow, true);
-                    if (layer.Kind == "Conv2D")
-                    {
-                        long patch = (long)inShape.Channels * layer.Kernel * layer.Kernel;
-                        layerParameters = patch * layer.Units + (layer.Bias ? layer.Units : 0);
-                        layerWorkspace = 3L * outShape.Size;
-                        scratch = System.Math.Max(scratch, 2 * patch * oh * ow + patch * layer.Units);
-                    }
-                    else layerWorkspace = 2L * outShape.Size;
-                    break;
-                case "GlobalAveragePool":
-                    if (!inShape.Spatial)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NeedsSpatialInput, layer.AttributeLocation, layer.Name, layer.Kind, inShape.ToString()));
-                        ok = false;
-                        break;
-                    }
-                    outShape = TensorShape.Features(inShape.Channels);
-                    layerWorkspace = 2L * outShape.Size;
-                    break;
-                case "Flatten":
-                    outShape = TensorShape.Features((int)inShape.Size);
-                    layerWorkspace = 2L * outShape.Size;
-                    break;
-                case "Reshape":
-                {
-                    var d = layer.Declared!.Shape;
-                    if (d.Count is not (1 or 3) || d.Any(x => x <= 0)) { ok = false; break; }
-                    var target = d.Count == 1 ? TensorShape.Features(d[0]) : new TensorShape(d[0], d[1], d[2], true);
-                    if (target.Size != inShape.Size)
-                    {
-                        int[] suggested = d.Count == 3 && inShape.Size % ((long)d[1] * d[2]) == 0
-                            ? [(int)(inShape.Size / ((long)d[1] * d[2])), d[1], d[2]]
-                            : [(int)inShape.Size];
-                        string fix = "[" + string.Join(", ", suggested) + "]";
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSetting, layer.KernelLocation, layer.Name, "the shape " + target,
-                            $"{target.Size} values", $"{inShape.Size} values, the size of its {inShape} input, e.g. {fix}"));
-                        if (suggestFixes)
-                        {
-                            var reshaped = layer with { Declared = layer.Declared! with { Shape = suggested.ToEquatableArray() } };
-                            fixes.Add((diagnostics.Count - 1, FixCheck.WithLayer(model, i, reshaped), [FixProperties.Shape, string.Join(",", suggested)]));
-                        }
-                        ok = false;
-                        break;
-                    }
-                    outShape = target;
-                    layerWorkspace = 2L * outShape.Size;
-                    break;
-                }
-                case "Dropout":
-                    layerWorkspace = 3L * outShape.Size;
-                    break;
-                case "BatchNorm":
-                    layerParameters = 2L * inShape.Channels;
-                    layerWorkspace = 3L * outShape.Size;
-                    break;
-                case "Embedding":
-                {
-                    int source = sources[i][0];
-                    if (source < 0 || model.Layers[source].Kind != "Input" || !model.Layers[source].Ids || inShape.Spatial)
-                    {
-                        string sourceName = source < 0 ? "the model input" : model.Layers[source].Name;
-                        var location = layer.Inputs.IsEmpty ? layer.AttributeLocation : layer.Inputs[0].Location;
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmbeddingNeedsIds, location, layer.Name, sourceName, inShape.ToString()));
-                        ok = false;
-                        break;
-                    }
-                    if (layer.Kernel <= 0 || layer.Units <= 0) { ok = false; break; }
-                    outShape = TensorShape.Features((int)System.Math.Min(inShape.Size * layer.Units, int.MaxValue));
-                    layerParameters = (long)layer.Kernel * layer.Units;
-                    layerWorkspace = 2L * inShape.Size * layer.Units;
-                    break;
-                }
-                case "LayerNorm":
-                    layerParameters = 2L * inShape.Size;
-                    layerWorkspace = 3L * outShape.Size + 16;
-                    break;
-            }
-
+            var result = kind.Infer(new Layers.LayerInferenceContext(model, i, sources[i], operands, shapes, diagnostics, fixes, suggestFixes));
+            // An input member's input is what it declares; every other layer's is its first operand.
+            var inShape = kind.IsInputMember ? result.Output : operands[0];
+            bool ok = result.Ok;
             if (ok)
             {
-                parameters += layerParameters + 4L * inShape.Channels + 16;
-                workspace += layerWorkspace + 64;
-                if (parameters > MaxArenaLength || workspace > MaxArenaLength || scratch > MaxArenaLength || outShape.Size > MaxArenaLength)
+                var settings = result.Resolved ?? layer.Settings;
+                var layout = ArenaLayout.Of(kind, settings, inShape, result.Output, graphValid && ArenaLayout.Aliases(kind, i, count, sources[i][0], readers));
+                parameters += layout.ParameterFloats;
+                workspace += layout.WorkspaceFloats;
+                scratch = System.Math.Max(scratch, kind.SharedScratch(settings, inShape, result.Output));
+                if (parameters > MaxArenaLength || workspace > MaxArenaLength || scratch > MaxArenaLength || result.Output.Size > MaxArenaLength)
                 {
                     bool p = parameters > MaxArenaLength;
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, layer.ShapeLocation, layer.Name,
@@ -295,8 +163,8 @@ internal static class ShapeInference
                     ok = false;
                 }
             }
-            shapes.Add(new LayerShapes(inShape, ok ? outShape : default, padTop, padLeft));
-            outputs[i] = outShape;
+            shapes.Add(new LayerShapes(inShape, ok ? result.Output : default, result.Resolved));
+            outputs[i] = result.Output;
             outputKnown[i] = ok;
         }
         known = count > 0 && outputKnown[count - 1];
@@ -320,7 +188,7 @@ internal static class ShapeInference
             for (int i = 0; i < count - 1; i++)
             {
                 var layer = model.Layers[i];
-                if (layer.Kind == "Input")
+                if (layer.Kind.IsInputMember)
                 {
                     // An input member is not a computation; say what matters: its data is ignored.
                     if (!live[i])
@@ -348,8 +216,8 @@ internal static class ShapeInference
                 bool found = model.Layers.Any(l => l.Name == target.Name);
                 if (!found)
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraTarget, target.Location, target.Name, $"is not a layer of '{model.Type.Name}'"));
-                else if (model.Layers[i].Kind != "Dense")
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraTarget, target.Location, target.Name, $"is a {model.Layers[i].Kind} layer"));
+                else if (!model.Layers[i].Kind.SupportsLora)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraTarget, target.Location, target.Name, $"is a {model.Layers[i].Kind.Name} layer"));
                 else if (!targeted.Add(target.Name))
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraTarget, target.Location, target.Name, "is listed twice"));
                 else if (lora.Rank > 0 && i < shapes.Count && shapes[i].Output.Size > 0
@@ -373,18 +241,19 @@ internal static class ShapeInference
         {
             var output = model.Layers[model.Layers.Count - 1];
             // The output size is the last layer's when inference got that far, else the declared units.
-            long outputSize = known ? shape.Size : output.Units;
+            long outputSize = known ? shape.Size : output.Settings.Size;
+            var activation = output.Settings.Activation?.Kind ?? ActivationKind.Identity;
             switch (model.Loss)
             {
                 case LossKind.SoftmaxCrossEntropy:
-                    if (output.Activation == ActivationKind.Softmax)
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DoubleSoftmax, output.ActivationLocation, output.Name));
+                    if (activation == ActivationKind.Softmax)
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DoubleSoftmax, output.At("activation"), output.Name));
                     if (outputSize == 1)
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxCrossEntropyUnits, output.ShapeLocation, output.Name, outputSize));
                     break;
                 case LossKind.BinaryCrossEntropy:
-                    if (output.Activation == ActivationKind.Sigmoid)
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DoubleSigmoid, output.ActivationLocation, output.Name));
+                    if (activation == ActivationKind.Sigmoid)
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DoubleSigmoid, output.At("activation"), output.Name));
                     if (outputSize > 1)
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BinaryCrossEntropyUnits, output.ShapeLocation, output.Name, outputSize));
                     break;
@@ -399,83 +268,6 @@ internal static class ShapeInference
         }
 
         return new(model, shapes.ToEquatableArray(), diagnostics.ToEquatableArray()) { Sources = sources.Select(a => a.ToEquatableArray()).ToEquatableArray() };
-    }
-
-    /// <summary>
-    /// The change that makes a merge operand fit: the operand comes from layer <paramref name="producer"/>, a Dense
-    /// or Conv2D whose size (units, filters) can be set to the other operand's, or an Embedding whose dimension
-    /// can be set so that its ids fill the other operand. Null when the operand is anything else.
-    /// </summary>
-    private static (ModelSpec Changed, string[] Properties)? OperandFix(ModelSpec model, int producer, List<LayerShapes> shapes, TensorShape other, string otherName)
-    {
-        if (producer < 0 || producer >= shapes.Count) return null;
-        var layer = model.Layers[producer];
-        int size;
-        string reason;
-        switch (layer.Kind)
-        {
-            case "Dense" when !other.Spatial:
-                size = other.Channels;
-                reason = $"the size of '{otherName}'";
-                break;
-            case "Conv2D" when other.Spatial && shapes[producer].Output.Height == other.Height && shapes[producer].Output.Width == other.Width:
-                size = other.Channels;
-                reason = $"the channels of '{otherName}'";
-                break;
-            case "Embedding" when !other.Spatial && shapes[producer].Input.Size > 0 && other.Size % shapes[producer].Input.Size == 0:
-                long ids = shapes[producer].Input.Size;
-                size = (int)(other.Size / ids);
-                reason = ids == 1 ? $"the size of '{otherName}'" : $"its {ids} ids then fill the size of '{otherName}'";
-                break;
-            default:
-                return null;
-        }
-        if (size <= 0 || size == layer.Units) return null;
-        return (FixCheck.WithLayer(model, producer, layer with { Units = size }),
-            [FixProperties.Member, layer.Name, FixProperties.Parameter, FixCheck.SizeParameter(layer.Kind)!,
-             FixProperties.Value, size.ToString(System.Globalization.CultureInfo.InvariantCulture), FixProperties.Reason, reason]);
-    }
-
-    /// <summary>Shape of a merge layer from its operands' shapes; reports the first operand that does not fit.</summary>
-    /// <param name="misfit">The index of the operand reported, or -1.</param>
-    private static bool Merge(LayerSpec layer, List<TensorShape> operands, List<DiagnosticInfo> diagnostics, out TensorShape output, out int misfit)
-    {
-        var first = operands[0];
-        output = first;
-        misfit = -1;
-        string rule = layer.Kind switch
-        {
-            "Concat" => "Concat needs [features] operands, or [C, H, W] operands of the same height and width",
-            "Dot" => "Dot needs two [features] operands of the same size",
-            _ => layer.Kind + " needs operands of one shape",
-        };
-        long channels = 0;
-        for (int k = 0; k < operands.Count; k++)
-        {
-            var o = operands[k];
-            bool fits = layer.Kind switch
-            {
-                "Concat" => o.Spatial == first.Spatial && o.Height == first.Height && o.Width == first.Width,
-                "Dot" => !o.Spatial && o == first,
-                _ => o == first,
-            };
-            if (!fits)
-            {
-                int other = k == 0 ? 1 : 0;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OperandShapeMismatch, layer.Inputs[k].Location, layer.Name, layer.Kind,
-                    layer.Inputs[k].Name, o.ToString(), layer.Inputs[other].Name, operands[other].ToString(), rule));
-                misfit = k;
-                return false;
-            }
-            channels += o.Channels;
-        }
-        if (layer.Kind == "Concat")
-        {
-            if (channels > MaxArenaLength) return false;
-            output = new TensorShape((int)channels, first.Height, first.Width, first.Spatial);
-        }
-        else if (layer.Kind == "Dot") output = TensorShape.Features(1);
-        return true;
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ internal static class TransferCheck
                 diagnostics.Add(WithSizeFix(diagnostic, model, target, s, source.Model.Type.Name, theirs));
                 continue;
             }
-            if (!t.Kind.Equals("Input") && copies.All(c => c.Target != t.Name))
+            if (!t.Kind.IsInputMember && copies.All(c => c.Target != t.Name))
                 copies.Add(new TransferCopy(t.Name, from));
         }
         return analyzed with { Diagnostics = diagnostics.ToEquatableArray(), Transfers = copies.ToEquatableArray() };
@@ -79,14 +79,15 @@ internal static class TransferCheck
     private static DiagnosticInfo WithSizeFix(DiagnosticInfo diagnostic, ModelSpec model, int target, LayerSpec pretrained, string pretrainedModel, string theirs)
     {
         var layer = model.Layers[target];
-        if (target == model.Layers.Count - 1 || layer.Kind != pretrained.Kind || FixCheck.SizeParameter(layer.Kind) is not { } parameter
-            || pretrained.Units <= 0 || pretrained.Units == layer.Units)
+        int size = pretrained.Settings.Size;
+        if (target == model.Layers.Count - 1 || layer.Kind != pretrained.Kind || layer.Kind.SizeParameter is not { } parameter
+            || size <= 0 || size == layer.Settings.Size)
             return diagnostic;
-        var changed = FixCheck.WithLayer(model, target, layer with { Units = pretrained.Units });
+        var changed = FixCheck.WithLayer(model, target, layer with { Settings = layer.Kind.WithSize(layer.Settings, size) });
         if (FixCheck.Analyze(model, changed) is not { } after || target >= after.Shapes.Count || Describe(changed.Layers[target], after.Shapes[target]) != theirs)
             return diagnostic;
         return diagnostic.WithProperties(FixProperties.Member, layer.Name, FixProperties.Parameter, parameter,
-            FixProperties.Value, pretrained.Units.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            FixProperties.Value, size.ToString(System.Globalization.CultureInfo.InvariantCulture),
             FixProperties.Reason, $"as '{pretrained.Name}' of '{pretrainedModel}'");
     }
 
@@ -97,11 +98,9 @@ internal static class TransferCheck
         return -1;
     }
 
-    /// <summary>What must agree for parameters to mean the same thing: kind, shapes in and out, window, bias.</summary>
+    /// <summary>What must agree for parameters to mean the same thing: kind, shapes in and out, and what the kind adds (window, bias).</summary>
     private static string Describe(LayerSpec layer, LayerShapes shapes)
     {
-        string window = layer.Kind is "Conv2D" ? $", {layer.Kernel}x{layer.Kernel}" : layer.Kind == "Embedding" ? $", vocabulary {layer.Kernel}" : "";
-        string bias = layer.Kind is "Dense" or "Conv2D" && !layer.Bias ? ", no bias" : "";
-        return $"{layer.Kind} {shapes.Input} -> {shapes.Output}{window}{bias}";
+        return $"{layer.Kind.Name} {shapes.Input} -> {shapes.Output}{layer.Kind.TransferSignature(layer.Settings)}";
     }
 }

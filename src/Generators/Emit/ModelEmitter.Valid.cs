@@ -22,11 +22,8 @@ internal static partial class ModelEmitter
         {
             w.Line($"private const int __{l.Name}Weight = {l.WeightOffset};");
             w.Line($"private const int __{l.Name}Bias = {l.WeightOffset + l.WeightCount};");
-            if (l.RunningStatsOffset >= 0)
-            {
-                w.Line($"private const int __{l.Name}RunningMean = {l.RunningStatsOffset};");
-                w.Line($"private const int __{l.Name}RunningVar = {l.RunningStatsOffset + l.InputShape.Channels};");
-            }
+            foreach (var slot in l.Slots.Where(s => s.Region == SlotRegion.Parameters))
+                w.Line($"private const int __{l.Name}{slot.Name} = {slot.Offset};");
         }
         foreach (var l in plan.Layers.Where(l => l.LoraRank > 0))
         {
@@ -40,9 +37,8 @@ internal static partial class ModelEmitter
             if (l.OutputBuffer >= 0) w.Line($"private const int __{l.Name}Output = {l.OutputBuffer};");
             if (l.PreActivationBuffer >= 0) w.Line($"private const int __{l.Name}PreActivation = {l.PreActivationBuffer};");
             if (l.GradientBuffer >= 0) w.Line($"private const int __{l.Name}Gradient = {l.GradientBuffer};");
-            if (l.MaskBuffer >= 0) w.Line($"private const int __{l.Name}Mask = {l.MaskBuffer};");
-            if (l.NormalizedBuffer >= 0) w.Line($"private const int __{l.Name}Normalized = {l.NormalizedBuffer};");
-            if (l.InvStdBuffer >= 0) w.Line($"private const int __{l.Name}InvStd = {l.InvStdBuffer};{(l.Kind == "BatchNorm" ? " // in the fixed buffers" : "")}");
+            foreach (var slot in l.Slots.Where(s => s.Region != SlotRegion.Parameters))
+                w.Line($"private const int __{l.Name}{slot.Name} = {slot.Offset};{(slot.Region == SlotRegion.Fixed ? " // in the fixed buffers" : "")}");
         }
         foreach (var l in plan.Layers.Where(l => l.LoraRank > 0))
         {
@@ -54,49 +50,23 @@ internal static partial class ModelEmitter
         if (plan.GradientScratchBuffer >= 0) w.Line($"private const int __GradientScratch = {plan.GradientScratchBuffer};");
         w.Line($"private const int __WorkspacePerSample = {plan.WorkspacePerSample};");
         w.Line($"private const int __FixedLength = {plan.FixedLength};");
-        var windows = plan.Layers.Where(l => l.Kind is "Conv2D" or "MaxPool2D" or "AvgPool2D").ToList();
-        if (windows.Count > 0)
+        var geometry = plan.Layers.Select(l => l.Kind.Geometry(l)).OfType<string>().ToList();
+        if (geometry.Count > 0)
         {
             w.Line("// Window geometry, inferred at compile time: [C, H, W] in, kernel, stride, top/left padding, output size.");
-            foreach (var l in windows)
-            {
-                var i = l.InputShape;
-                var o = l.OutputShape;
-                w.Line(l.Kind == "Conv2D"
-                    ? $"private static readonly global::Axon.Kernels.Conv2DShape __{l.Name}Shape = new({i.Channels}, {i.Height}, {i.Width}, {o.Channels}, {l.Kernel}, {l.Stride}, {l.PadTop}, {l.PadLeft}, {o.Height}, {o.Width});"
-                    : $"private static readonly global::Axon.Kernels.Pool2DShape __{l.Name}Shape = new({i.Channels}, {i.Height}, {i.Width}, {l.Kernel}, {l.Stride}, {l.PadTop}, {l.PadLeft}, {o.Height}, {o.Width});");
-            }
+            foreach (var line in geometry) w.Line(line);
         }
-        var convs = plan.Layers.Where(l => l.Kind == "Conv2D").ToList();
+        var convs = plan.Layers.Select(l => l.Kind.ConvScratchLength(l)).OfType<string>().ToList();
         w.Line("// Convolution scratch (im2col columns), shared by the convolutions, after the fixed buffers.");
-        w.Line($"private static readonly int __ConvScratchLength = {(convs.Count == 0 ? "0" : convs.Skip(1).Aggregate($"__{convs[0].Name}Shape.ScratchLength", (a, c) => $"global::System.Math.Max({a}, __{c.Name}Shape.ScratchLength)"))};");
+        w.Line($"private static readonly int __ConvScratchLength = {(convs.Count == 0 ? "0" : convs.Skip(1).Aggregate(convs[0], (a, c) => $"global::System.Math.Max({a}, {c})"))};");
         if (convs.Count > 0) w.Line($"private {Span} __ConvScratch => __core.Fixed(__FixedLength, __ConvScratchLength);");
         w.Line();
         w.Line("private static readonly global::Axon.Serialization.TensorSpec[] __tensors =");
         w.Line("[");
         foreach (var l in plan.Layers)
         {
-            string weightShape = l.Kind switch
-            {
-                "Conv2D" => $"{l.OutputShape.Channels}, {l.InputShape.Channels}, {l.Kernel}, {l.Kernel}",
-                "BatchNorm" => $"{l.InputShape.Channels}",
-                "LayerNorm" => l.InputShape.Spatial ? $"{l.InputShape.Channels}, {l.InputShape.Height}, {l.InputShape.Width}" : $"{l.InFeatures}",
-                "Embedding" => $"{l.Kernel}, {l.OutFeatures / System.Math.Max(l.InFeatures, 1)}",
-                _ => $"{l.OutFeatures}, {l.InFeatures}",
-            };
-            string biasShape = l.Kind switch
-            {
-                "Conv2D" => $"{l.OutputShape.Channels}",
-                "BatchNorm" or "LayerNorm" => weightShape,
-                _ => $"{l.OutFeatures}",
-            };
-            if (l.WeightCount > 0) w.Line($"    new({Literals.String(l.TensorPrefix + ".weight")}, [{weightShape}], __{l.Name}Weight),");
-            if (l.BiasCount > 0) w.Line($"    new({Literals.String(l.TensorPrefix + ".bias")}, [{biasShape}], __{l.Name}Bias),");
-            if (l.RunningStatsOffset >= 0)
-            {
-                w.Line($"    new({Literals.String(l.TensorPrefix + ".running_mean")}, [{biasShape}], __{l.Name}RunningMean),");
-                w.Line($"    new({Literals.String(l.TensorPrefix + ".running_var")}, [{biasShape}], __{l.Name}RunningVar),");
-            }
+            foreach (var t in l.Kind.Tensors(l))
+                w.Line($"    new({Literals.String(l.TensorPrefix + t.Suffix)}, [{t.Shape}], __{l.Name}{t.Slot}),");
         }
         foreach (var l in plan.Layers.Where(l => l.LoraRank > 0))
         {
@@ -126,7 +96,8 @@ internal static partial class ModelEmitter
         foreach (var l in adapted) w.Line($"private readonly global::Axon.Layer __adapter_{l.Name};");
         if (adapted.Count > 0) w.Line("private bool __adaptersMerged => __core.AdaptersMerged;");
         if (plan.HasTrainingMode) w.Line("private bool __training;   // set by each forward pass: Dropout and BatchNorm behave differently in training");
-        if (plan.Layers.Any(l => l.Kind == "Dropout")) w.Line("private global::Axon.Rng __dropoutRng;");
+        var sharedState = plan.Layers.Select(l => l.Kind).Distinct().Select(k => k.SharedState).OfType<(string Field, string Initialize)>().ToList();
+        foreach (var state in sharedState) w.Line(state.Field);
         w.Line();
 
         // Constructor
@@ -150,7 +121,7 @@ internal static partial class ModelEmitter
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             var l = plan.Layers[i];
-            w.Line($"__layer_{l.Name} = new global::Axon.Layer(__core, {Literals.String(l.Name)}, {Literals.String(l.Kind)}, {i}, __{l.Name}Weight, {l.WeightCount}, {l.BiasCount}, [{ShapeList(l.OutputShape)}]);");
+            w.Line($"__layer_{l.Name} = new global::Axon.Layer(__core, {Literals.String(l.Name)}, {Literals.String(l.Kind.Name)}, {i}, __{l.Name}Weight, {l.WeightCount}, {l.BiasCount}, [{ShapeList(l.OutputShape)}]);");
         }
         for (int k = 0; k < adapted.Count; k++)
         {
@@ -177,35 +148,8 @@ internal static partial class ModelEmitter
         w.Open("void global::Axon.Compiled.IModelKernel.Initialize(int seed)");
         w.Line("var rng = new global::Axon.Rng(seed);");
         w.Line("var p = __core.Parameters.Span;");
-        foreach (var l in plan.Layers)
-        {
-            string weight = $"p.Slice(__{l.Name}Weight, {l.WeightCount})", bias = $"p.Slice(__{l.Name}Bias, {l.BiasCount})";
-            switch (l.Kind)
-            {
-                case "Dense":
-                    w.Line($"global::Axon.Initializers.Dense({weight}, {bias}, {l.InFeatures}, {l.OutFeatures}, global::Axon.Init.{l.Init}, ref rng);");
-                    break;
-                case "Conv2D":
-                    // Fans as PyTorch counts them for a convolution: C·k² in, filters·k² out.
-                    int area = l.Kernel * l.Kernel;
-                    w.Line($"global::Axon.Initializers.Dense({weight}, {bias}, {l.InputShape.Channels * area}, {l.OutputShape.Channels * area}, global::Axon.Init.{l.Init}, ref rng);");
-                    break;
-                case "Embedding":
-                    w.Line($"global::Axon.Initializers.Embedding({weight}, ref rng);");
-                    break;
-                case "BatchNorm" or "LayerNorm":
-                    w.Line($"{weight}.Fill(1f);");
-                    w.Line($"{bias}.Clear();");
-                    if (l.RunningStatsOffset >= 0)
-                    {
-                        w.Line($"p.Slice(__{l.Name}RunningMean, {l.InputShape.Channels}).Clear();");
-                        w.Line($"p.Slice(__{l.Name}RunningVar, {l.InputShape.Channels}).Fill(1f);");
-                    }
-                    break;
-            }
-        }
-        if (plan.Layers.Any(l => l.Kind == "Dropout"))
-            w.Line("__dropoutRng = new global::Axon.Rng(0x5EED_0000_0000L + seed);   // dropout masks: reproducible from the seed, independent of the weights' stream");
+        foreach (var l in plan.Layers) l.Kind.EmitInitialize(w, l);
+        foreach (var state in sharedState) w.Line(state.Initialize);
         foreach (var l in adapted)
         {
             // A as nn.Linear's weight (Kaiming-uniform, a = √5), B zero: the adapter starts as the identity.
@@ -227,7 +171,7 @@ internal static partial class ModelEmitter
             foreach (var t in plan.Transfers)
             {
                 var l = plan.Layers.First(x => x.Name == t.Target);
-                int count = l.WeightCount + l.BiasCount + (l.RunningStatsOffset >= 0 ? 2 * l.InputShape.Channels : 0);
+                int count = l.WeightCount + l.BiasCount + l.Slots.Where(s => s.Region == SlotRegion.Parameters).Sum(s => s.Length);   // non-trainable parameters too (running statistics)
                 w.Line($"pretrained.Parameters.Slice(source[{t.SourceIndex}].ParameterOffset, {count}).CopyTo(p.Slice(__{l.Name}Weight, {count}));");
             }
             w.Close();
@@ -288,16 +232,5 @@ internal static partial class ModelEmitter
     {
         OptimizerKind.Sgd => $"new global::Axon.Optimizers.Sgd({Literals.Float(o.LearningRate)}, {Literals.Float(o.Momentum)}, {(o.Nesterov ? "true" : "false")}, {Literals.Float(o.WeightDecay)})",
         _ => $"new global::Axon.Optimizers.Adam({Literals.Float(o.LearningRate)}, {Literals.Float(o.Beta1)}, {Literals.Float(o.Beta2)}, {Literals.Float(o.Epsilon)}, {Literals.Float(o.WeightDecay)}, {(o.Kind == OptimizerKind.AdamW ? "true" : "false")})",
-    };
-
-    private static string ActivationExpression(LayerPlan l) => l.Activation switch
-    {
-        ActivationKind.Relu => "default(global::Axon.Kernels.ReluActivation)",
-        ActivationKind.LeakyRelu => $"new global::Axon.Kernels.LeakyReluActivation({Literals.Float(l.NegativeSlope)})",
-        ActivationKind.Sigmoid => "default(global::Axon.Kernels.SigmoidActivation)",
-        ActivationKind.Tanh => "default(global::Axon.Kernels.TanhActivation)",
-        ActivationKind.Gelu => "default(global::Axon.Kernels.GeluActivation)",
-        ActivationKind.Softmax => "default(global::Axon.Kernels.SoftmaxActivation)",
-        _ => "default(global::Axon.Kernels.IdentityActivation)",
     };
 }

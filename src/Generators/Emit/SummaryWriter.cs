@@ -10,7 +10,7 @@ internal static class SummaryWriter
     public static string Write(ModelPlan plan)
     {
         var rows = plan.Layers.Select(l => (
-            Name: $"{l.Name} ({l.Kind}{(l.Activation == ActivationKind.Identity ? "" : ", " + ActivationName(l.Activation))})",
+            Name: $"{l.Name} ({l.Kind.Name}{(l.Activation == ActivationKind.Identity ? "" : ", " + ActivationName(l.Activation))})",
             Shape: l.OutputShape.ToString(),
             Params: Literals.Grouped(l.WeightCount + l.BiasCount))).ToList();
         int w1 = System.Math.Max(14, rows.Count == 0 ? 0 : rows.Max(r => r.Name.Length)) + 2;
@@ -26,7 +26,7 @@ internal static class SummaryWriter
             text.Append(r.Name.PadRight(w1)).Append(r.Shape.PadRight(w2)).Append(r.Params.PadLeft(w3)).Append('\n');
         text.Append(rule).Append('\n');
         text.Append("Total params: ").Append(Literals.Grouped(plan.ParameterCount)).Append('\n');
-        long running = plan.Layers.Where(l => l.RunningStatsOffset >= 0).Sum(l => 2L * l.InputShape.Channels);
+        long running = plan.Layers.Sum(l => l.Slots.Where(s => s.Region == SlotRegion.Parameters).Sum(s => (long)s.Length));
         if (running > 0)
             text.Append("Non-trainable: ").Append(Literals.Grouped(running)).Append(" (BatchNorm running statistics)\n");
         text.Append("Loss: ").Append(LossName(plan.Loss)).Append("; optimizer: ").Append(OptimizerName(plan.Optimizer));

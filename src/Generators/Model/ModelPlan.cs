@@ -58,21 +58,18 @@ internal sealed record ModelPlan(
 
 /// <summary>One layer with its shapes and constant arena offsets.</summary>
 /// <param name="WeightOffset">Offset of the weight in the parameter arena; the bias follows it.</param>
-/// <param name="OutputBuffer">Per-sample offset of the layer's output in the workspace.</param>
+/// <param name="OutputBuffer">Per-sample offset of the layer's output in the workspace, or -1 when it aliases its source.</param>
 /// <param name="PreActivationBuffer">Per-sample offset of the pre-activation, or -1 when the activation's derivative uses the output.</param>
-/// <param name="GradientBuffer">Per-sample offset of ∂L/∂output.</param>
+/// <param name="GradientBuffer">Per-sample offset of ∂L/∂output, or -1 when it aliases its source.</param>
 internal sealed record LayerPlan(
     string Name,
     string Modifiers,
     bool CanImplement,
-    string Kind,
+    Layers.LayerKind Kind,
+    Layers.LayerSettings Settings,
     string TensorPrefix,
     int InFeatures,
     int OutFeatures,
-    ActivationKind Activation,
-    float NegativeSlope,
-    InitKind Init,
-    bool Bias,
     int WeightOffset,
     int WeightCount,
     int BiasCount,
@@ -90,36 +87,16 @@ internal sealed record LayerPlan(
 
     public TensorShape OutputShape { get; init; }
 
-    public int Kernel { get; init; }
-
-    public int Stride { get; init; }
-
-    public int PadTop { get; init; }
-
-    public int PadLeft { get; init; }
-
-    public float Rate { get; init; }
-
-    public float Momentum { get; init; }
-
-    public float Epsilon { get; init; }
-
-    /// <summary>Flatten that reads its input's buffers in place (not the first or last layer).</summary>
+    /// <summary>A shape-only layer that reads its input's buffers in place (not the first or last layer).</summary>
     public bool Aliases { get; init; }
 
-    /// <summary>Per-sample offset of the dropout mask, or -1.</summary>
-    public int MaskBuffer { get; init; } = -1;
-
-    /// <summary>Per-sample offset of the normalised input x̂ (BatchNorm, LayerNorm), or -1.</summary>
-    public int NormalizedBuffer { get; init; } = -1;
-
-    /// <summary>Offset of 1/σ: per sample for LayerNorm, in the fixed region for BatchNorm; -1 if none.</summary>
-    public int InvStdBuffer { get; init; } = -1;
-
-    /// <summary>BatchNorm: arena offset of the running mean (the running variance follows), or -1.</summary>
-    public int RunningStatsOffset { get; init; } = -1;
+    /// <summary>The kind's named slots (<see cref="Layers.LayerKind.Slots"/>) with their offsets.</summary>
+    public EquatableArray<LayerSlot> Slots { get; init; } = EquatableArray<LayerSlot>.Empty;
 
     public bool HasParameters => WeightCount + BiasCount > 0;
+
+    /// <summary>The activation, identity for kinds without one.</summary>
+    public ActivationKind Activation => Settings.Activation?.Kind ?? ActivationKind.Identity;
 
     /// <summary>LoRA rank on this layer, or 0.</summary>
     public int LoraRank { get; init; }
@@ -137,9 +114,6 @@ internal sealed record LayerPlan(
 
     /// <summary>An input member's first column in the model's input row, or -1.</summary>
     public int RowOffset { get; init; } = -1;
-
-    /// <summary>An input member holding integer ids.</summary>
-    public bool Ids { get; init; }
 
     /// <summary>The layers this one reads, by index; -1 is the model input.</summary>
     public EquatableArray<int> Sources { get; init; } = EquatableArray<int>.Empty;

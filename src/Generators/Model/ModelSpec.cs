@@ -73,20 +73,15 @@ internal sealed record OptimizerSpec(
 /// <param name="Name">The property name, e.g. <c>Hidden</c>.</param>
 /// <param name="Modifiers">The property's modifiers other than <c>partial</c>, e.g. <c>public</c>.</param>
 /// <param name="CanImplement">Whether the declaration is a partial property the generator can implement.</param>
+/// <param name="Kind">The layer kind (one of <see cref="Layers.LayerKinds.All"/>).</param>
+/// <param name="Settings">The kind's own settings, values only.</param>
 internal sealed record LayerSpec(
     string Name,
     string Modifiers,
     bool CanImplement,
-    string Kind,
-    int Units,
-    ActivationKind Activation,
-    InitKind Init,
-    bool Bias,
-    float NegativeSlope,
-    LocationInfo? NameLocation,
-    LocationInfo? UnitsLocation,
-    LocationInfo? ActivationLocation,
-    LocationInfo? SlopeLocation)
+    Layers.LayerKind Kind,
+    Layers.LayerSettings Settings,
+    LocationInfo? NameLocation)
 {
     /// <summary>The declared property type, fully qualified (normally <c>global::Axon.Layer</c>).</summary>
     public string TypeName { get; init; } = "global::Axon.Layer";
@@ -97,32 +92,11 @@ internal sealed record LayerSpec(
     /// <summary>Whether the declaration is a partial definition that needs an implementation (valid or throwing).</summary>
     public bool IsPartial { get; init; } = true;
 
-    /// <summary>Convolution kernel or pooling window side (Conv2D, MaxPool2D, AvgPool2D).</summary>
-    public int Kernel { get; init; }
-
-    /// <summary>Window step; 0 for a pool means the window size.</summary>
-    public int Stride { get; init; } = 1;
-
-    /// <summary>0 valid, 1 same (the <c>Axon.Padding</c> values).</summary>
-    public int Padding { get; init; }
-
-    /// <summary>Dropout rate.</summary>
-    public float Rate { get; init; }
-
-    /// <summary>BatchNorm momentum.</summary>
-    public float Momentum { get; init; }
-
-    /// <summary>BatchNorm / LayerNorm ε.</summary>
-    public float Epsilon { get; init; }
-
     /// <summary>The attribute's name: where shape errors of argument-less layers (Flatten, pools) go.</summary>
     public LocationInfo? AttributeLocation { get; init; }
 
-    public LocationInfo? KernelLocation { get; init; }
-
-    public LocationInfo? StrideLocation { get; init; }
-
-    public LocationInfo? PaddingLocation { get; init; }
+    /// <summary>Where each argument the kind read is written, by parameter name.</summary>
+    public EquatableArray<ArgumentLocation> Arguments { get; init; } = EquatableArray<ArgumentLocation>.Empty;
 
     /// <summary>
     /// The members this layer reads, as written (<c>From</c>, or a merge layer's operands); empty for
@@ -130,14 +104,16 @@ internal sealed record LayerSpec(
     /// </summary>
     public EquatableArray<InputRef> Inputs { get; init; } = EquatableArray<InputRef>.Empty;
 
-    /// <summary>An input member's declared shape and range.</summary>
-    public InputSpec? Declared { get; init; }
+    /// <summary>Where <paramref name="argument"/> is written, or null when the kind did not record it.</summary>
+    public LocationInfo? At(string argument)
+    {
+        foreach (var a in Arguments)
+            if (a.Argument == argument) return a.Location;
+        return null;
+    }
 
-    /// <summary>An input member that holds integer ids.</summary>
-    public bool Ids { get; init; }
-
-    /// <summary>Where the layer's input shape matters most: the first argument, else the attribute name.</summary>
-    public LocationInfo? ShapeLocation => UnitsLocation ?? KernelLocation ?? AttributeLocation ?? NameLocation;
+    /// <summary>Where the layer's input shape matters most: the kind's first argument, else the attribute name.</summary>
+    public LocationInfo? ShapeLocation => (Kind.ShapeArgument is { } argument ? At(argument) : null) ?? AttributeLocation ?? NameLocation;
 }
 
 /// <summary>A reference to another member (or <c>Graph.Input</c>) and where it is written.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Axon.Generators.Diagnostics;
+using Axon.Generators.Layers;
 using Axon.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -14,28 +15,7 @@ namespace Axon.Generators.Parsing;
 internal static class ModelParser
 {
     private const string InputAttribute = "Axon.InputAttribute";
-    private const string DenseAttribute = "Axon.DenseAttribute";
 
-    /// <summary>Layer attributes by full name, with the layer kind each declares.</summary>
-    private static readonly Dictionary<string, string> LayerAttributes = new()
-    {
-        [DenseAttribute] = "Dense",
-        ["Axon.Conv2DAttribute"] = "Conv2D",
-        ["Axon.MaxPool2DAttribute"] = "MaxPool2D",
-        ["Axon.AvgPool2DAttribute"] = "AvgPool2D",
-        ["Axon.GlobalAveragePoolAttribute"] = "GlobalAveragePool",
-        ["Axon.FlattenAttribute"] = "Flatten",
-        ["Axon.ReshapeAttribute"] = "Reshape",
-        ["Axon.DropoutAttribute"] = "Dropout",
-        ["Axon.BatchNormAttribute"] = "BatchNorm",
-        ["Axon.LayerNormAttribute"] = "LayerNorm",
-        ["Axon.AddAttribute"] = "Add",
-        ["Axon.MultiplyAttribute"] = "Multiply",
-        ["Axon.ConcatAttribute"] = "Concat",
-        ["Axon.DotAttribute"] = "Dot",
-        [InputAttribute] = "Input",
-        ["Axon.EmbeddingAttribute"] = "Embedding",
-    };
     private const string SgdAttribute = "Axon.SgdAttribute";
     private const string AdamAttribute = "Axon.AdamAttribute";
     private const string AdamWAttribute = "Axon.AdamWAttribute";
@@ -157,10 +137,10 @@ internal static class ModelParser
             cancellationToken.ThrowIfCancellationRequested();
             if (member.IsImplicitlyDeclared) continue;
             AttributeData? layerAttribute = null;
-            string? kind = null;
+            LayerKind? kind = null;
             foreach (var candidate in member.GetAttributes())
             {
-                if (candidate.AttributeClass?.ToDisplayString() is not { } full || !LayerAttributes.TryGetValue(full, out var candidateKind)) continue;
+                if (candidate.AttributeClass?.ToDisplayString() is not { } full || LayerKinds.FromAttribute(full) is not { } candidateKind) continue;
                 if (layerAttribute is null)
                 {
                     layerAttribute = candidate;
@@ -169,7 +149,7 @@ internal static class ModelParser
                 else
                 {
                     var second = new AttributeReader(candidate, cancellationToken);
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MultipleLayerAttributes, second.NameLocation, member.Name, kind!, candidateKind));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MultipleLayerAttributes, second.NameLocation, member.Name, kind!.Name, candidateKind.Name));
                 }
             }
             if (layerAttribute is null)
@@ -196,7 +176,7 @@ internal static class ModelParser
             }
         }
 
-        var inputMembers = layers.Where(l => l.Kind == "Input").ToList();
+        var inputMembers = layers.Where(l => l.Kind.IsInputMember).ToList();
         if (input is null && inputMembers.Count == 0)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, nameLocation, type.Name));
         if (input is not null && inputMembers.Count > 0)
@@ -249,7 +229,7 @@ internal static class ModelParser
         return new AdversarialSpec(epsilon, method, alpha, steps, stepSize, beta);
     }
 
-    private static InputSpec ParseInput(AttributeReader reader, List<DiagnosticInfo> diagnostics)
+    internal static InputSpec ParseInput(AttributeReader reader, List<DiagnosticInfo> diagnostics)
     {
         var values = reader.PositionalArray(0);
         var shape = new int[values.Length];
@@ -325,7 +305,7 @@ internal static class ModelParser
         return new OptimizerSpec(kind, lr, beta1, beta2, eps, momentum, nesterov, decay);
     }
 
-    private static LayerSpec ParseLayer(IPropertySymbol property, string kind, AttributeReader reader, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static LayerSpec ParseLayer(IPropertySymbol property, LayerKind kind, AttributeReader reader, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
         var nameLocation = LocationInfo.From(property.Locations.FirstOrDefault());
@@ -346,144 +326,17 @@ internal static class ModelParser
         if (problem is not null)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLayerMember, nameLocation, property.Name, problem));
 
-        void Invalid(LocationInfo? location, string setting, string value, string expected) =>
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSetting, location, property.Name, setting, value, expected));
-
-        int units = 0, kernel = 0, stride = 1, padding = 0;
-        float rate = 0f, momentum = 0f, epsilon = 0f, slope = 0.01f;
-        var activation = ActivationKind.Identity;
-        var init = InitKind.Default;
-        bool bias = true;
-        LocationInfo? unitsLocation = null, activationLocation = null, slopeLocation = null, kernelLocation = null, strideLocation = null, paddingLocation = null;
-
-        void ReadActivation(int index)
-        {
-            activation = (ActivationKind)reader.Positional(index, 0);
-            activationLocation = reader.PositionalLocation(index, "activation");
-            if (!Enum.IsDefined(typeof(ActivationKind), activation))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, activationLocation, "Activation", (int)activation));
-            init = (InitKind)reader.Named("Init", 0);
-            if (!Enum.IsDefined(typeof(InitKind), init))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, reader.NamedLocation("Init"), "Init", (int)init));
-            bias = reader.Named("Bias", true);
-            slope = reader.Named("NegativeSlope", 0.01f);
-            slopeLocation = reader.HasNamed("NegativeSlope") ? reader.NamedLocation("NegativeSlope") : activationLocation;
-            if (activation == ActivationKind.LeakyRelu && !(slope > 0 && !float.IsInfinity(slope)))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidNegativeSlope, slopeLocation, Literal(slope)));
-        }
-
-        void ReadWindow(int index, string parameter, bool poolStride)
-        {
-            kernel = reader.Positional(index, 0);
-            kernelLocation = reader.PositionalLocation(index, parameter);
-            if (kernel <= 0) Invalid(kernelLocation, parameter == "kernel" ? "Kernel" : "Pool", kernel.ToString(), "a positive window size");
-            stride = reader.Named("Stride", poolStride ? 0 : 1);
-            strideLocation = reader.NamedLocation("Stride");
-            if (poolStride && stride == 0) stride = kernel;
-            if (stride <= 0) Invalid(strideLocation, "Stride", stride.ToString(), poolStride ? "a positive step (or 0 for the window size)" : "a positive step");
-            padding = reader.Named("Padding", 0);
-            paddingLocation = reader.NamedLocation("Padding");
-            if (padding is not (0 or 1))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, paddingLocation, "Padding", padding));
-        }
-
-        var inputs = new List<InputRef>();
-        InputSpec? declared = null;
-        switch (kind)
-        {
-            case "Add" or "Multiply" or "Concat":
-            {
-                var names = reader.PositionalArray(0);
-                for (int i = 0; i < names.Length; i++)
-                    inputs.Add(new InputRef(names[i].Value as string ?? "", reader.PositionalLocation(i, "inputs")));
-                bool exactlyTwo = kind == "Multiply";
-                if (exactlyTwo ? names.Length != 2 : names.Length < 2)
-                    Invalid(reader.NameLocation, "the number of operands", names.Length.ToString(), exactlyTwo ? "exactly two" : "two or more");
-                break;
-            }
-            case "Input":
-                declared = ParseInput(reader, diagnostics);
-                break;
-            case "Reshape":
-            {
-                var values = reader.PositionalArray(0);
-                var shape = values.Select(v => v.Value is int d ? d : 0).ToArray();
-                kernelLocation = values.Length > 0 ? reader.PositionalLocation(0, "shape") : reader.NameLocation;
-                if (values.Length is not (1 or 3) || shape.Any(d => d <= 0))
-                    Invalid(reader.NameLocation, "Shape", ShapeText(shape, shape.Length), "[features] or [channels, height, width] with positive sizes");
-                declared = new InputSpec(shape.ToEquatableArray(), 0, 0, reader.Location);
-                break;
-            }
-            case "Embedding":
-                kernel = reader.Positional(0, 0);
-                kernelLocation = reader.PositionalLocation(0, "vocabulary");
-                if (kernel <= 0) Invalid(kernelLocation, "Vocabulary", kernel.ToString(), "a positive number of ids");
-                units = reader.Positional(1, 0);
-                unitsLocation = reader.PositionalLocation(1, "dimension");
-                if (units <= 0)
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveUnits, unitsLocation, property.Name, units));
-                break;
-            case "Dot":
-                inputs.Add(new InputRef(reader.Positional<string>(0, "") ?? "", reader.PositionalLocation(0, "left")));
-                inputs.Add(new InputRef(reader.Positional<string>(1, "") ?? "", reader.PositionalLocation(1, "right")));
-                break;
-            case "Dense":
-                units = reader.Positional(0, 0);
-                unitsLocation = reader.PositionalLocation(0, "units");
-                if (units <= 0)
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveUnits, unitsLocation, property.Name, units));
-                ReadActivation(1);
-                break;
-            case "Conv2D":
-                units = reader.Positional(0, 0);
-                unitsLocation = reader.PositionalLocation(0, "filters");
-                if (units <= 0)
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveUnits, unitsLocation, property.Name, units));
-                ReadWindow(1, "kernel", poolStride: false);
-                ReadActivation(2);
-                if (activation == ActivationKind.Softmax)
-                    Invalid(activationLocation, "Activation", "Softmax", "an element-wise activation (softmax belongs on a Dense output)");
-                break;
-            case "MaxPool2D" or "AvgPool2D":
-                ReadWindow(0, "pool", poolStride: true);
-                break;
-            case "Dropout":
-                rate = reader.Positional(0, 0f);
-                kernelLocation = reader.PositionalLocation(0, "rate");
-                if (!(rate >= 0f && rate < 1f)) Invalid(kernelLocation, "Rate", Literal(rate), "a probability in [0, 1)");
-                break;
-            case "BatchNorm":
-                momentum = reader.Named("Momentum", 0.99f);
-                if (!(momentum >= 0f && momentum <= 1f)) Invalid(reader.NamedLocation("Momentum"), "Momentum", Literal(momentum), "a value in [0, 1]");
-                epsilon = reader.Named("Epsilon", 0.001f);
-                if (!(epsilon > 0f && !float.IsInfinity(epsilon))) Invalid(reader.NamedLocation("Epsilon"), "Epsilon", Literal(epsilon), "a positive, finite number");
-                break;
-            case "LayerNorm":
-                epsilon = reader.Named("Epsilon", 0.001f);
-                if (!(epsilon > 0f && !float.IsInfinity(epsilon))) Invalid(reader.NamedLocation("Epsilon"), "Epsilon", Literal(epsilon), "a positive, finite number");
-                break;
-        }
-
+        var context = new LayerParseContext(property.Name, reader, diagnostics);
+        var settings = kind.Parse(context);
         return new LayerSpec(property.Name, modifiers, isPartialDefinition && !property.IsStatic && property.Type.ToDisplayString() == LayerType && problem is null,
-            kind, units, activation, init, bias, slope,
-            nameLocation, unitsLocation, activationLocation, slopeLocation)
+            kind, settings, nameLocation)
         {
             TypeName = property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             Accessors = syntax?.AccessorList is { } list ? string.Join(",", list.Accessors.Select(a => a.Keyword.ValueText)) : "get",
             IsPartial = isPartialDefinition,
-            Kernel = kernel,
-            Stride = stride,
-            Padding = padding,
-            Rate = rate,
-            Momentum = momentum,
-            Epsilon = epsilon,
             AttributeLocation = reader.NameLocation,
-            KernelLocation = kernelLocation,
-            StrideLocation = strideLocation,
-            PaddingLocation = paddingLocation,
-            Declared = declared,
-            Ids = kind == "Input" && reader.Named("Ids", false),
-            Inputs = (reader.Named<string?>("From", null) is { } from ? [new InputRef(from, reader.NamedLocation("From"))] : inputs).ToEquatableArray(),
+            Arguments = context.Arguments,
+            Inputs = (reader.Named<string?>("From", null) is { } from ? [new InputRef(from, reader.NamedLocation("From"))] : context.Inputs).ToEquatableArray(),
         };
     }
 

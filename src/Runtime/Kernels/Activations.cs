@@ -100,13 +100,19 @@ public readonly struct SigmoidActivation : IActivation
     public bool NeedsPreActivation => false;
 
     /// <inheritdoc/>
-    public void Forward(ReadOnlySpan<float> z, Span<float> y) => TensorPrimitives.Sigmoid(z, y);
+    public void Forward(ReadOnlySpan<float> z, Span<float> y)
+    {
+        // σ(z) for z below about -87 is denormal: flushed to 0 (Denormals), as is the derivative
+        // of a saturated unit.
+        TensorPrimitives.Sigmoid(z, y);
+        Denormals.Flush(y);
+    }
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> y, Span<float> grad)
     {
         for (int i = 0; i < grad.Length; i++)
-            grad[i] *= y[i] * (1f - y[i]);
+            grad[i] = Denormals.Flush(grad[i] * (y[i] * (1f - y[i])));
     }
 }
 
@@ -123,7 +129,7 @@ public readonly struct TanhActivation : IActivation
     public void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> y, Span<float> grad)
     {
         for (int i = 0; i < grad.Length; i++)
-            grad[i] *= 1f - y[i] * y[i];
+            grad[i] = Denormals.Flush(grad[i] * (1f - y[i] * y[i]));
     }
 }
 
@@ -157,7 +163,7 @@ public readonly struct GeluActivation : IActivation
             float v = z[i];
             float cdf = 0.5f * (1f + Erf(v * InvSqrt2));
             float pdf = InvSqrt2Pi * MathF.Exp(-0.5f * v * v);
-            grad[i] *= cdf + v * pdf;
+            grad[i] = Denormals.Flush(grad[i] * (cdf + v * pdf)); // φ(z) is denormal for |z| > 13
         }
     }
 

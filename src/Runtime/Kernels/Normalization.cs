@@ -68,8 +68,10 @@ public static class BatchNorm
             double variance = squares / n;
             float inv = (float)(1.0 / Math.Sqrt(variance + epsilon));
             invStd[c] = inv;
-            runningMean[c] = keep * runningMean[c] + take * mean;
-            runningVar[c] = keep * runningVar[c] + take * (float)(variance * unbias);
+            // A channel whose statistic stays 0 decays ×momentum per step: flushed below float's
+            // normal range (Denormals) so inference never computes on denormals.
+            runningMean[c] = Denormals.Flush(keep * runningMean[c] + take * mean);
+            runningVar[c] = Denormals.Flush(keep * runningVar[c] + take * (float)(variance * unbias));
             float g = gamma[c], bt = beta[c];
             for (int b = 0; b < batch; b++)
             {
@@ -113,9 +115,9 @@ public static class BatchNorm
             var inv = Vector256<float>.One / Vector256.Sqrt(variance + Vector256.Create(epsilon));
             inv.StoreUnsafe(ref MemoryMarshal.GetReference(invStd), (nuint)c);
             var rm = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(runningMean), (nuint)c);
-            (rm * keep + mean * take).StoreUnsafe(ref MemoryMarshal.GetReference(runningMean), (nuint)c);
+            Denormals.Flush(rm * keep + mean * take).StoreUnsafe(ref MemoryMarshal.GetReference(runningMean), (nuint)c);
             var rv = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(runningVar), (nuint)c);
-            (rv * keep + variance * unbias * take).StoreUnsafe(ref MemoryMarshal.GetReference(runningVar), (nuint)c);
+            Denormals.Flush(rv * keep + variance * unbias * take).StoreUnsafe(ref MemoryMarshal.GetReference(runningVar), (nuint)c);
             var g = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(gamma), (nuint)c);
             var bt = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(beta), (nuint)c);
             for (int b = 0; b < batch; b++)
@@ -143,8 +145,8 @@ public static class BatchNorm
             float variance = squares * invN;
             float inv = 1f / MathF.Sqrt(variance + epsilon);
             invStd[c] = inv;
-            runningMean[c] = runningMean[c] * keep + mean * take;
-            runningVar[c] = runningVar[c] * keep + variance * unbias * take;
+            runningMean[c] = Denormals.Flush(runningMean[c] * keep + mean * take);
+            runningVar[c] = Denormals.Flush(runningVar[c] * keep + variance * unbias * take);
             float g = gamma[c], bt = beta[c];
             for (int b = 0; b < batch; b++)
             {

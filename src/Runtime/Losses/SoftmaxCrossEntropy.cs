@@ -27,7 +27,10 @@ public static class SoftmaxCrossEntropy
             total += lse - zLabel;
             g[label] -= 1f;
             if (gradScale != 1f)
+            {
                 TensorPrimitives.Multiply(g, gradScale, g);
+                Denormals.Flush(g); // a tiny probability over the batch size can fall below float's normal range
+            }
         }
         return total;
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Axon.Kernels;
 
 namespace Axon.Optimizers;
 
@@ -10,22 +11,29 @@ namespace Axon.Optimizers;
 /// Adam: <c>g ← ∇ + λw</c>; AdamW: <c>w ← w(1 - ηλ)</c> and <c>g ← ∇</c>; then
 /// <c>m ← β₁m + (1-β₁)g</c>, <c>v ← β₂v + (1-β₂)g²</c>,
 /// <c>w ← w - (η/(1-β₁ᵗ))·m / (√v/√(1-β₂ᵗ) + ε)</c> (PyTorch's arrangement of the bias corrections).
+/// <c>m</c>, <c>v</c> and <c>w</c> smaller in magnitude than 1.18e-38 are flushed to 0, as PyTorch
+/// with <c>torch.set_flush_denormal(True)</c> (<see cref="Denormals"/>).
 /// </summary>
+/// <remarks>
+/// Arguments are checked as the <c>[Adam]</c>/<c>[AdamW]</c> attributes' are at compile time: η finite
+/// and ≥ 0, β₁ and β₂ in [0, 1) (β = 1 divides by 1 - βᵗ = 0), ε finite and &gt; 0, λ finite and ≥ 0;
+/// anything else throws <see cref="ArgumentOutOfRangeException"/>.
+/// </remarks>
 public sealed class Adam(
     float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f,
     float weightDecay = 0f, bool decoupledWeightDecay = false) : Optimizer(learningRate)
 {
     /// <summary>β₁. Default: 0.9.</summary>
-    public float Beta1 { get; } = beta1;
+    public float Beta1 { get; } = CheckRange(beta1, nameof(beta1), beta1 >= 0f && beta1 < 1f, "in [0, 1)");
 
     /// <summary>β₂. Default: 0.999.</summary>
-    public float Beta2 { get; } = beta2;
+    public float Beta2 { get; } = CheckRange(beta2, nameof(beta2), beta2 >= 0f && beta2 < 1f, "in [0, 1)");
 
     /// <summary>ε. Default: 1e-8.</summary>
-    public float Epsilon { get; } = epsilon;
+    public float Epsilon { get; } = CheckRange(epsilon, nameof(epsilon), epsilon > 0f && float.IsFinite(epsilon), "a finite number > 0");
 
     /// <summary>Weight decay λ. Default: 0 (Adam); AdamW's default 0.01 comes from <see cref="AdamWAttribute"/>.</summary>
-    public float WeightDecay { get; } = weightDecay;
+    public float WeightDecay { get; } = CheckRange(weightDecay, nameof(weightDecay), weightDecay >= 0f && float.IsFinite(weightDecay), "a finite number ≥ 0");
 
     /// <summary>True for AdamW's decoupled decay, false for Adam's L2 added to the gradient.</summary>
     public bool DecoupledWeightDecay { get; } = decoupledWeightDecay;
@@ -53,7 +61,10 @@ public sealed class Adam(
         // The update is bound by one square root and one division per parameter, not by memory:
         // 512-bit vectors halve the instructions where the CPU has them. Every lane computes the
         // same IEEE operations in the same order as the 256-bit and scalar paths (no fused
-        // multiply-adds), so the bits do not depend on the path.
+        // multiply-adds), so the bits do not depend on the path. Moments and weights below float's
+        // normal range are flushed to zero as they are computed (Denormals): the first moment of a
+        // weight whose gradient is always 0 decays ×β₁ per step and would otherwise sit in the
+        // denormal range, costing a microcode assist per operation on Intel CPUs.
         if (Vector512.IsHardwareAccelerated)
         {
             var vB1 = Vector512.Create(b1); var vB1c = Vector512.Create(1f - b1);
@@ -64,11 +75,11 @@ public sealed class Adam(
             {
                 var w = Vector512.LoadUnsafe(ref pr, (nuint)i);
                 var d = Vector512.LoadUnsafe(ref gr, (nuint)i) + vL2 * w;
-                var mi = vB1 * Vector512.LoadUnsafe(ref mr, (nuint)i) + vB1c * d;
-                var vi = vB2 * Vector512.LoadUnsafe(ref vr, (nuint)i) + vB2c * d * d;
+                var mi = Denormals.Flush(vB1 * Vector512.LoadUnsafe(ref mr, (nuint)i) + vB1c * d);
+                var vi = Denormals.FlushNonNegative(vB2 * Vector512.LoadUnsafe(ref vr, (nuint)i) + vB2c * d * d);
                 mi.StoreUnsafe(ref mr, (nuint)i);
                 vi.StoreUnsafe(ref vr, (nuint)i);
-                w = w * vShrink - vStep * mi / (Vector512.Sqrt(vi) * vInv + vEps);
+                w = Denormals.Flush(w * vShrink - vStep * mi / (Vector512.Sqrt(vi) * vInv + vEps));
                 w.StoreUnsafe(ref pr, (nuint)i);
             }
         }
@@ -82,20 +93,20 @@ public sealed class Adam(
             {
                 var w = Vector256.LoadUnsafe(ref pr, (nuint)i);
                 var d = Vector256.LoadUnsafe(ref gr, (nuint)i) + vL2 * w;
-                var mi = vB1 * Vector256.LoadUnsafe(ref mr, (nuint)i) + vB1c * d;
-                var vi = vB2 * Vector256.LoadUnsafe(ref vr, (nuint)i) + vB2c * d * d;
+                var mi = Denormals.Flush(vB1 * Vector256.LoadUnsafe(ref mr, (nuint)i) + vB1c * d);
+                var vi = Denormals.FlushNonNegative(vB2 * Vector256.LoadUnsafe(ref vr, (nuint)i) + vB2c * d * d);
                 mi.StoreUnsafe(ref mr, (nuint)i);
                 vi.StoreUnsafe(ref vr, (nuint)i);
-                w = w * vShrink - vStep * mi / (Vector256.Sqrt(vi) * vInv + vEps);
+                w = Denormals.Flush(w * vShrink - vStep * mi / (Vector256.Sqrt(vi) * vInv + vEps));
                 w.StoreUnsafe(ref pr, (nuint)i);
             }
         }
         for (; i < p.Length; i++)
         {
             float d = g[i] + l2 * p[i];
-            m[i] = b1 * m[i] + (1f - b1) * d;
-            v[i] = b2 * v[i] + (1f - b2) * d * d;
-            p[i] = p[i] * shrink - stepSize * m[i] / (MathF.Sqrt(v[i]) * invSqrtBias2 + eps);
+            m[i] = Denormals.Flush(b1 * m[i] + (1f - b1) * d);
+            v[i] = Denormals.Flush(b2 * v[i] + (1f - b2) * d * d);
+            p[i] = Denormals.Flush(p[i] * shrink - stepSize * m[i] / (MathF.Sqrt(v[i]) * invSqrtBias2 + eps));
         }
     }
 }

@@ -12,11 +12,30 @@ public abstract class Optimizer
     private Arena? _state;
     private int _parameterCount;
 
+    private float _learningRate;
+
     /// <summary>Creates an optimizer with learning rate η.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative, NaN or infinite.</exception>
     protected Optimizer(float learningRate) => LearningRate = learningRate;
 
-    /// <summary>Base learning rate η; each layer's <see cref="Layer.LearningRateScale"/> multiplies it.</summary>
-    public float LearningRate { get; set; }
+    /// <summary>
+    /// Base learning rate η, finite and ≥ 0 (0 is allowed so that schedules can warm up from or
+    /// anneal to it); each layer's <see cref="Layer.LearningRateScale"/> multiplies it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, NaN or infinite: one step would destroy the weights.</exception>
+    public float LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = CheckRange(value, nameof(LearningRate), value >= 0f && float.IsFinite(value), "a finite number ≥ 0");
+    }
+
+    /// <summary>
+    /// Returns <paramref name="value"/> when <paramref name="valid"/>, else throws an
+    /// <see cref="ArgumentOutOfRangeException"/> saying which range was expected and which value was given.
+    /// </summary>
+    protected static float CheckRange(float value, string name, bool valid, string expected) =>
+        valid ? value : throw new ArgumentOutOfRangeException(name, value,
+            $"{name} must be {expected}; {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} was given.");
 
     /// <summary>Number of completed steps <c>t</c> (Adam's bias correction uses it).</summary>
     public long StepCount { get; private set; }
@@ -38,6 +57,11 @@ public abstract class Optimizer
         _state?.Clear();
         StepCount = 0;
     }
+
+    /// <summary>State slot <paramref name="slot"/> (Adam: 0 = first moment, 1 = second) over every parameter; tests read it.</summary>
+    internal Span<float> StateSlot(int slot) =>
+        _state is null ? throw new InvalidOperationException("the optimizer is not bound to a model.")
+            : _state.Slice(slot * _parameterCount, _parameterCount);
 
     /// <summary>Starts a step: increments <see cref="StepCount"/>. Call once before the segment updates of one step.</summary>
     public void BeginStep() => StepCount++;

@@ -1,23 +1,32 @@
 using System;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Axon.Kernels;
 
 namespace Axon.Optimizers;
 
 /// <summary>
 /// SGD as PyTorch's <c>torch.optim.SGD</c> (dampening 0): <c>g ← ∇ + λw</c>; with momentum μ,
 /// <c>v ← μv + g</c> and <c>w ← w - η·v</c> (Nesterov: <c>w ← w - η·(g + μv)</c>); without, <c>w ← w - η·g</c>.
+/// <c>v</c> and <c>w</c> smaller in magnitude than 1.18e-38 are flushed to 0 (<see cref="Denormals"/>).
 /// </summary>
+/// <remarks>
+/// Arguments are checked as the <c>[Sgd]</c> attribute's are at compile time: η finite and ≥ 0,
+/// μ in [0, 1), λ finite and ≥ 0, and Nesterov only with μ &gt; 0; anything else throws
+/// <see cref="ArgumentOutOfRangeException"/> (<see cref="ArgumentException"/> for Nesterov without momentum).
+/// </remarks>
 public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f, bool nesterov = false, float weightDecay = 0f) : Optimizer(learningRate)
 {
     /// <summary>Momentum μ. Default: 0.</summary>
-    public float Momentum { get; } = momentum;
+    public float Momentum { get; } = CheckRange(momentum, nameof(momentum), momentum >= 0f && momentum < 1f, "in [0, 1)");
 
     /// <summary>Nesterov momentum. Default: false.</summary>
-    public bool Nesterov { get; } = nesterov;
+    public bool Nesterov { get; } = nesterov && momentum == 0f
+        ? throw new ArgumentException("Nesterov momentum needs momentum > 0; momentum 0 was given.", nameof(nesterov))
+        : nesterov;
 
     /// <summary>L2 weight decay λ. Default: 0.</summary>
-    public float WeightDecay { get; } = weightDecay;
+    public float WeightDecay { get; } = CheckRange(weightDecay, nameof(weightDecay), weightDecay >= 0f && float.IsFinite(weightDecay), "a finite number ≥ 0");
 
     /// <inheritdoc/>
     protected override int StateSlots => Momentum != 0f ? 1 : 0;
@@ -34,6 +43,8 @@ public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f, bool ne
         float mu = Momentum, wd = WeightDecay;
         bool momentum = mu != 0f;
         // PyTorch initialises the momentum buffer to the first gradient; v = 0·μ + g is the same.
+        // The velocity of a weight whose gradient is always 0 decays ×μ per step: it and the
+        // weights are flushed to 0 below float's normal range as they are computed (Denormals).
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -44,11 +55,11 @@ public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f, bool ne
                 var d = Vector256.LoadUnsafe(ref gr, (nuint)i) + vWd * w;
                 if (momentum)
                 {
-                    var vel = vMu * Vector256.LoadUnsafe(ref vr, (nuint)i) + d;
+                    var vel = Denormals.Flush(vMu * Vector256.LoadUnsafe(ref vr, (nuint)i) + d);
                     vel.StoreUnsafe(ref vr, (nuint)i);
                     d = Nesterov ? d + vMu * vel : vel;
                 }
-                (w - vLr * d).StoreUnsafe(ref pr, (nuint)i);
+                Denormals.Flush(w - vLr * d).StoreUnsafe(ref pr, (nuint)i);
             }
         }
         for (; i < p.Length; i++)
@@ -56,10 +67,10 @@ public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f, bool ne
             float d = g[i] + wd * p[i];
             if (momentum)
             {
-                v[i] = mu * v[i] + d;
+                v[i] = Denormals.Flush(mu * v[i] + d);
                 d = Nesterov ? d + mu * v[i] : v[i];
             }
-            p[i] -= lr * d;
+            p[i] = Denormals.Flush(p[i] - lr * d);
         }
     }
 }

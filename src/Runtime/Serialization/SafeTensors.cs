@@ -29,10 +29,21 @@ namespace Axon.Serialization;
 /// structure and depth, every entry's dtype, shape (with overflow-checked products) and
 /// offsets, that the offsets tile the data section exactly, that names and shapes equal the
 /// model's key map, the <c>axon.sha256</c> checksum when present, and that every value is
-/// finite. Bad contents always raise <see cref="SafeTensorsException"/> listing every problem
-/// found; a failed load leaves the arena bit-for-bit unchanged. Memory allocated is bounded by
-/// the bytes actually present in the file and by the model's own size, never by a length the
-/// file merely claims.
+/// finite (and ≥ 0 for <see cref="TensorSpec.NonNegative"/> tensors such as BatchNorm's running
+/// variance). Bad contents always raise <see cref="SafeTensorsException"/> listing every problem
+/// found, naming the file; a failed load leaves the arena bit-for-bit unchanged.
+/// </para>
+/// <para>
+/// Resources are bounded by what the file legitimately needs, never by a length the file merely
+/// claims. A strict load reads at most <see cref="MaxStrictHeaderLength"/> header bytes (1 MiB plus
+/// 4 KiB per model tensor; a longer header is refused before it is read) and stops after the
+/// model's tensor count plus 20 entries; its memory is then that header once, a few hundred bytes
+/// per entry, and one staging copy of the model's parameters. Reading a header alone
+/// (<see cref="ReadHeader(Stream)"/>, or a non-strict load) accepts up to
+/// <see cref="MaxHeaderLength"/> bytes and costs the header's bytes plus about 330 bytes per
+/// tensor listed. The JSON is read token by token (no document tree), shapes longer than
+/// <see cref="MaxRank"/> dimensions are refused without being stored, and nesting deeper than
+/// a valid header's is refused.
 /// </para>
 /// </remarks>
 public static class SafeTensors
@@ -51,6 +62,12 @@ public static class SafeTensors
     // Legitimate headers nest three containers deep (root, entry, shape); one level of slack,
     // then the parser stops, so a header of a million '[' cannot exhaust the stack.
     private const int MaxJsonDepth = 4;
+
+    /// <summary>
+    /// Most dimensions a tensor's shape may have: 32 (PyTorch tensors in practice have at most a
+    /// handful; Axon's at most 4). A longer shape array is rejected without being stored.
+    /// </summary>
+    public const int MaxRank = 32;
 
     // Messages list this many problems and count the rest: a hostile header with a million
     // bad entries must not produce a gigabyte-long message.
@@ -242,15 +259,35 @@ public static class SafeTensors
     /// <param name="arena">The parameter arena the key map's offsets point into.</param>
     /// <param name="tensors">The key map the file must match exactly: same names, same shapes, F32.</param>
     /// <param name="modelName">Used in messages (<c>model.safetensors does not match FashionMlp: ...</c>).</param>
-    /// <exception cref="SafeTensorsException">The file is malformed, corrupt, holds non-finite values, or does not match the key map; the message lists every problem found.</exception>
+    /// <exception cref="SafeTensorsException">The file is malformed, corrupt, holds non-finite values (or a negative
+    /// value in a <see cref="TensorSpec.NonNegative"/> tensor), or does not match the key map; the message lists every problem found.</exception>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     /// <exception cref="ArgumentException">The key map is inconsistent with the arena.</exception>
-    public static void Load(string path, Span<float> arena, IReadOnlyList<TensorSpec> tensors, string modelName)
+    public static void Load(string path, Span<float> arena, IReadOnlyList<TensorSpec> tensors, string modelName) =>
+        Load(path, arena, tensors, modelName, LoadOptions.Default);
+
+    /// <summary>
+    /// Reads the tensors of the file at <paramref name="path"/> into <paramref name="arena"/>,
+    /// renaming them by <see cref="LoadOptions.NameMap"/> and, when <see cref="LoadOptions.Strict"/>
+    /// is false, loading only the tensors the file and the key map share. Validation and the
+    /// all-or-nothing guarantee are those of <see cref="Load(string, Span{float}, IReadOnlyList{TensorSpec}, string)"/>.
+    /// </summary>
+    /// <param name="path">The file to read.</param>
+    /// <param name="arena">The parameter arena the key map's offsets point into.</param>
+    /// <param name="tensors">The key map.</param>
+    /// <param name="modelName">Used in messages.</param>
+    /// <param name="options">Renaming and strictness.</param>
+    /// <returns>What was loaded and what was skipped.</returns>
+    /// <exception cref="SafeTensorsException">The file is malformed or corrupt, a loaded tensor does not match its key-map entry, or (strict) the names differ.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="ArgumentException">The key map is inconsistent with the arena, or the name map names a tensor the key map lacks.</exception>
+    public static LoadReport Load(string path, Span<float> arena, IReadOnlyList<TensorSpec> tensors, string modelName, LoadOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        long total = CheckKeyMap(arena.Length, tensors, modelName);
+        ArgumentNullException.ThrowIfNull(options);
+        CheckKeyMap(arena.Length, tensors, modelName);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        LoadCore(file, path, arena, tensors, modelName, total);
+        return LoadCore(file, path, arena, tensors, modelName, options);
     }
 
     /// <summary>
@@ -265,50 +302,131 @@ public static class SafeTensors
     /// <param name="tensors">The key map the stream must match exactly.</param>
     /// <param name="modelName">Used in messages.</param>
     /// <exception cref="SafeTensorsException">The contents are malformed, corrupt, hold non-finite values, or do not match the key map.</exception>
-    public static void Load(Stream stream, Span<float> arena, IReadOnlyList<TensorSpec> tensors, string modelName)
+    public static void Load(Stream stream, Span<float> arena, IReadOnlyList<TensorSpec> tensors, string modelName) =>
+        Load(stream, arena, tensors, modelName, LoadOptions.Default);
+
+    /// <summary>The stream form of <see cref="Load(string, Span{float}, IReadOnlyList{TensorSpec}, string, LoadOptions)"/>.</summary>
+    /// <param name="stream">A readable stream; not closed.</param>
+    /// <param name="arena">The parameter arena the key map's offsets point into.</param>
+    /// <param name="tensors">The key map.</param>
+    /// <param name="modelName">Used in messages.</param>
+    /// <param name="options">Renaming and strictness.</param>
+    /// <returns>What was loaded and what was skipped.</returns>
+    public static LoadReport Load(Stream stream, Span<float> arena, IReadOnlyList<TensorSpec> tensors, string modelName, LoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(options);
         if (!stream.CanRead)
             throw new ArgumentException("The stream is not readable.", nameof(stream));
-        long total = CheckKeyMap(arena.Length, tensors, modelName);
-        LoadCore(stream, Describe(stream), arena, tensors, modelName, total);
+        CheckKeyMap(arena.Length, tensors, modelName);
+        return LoadCore(stream, Describe(stream), arena, tensors, modelName, options);
     }
 
-    private static void LoadCore(Stream stream, string source, Span<float> arena, IReadOnlyList<TensorSpec> tensors, string modelName, long modelFloats)
+    /// <summary>
+    /// Largest header accepted when loading into a model strictly: 1 MiB for metadata and
+    /// formatting plus 4 KiB per tensor of the key map (Axon writes about 100 bytes per tensor),
+    /// capped at <see cref="MaxHeaderLength"/>. A header longer than that cannot describe the model,
+    /// so it is refused before it is read.
+    /// </summary>
+    public static long MaxStrictHeaderLength(int tensorCount) => Math.Min(MaxHeaderLength, (1L << 20) + 4096L * tensorCount);
+
+    private static LoadReport LoadCore(Stream stream, string source, Span<float> arena, IReadOnlyList<TensorSpec> tensors, string modelName, LoadOptions options)
     {
-        var parsed = ReadHeaderCore(stream, source);
+        var keyMap = new Dictionary<string, TensorSpec>(tensors.Count, StringComparer.Ordinal);
+        foreach (var t in tensors) keyMap.Add(t.Name, t);
+        if (options.NameMap is { } nameMap)
+        {
+            foreach (var (fileName, modelTensor) in nameMap)
+            {
+                if (fileName is null || modelTensor is null || !keyMap.ContainsKey(modelTensor))
+                    throw new ArgumentException(
+                        $"options.NameMap maps {Show(fileName ?? "null")} to {Show(modelTensor ?? "null")}, which is not one of {modelName}'s tensors ({string.Join(", ", Names(tensors))}).",
+                        nameof(options));
+            }
+        }
+
+        // Strict: the file holds exactly the model's tensors, so its header is small and lists
+        // at most that many entries (plus a few, so a near miss still names the strangers).
+        var limits = options.Strict
+            ? new HeaderLimits(MaxStrictHeaderLength(tensors.Count), tensors.Count + MaxListedProblems, modelName)
+            : new HeaderLimits(MaxHeaderLength, int.MaxValue, modelName);
+        var parsed = ReadHeaderCore(stream, source, limits);
         var problems = parsed.Problems;
         bool malformed = problems.Count > 0;
-        CompareToModel(parsed, tensors, modelName, problems);
+
+        // Match file entries to key-map tensors (by the name map, else by name).
+        var matched = new List<(Entry Entry, TensorSpec Spec)>();
+        var targets = new Dictionary<string, string>(StringComparer.Ordinal);
+        var skippedFile = new List<string>();
+        foreach (var entry in parsed.Entries)
+        {
+            string target = options.NameMap is { } map && map.TryGetValue(entry.Name, out var mapped) ? mapped : entry.Name;
+            if (!keyMap.TryGetValue(target, out var spec))
+            {
+                if (options.Strict) problems.Add($"unexpected tensor {Show(entry.Name)}");
+                else skippedFile.Add(entry.Name);
+                continue;
+            }
+            if (!targets.TryAdd(target, entry.Name))
+            {
+                problems.Add($"{Show(entry.Name)} and {Show(targets[target])} both map to {Show(target)}");
+                continue;
+            }
+            if (entry.DType is not null && entry.DType != "F32")
+                problems.Add($"{Show(entry.Name)} has dtype {entry.DType}, {modelName} expects F32 (F16, BF16 and F64 are not supported: convert with tensor.float() before saving)");
+            if (entry.Shape is not null && !ShapeEquals(entry.Shape, spec.Shape))
+                problems.Add($"{Show(entry.Name)} has shape {ShapeText(entry.Shape)}, {modelName}{(target == entry.Name ? "" : $"'s {Show(target)}")} expects {spec.ShapeText}");
+            matched.Add((entry, spec));
+        }
+        var notLoaded = new List<string>();
+        foreach (var t in tensors)
+        {
+            if (targets.ContainsKey(t.Name)) continue;
+            if (options.Strict) problems.Add($"missing tensor {Show(t.Name)} {t.ShapeText}");
+            else notLoaded.Add(t.Name);
+        }
         if (problems.Count > 0)
             throw Fail(source, malformed ? $"is not a valid safetensors file for {modelName}" : $"does not match {modelName}", problems);
 
-        // Names, shapes and dtypes equal the key map's and the offsets tile the data section, so
-        // the data section is exactly the model's size: the staging buffer below is sized by the
-        // caller's model, not by anything the file claims. (Checked anyway, cheaply.)
+        // Stage the loaded tensors, reading the data section once in file order (the offsets tile
+        // it, so entries follow each other): the staging buffer is sized by the model's tensors,
+        // never by anything the file claims; bytes of skipped tensors pass through a small buffer.
+        matched.Sort((a, b) => a.Entry.Begin.CompareTo(b.Entry.Begin));
+        long stagedFloats = 0;
+        foreach (var (_, spec) in matched) stagedFloats += spec.Count;
+        float[] staging = GC.AllocateUninitializedArray<float>((int)stagedFloats);
+        var stagedAt = new int[matched.Count];
         long dataLength = parsed.DataLength;
-        if (dataLength != modelFloats * sizeof(float))
-            throw Fail(source, $"does not match {modelName}", Single($"its data section has {dataLength} bytes, {modelName} expects {modelFloats * sizeof(float)}"));
-
-        // Stage the whole data section, in file order: F32 entries tiling from byte 0 means the
-        // tensor at data_offsets [begin, end] is staging[begin/4 .. end/4].
-        float[] staging = GC.AllocateUninitializedArray<float>((int)modelFloats);
         string? expectedHash = parsed.Metadata.GetValueOrDefault(Sha256MetadataKey);
         using var sha = expectedHash is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        for (int i = 0; i < staging.Length; i += ChunkFloats)
+        byte[]? skipBuffer = null;
+        long position = 0;
+        int next = 0;
+        for (int k = 0; k < matched.Count; k++)
         {
-            var chunk = staging.AsSpan(i, Math.Min(ChunkFloats, staging.Length - i));
-            var bytes = MemoryMarshal.AsBytes(chunk);
-            int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-            if (read < bytes.Length)
-                throw Fail(source, "is truncated", Single($"its data section ends after {(long)i * sizeof(float) + read} bytes, the header describes {dataLength}"));
-            sha?.AppendData(bytes);
-            if (!BitConverter.IsLittleEndian)
+            var entry = matched[k].Entry;
+            Skip(stream, entry.Begin - position, sha, ref skipBuffer, source, dataLength);
+            position = entry.Begin;
+            stagedAt[k] = next;
+            var values = staging.AsSpan(next, (int)entry.Count);
+            for (int i = 0; i < values.Length; i += ChunkFloats)
             {
-                var words = MemoryMarshal.Cast<float, uint>(chunk);
-                BinaryPrimitives.ReverseEndianness(words, words);
+                var chunk = values.Slice(i, Math.Min(ChunkFloats, values.Length - i));
+                var bytes = MemoryMarshal.AsBytes(chunk);
+                int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+                if (read < bytes.Length)
+                    throw Fail(source, "is truncated", Single($"its data section ends after {position + (long)i * sizeof(float) + read} bytes, the header describes {dataLength}"));
+                sha?.AppendData(bytes);
+                if (!BitConverter.IsLittleEndian)
+                {
+                    var words = MemoryMarshal.Cast<float, uint>(chunk);
+                    BinaryPrimitives.ReverseEndianness(words, words);
+                }
             }
+            position = entry.End;
+            next += values.Length;
         }
+        Skip(stream, dataLength - position, sha, ref skipBuffer, source, dataLength);
         if (!stream.CanSeek)
         {
             // The length of a non-seekable stream was unknown while the header was checked:
@@ -325,54 +443,64 @@ public static class SafeTensors
                 throw Fail(source, "is corrupt", Single($"its {Sha256MetadataKey} metadata is {expectedHash}, but the data section hashes to {actual}"));
         }
 
-        // A file full of NaN would load "successfully" and silently break every prediction.
-        var byName = parsed.ByName();
-        var nonFinite = new ProblemList();
-        foreach (var t in tensors)
+        // A file full of NaN would load "successfully" and silently break every prediction; so
+        // would a negative variance (BatchNorm divides by √(var + ε)).
+        var invalid = new ProblemList();
+        for (int k = 0; k < matched.Count; k++)
         {
-            var entry = byName[t.Name];
-            var values = staging.AsSpan((int)(entry.Begin / sizeof(float)), t.Count);
-            int bad = 0, first = -1;
+            var (entry, spec) = matched[k];
+            var values = staging.AsSpan(stagedAt[k], spec.Count);
+            int bad = 0, first = -1, negative = 0, firstNegative = -1;
             for (int i = 0; i < values.Length; i++)
             {
-                if (!float.IsFinite(values[i]))
+                float v = values[i];
+                if (!float.IsFinite(v))
                 {
                     if (bad++ == 0) first = i;
                 }
+                else if (v < 0f && spec.NonNegative)
+                {
+                    if (negative++ == 0) firstNegative = i;
+                }
             }
             if (bad > 0)
-                nonFinite.Add($"{Show(t.Name)} has {bad} non-finite value{(bad == 1 ? "" : "s")} (the first, at flat index {first}, is {Describe(values[first])})");
+                invalid.Add($"{Show(entry.Name)} has {bad} non-finite value{(bad == 1 ? "" : "s")} (the first, at flat index {first}, is {Describe(values[first])})");
+            if (negative > 0)
+                invalid.Add($"{Show(entry.Name)} has {negative} negative value{(negative == 1 ? "" : "s")} (the first, at flat index {firstNegative}, is {values[firstNegative].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}), but a variance cannot be negative");
         }
-        if (nonFinite.Count > 0)
-            throw Fail(source, $"holds values {modelName} cannot use", nonFinite);
+        if (invalid.Count > 0)
+            throw Fail(source, $"holds values {modelName} cannot use", invalid);
 
         // Every check passed: now, and only now, the arena changes.
-        foreach (var t in tensors)
-            staging.AsSpan((int)(byName[t.Name].Begin / sizeof(float)), t.Count).CopyTo(arena.Slice(t.Offset, t.Count));
+        var loaded = new List<string>(matched.Count);
+        for (int k = 0; k < matched.Count; k++)
+        {
+            var spec = matched[k].Spec;
+            staging.AsSpan(stagedAt[k], spec.Count).CopyTo(arena.Slice(spec.Offset, spec.Count));
+            loaded.Add(spec.Name);
+        }
+        return new LoadReport(loaded, skippedFile, notLoaded);
     }
 
-    private static void CompareToModel(ParsedHeader parsed, IReadOnlyList<TensorSpec> tensors, string modelName, ProblemList problems)
+    /// <summary>Reads and hashes <paramref name="count"/> bytes of tensors nobody asked for.</summary>
+    private static void Skip(Stream stream, long count, IncrementalHash? sha, ref byte[]? buffer, string source, long dataLength)
     {
-        var byName = parsed.ByName();
-        var expected = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var t in tensors)
+        long done = 0;
+        while (done < count)
         {
-            expected.Add(t.Name);
-            if (!byName.TryGetValue(t.Name, out var entry))
-            {
-                problems.Add($"missing tensor {Show(t.Name)} {t.ShapeText}");
-                continue;
-            }
-            if (entry.DType is not null && entry.DType != "F32")
-                problems.Add($"{Show(t.Name)} has dtype {entry.DType}, {modelName} expects F32 (F16, BF16 and F64 are not supported: convert with tensor.float() before saving)");
-            if (entry.Shape is not null && !ShapeEquals(entry.Shape, t.Shape))
-                problems.Add($"{Show(t.Name)} has shape {ShapeText(entry.Shape)}, {modelName} expects {t.ShapeText}");
+            buffer ??= new byte[1 << 16];
+            int want = (int)Math.Min(buffer.Length, count - done);
+            int read = stream.ReadAtLeast(buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
+            sha?.AppendData(buffer, 0, read);
+            done += read;
+            if (read < want)
+                throw Fail(source, "is truncated", Single($"its data section ends early; the header describes {dataLength} bytes"));
         }
-        foreach (var entry in parsed.Entries)
-        {
-            if (!expected.Contains(entry.Name))
-                problems.Add($"unexpected tensor {Show(entry.Name)}");
-        }
+    }
+
+    private static IEnumerable<string> Names(IReadOnlyList<TensorSpec> tensors)
+    {
+        foreach (var t in tensors) yield return t.Name;
     }
 
     private static bool ShapeEquals(long[] given, int[] expected)
@@ -419,7 +547,7 @@ public static class SafeTensors
 
     private static SafeTensorsHeader ReadHeaderChecked(Stream stream, string source)
     {
-        var parsed = ReadHeaderCore(stream, source);
+        var parsed = ReadHeaderCore(stream, source, new HeaderLimits(MaxHeaderLength, int.MaxValue, null));
         if (parsed.Problems.Count > 0)
             throw Fail(source, "is not a valid safetensors file", parsed.Problems);
         var infos = new List<SafeTensorInfo>(parsed.Entries.Count);
@@ -428,12 +556,20 @@ public static class SafeTensors
         return new SafeTensorsHeader(infos, parsed.Metadata, parsed.HeaderLength, parsed.DataLength);
     }
 
+    /// <summary>How much of a header the caller can legitimately need.</summary>
+    private readonly record struct HeaderLimits(long MaxBytes, int MaxEntries, string? ModelName);
+
     /// <summary>
     /// Reads the length prefix and the JSON header and checks every format rule. Problems that
     /// leave nothing to inspect (a bad length, invalid JSON) throw at once; problems with single
     /// entries are collected, so one message can list them all with the model's mismatches.
     /// </summary>
-    private static ParsedHeader ReadHeaderCore(Stream stream, string source)
+    /// <remarks>
+    /// The JSON is read token by token (no document tree): besides the header's bytes, memory is
+    /// a few small objects per entry, shapes are cut at <see cref="MaxRank"/> dimensions, and a
+    /// strict load stops at <see cref="HeaderLimits.MaxEntries"/> entries.
+    /// </remarks>
+    private static ParsedHeader ReadHeaderCore(Stream stream, string source, HeaderLimits limits)
     {
         // Bytes after the current position, when knowable: every claimed length is checked
         // against it before anything is allocated.
@@ -448,6 +584,8 @@ public static class SafeTensors
             throw Fatal(source, $"its header length is {claimed} bytes, more than the format's limit of {MaxHeaderLength} bytes (100 MB)");
         if (available is long avail && (long)claimed > avail - 8)
             throw Fatal(source, $"its header length is {claimed} bytes, but only {avail - 8} bytes follow the 8-byte length");
+        if (claimed > (ulong)limits.MaxBytes)
+            throw Fatal(source, $"its header length is {claimed} bytes, more than the {limits.MaxBytes} bytes a header for {limits.ModelName}'s tensors can need");
         if (claimed < 2)
             throw Fatal(source, $"its header length is {claimed} bytes, but the smallest header, {{}}, has 2");
         int headerLength = (int)claimed;
@@ -461,38 +599,39 @@ public static class SafeTensors
         if (json[0] != (byte)'{')
             throw Fatal(source, $"its header must be a JSON object starting with '{{', but starts with byte 0x{json[0]:X2}");
 
-        JsonDocument document;
+        var result = new ParsedHeader { HeaderLength = headerLength };
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxJsonDepth });
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
-        }
-        catch (JsonException e)
-        {
-            throw Fatal(source, $"its header is not valid JSON ({e.Message})", e);
-        }
-
-        var result = new ParsedHeader { HeaderLength = headerLength };
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw Fatal(source, $"its header is a JSON {Kind(root)}, not an object");
-
+            reader.Read(); // the '{' checked above
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in root.EnumerateObject())
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                string name = property.Name;
+                string name = ReadString(ref reader, source);
+                reader.Read();
                 if (!seen.Add(name))
                 {
                     // Duplicate keys are ambiguous (parsers disagree on which one wins); refuse.
                     result.Problems.Add($"the header lists {Show(name)} twice");
+                    reader.Skip();
                     continue;
                 }
                 if (name == MetadataKey)
-                    ParseMetadata(property.Value, result.Metadata, result.Problems);
-                else
-                    result.Entries.Add(ParseEntry(name, property.Value, result.Problems));
+                {
+                    ParseMetadata(ref reader, source, result.Metadata, result.Problems);
+                    continue;
+                }
+                if (result.Entries.Count == limits.MaxEntries)
+                    throw Fatal(source, $"its header lists more than {limits.MaxEntries} tensors; {limits.ModelName} has {limits.MaxEntries - MaxListedProblems}");
+                result.Entries.Add(ParseEntry(name, ref reader, source, result.Problems));
             }
+            // Anything but whitespace after the closing brace is an error (Read throws).
+            if (reader.Read())
+                throw Fatal(source, "its header has more than one JSON value");
+        }
+        catch (JsonException e)
+        {
+            throw Fatal(source, $"its header is not valid JSON ({e.Message})", e);
         }
 
         if (result.Metadata.TryGetValue(Sha256MetadataKey, out var hash) && !IsSha256Hex(hash))
@@ -542,78 +681,166 @@ public static class SafeTensors
         return buffer;
     }
 
-    private static void ParseMetadata(JsonElement value, Dictionary<string, string> metadata, ProblemList problems)
+    /// <summary>
+    /// The current string or property name. A <c>\u</c> escape may decode to half of a UTF-16
+    /// surrogate pair (<c>"\ud800"</c>): valid JSON syntax, valid UTF-8 bytes, but no text, and
+    /// System.Text.Json throws <see cref="InvalidOperationException"/> when asked to decode it. So
+    /// escaped strings are checked here, before decoding.
+    /// </summary>
+    private static string ReadString(ref Utf8JsonReader reader, string source)
     {
-        if (value.ValueKind == JsonValueKind.Null)
-            return;
-        if (value.ValueKind != JsonValueKind.Object)
+        if (reader.ValueIsEscaped && FindLoneSurrogateEscape(reader.ValueSpan) is int at)
         {
-            problems.Add($"{MetadataKey} is a JSON {Kind(value)}, not an object of strings");
+            string escape = Encoding.ASCII.GetString(reader.ValueSpan.Slice(at, 6));
+            throw Fatal(source, $"its header has a string (at byte {reader.TokenStartIndex}) whose escape {escape} is half of a UTF-16 surrogate pair, which is not text");
+        }
+        return reader.GetString()!;
+    }
+
+    /// <summary>Index of the first <c>\uXXXX</c> escape that is an unpaired surrogate in raw JSON string bytes, or null.</summary>
+    internal static int? FindLoneSurrogateEscape(ReadOnlySpan<byte> raw)
+    {
+        int i = 0;
+        while (i < raw.Length)
+        {
+            if (raw[i] != (byte)'\\' || i + 1 >= raw.Length) { i++; continue; }
+            if (raw[i + 1] != (byte)'u') { i += 2; continue; }
+            if (!TryHex4(raw, i + 2, out int unit)) return i;
+            if (unit is >= 0xDC00 and <= 0xDFFF) return i;
+            if (unit is >= 0xD800 and <= 0xDBFF)
+            {
+                if (i + 11 < raw.Length && raw[i + 6] == (byte)'\\' && raw[i + 7] == (byte)'u'
+                    && TryHex4(raw, i + 8, out int low) && low is >= 0xDC00 and <= 0xDFFF)
+                {
+                    i += 12;
+                    continue;
+                }
+                return i;
+            }
+            i += 6;
+        }
+        return null;
+    }
+
+    private static bool TryHex4(ReadOnlySpan<byte> raw, int at, out int value)
+    {
+        value = 0;
+        if (at + 4 > raw.Length) return false;
+        for (int k = 0; k < 4; k++)
+        {
+            int digit = HexValue(raw[at + k]);
+            if (digit < 0) return false;
+            value = value * 16 + digit;
+        }
+        return true;
+    }
+
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
+
+    /// <summary>An entry's field name; the three known ones without allocating (a header may have millions).</summary>
+    private static string FieldName(ref Utf8JsonReader reader, string source)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            if (reader.ValueSpan.SequenceEqual("dtype"u8)) return "dtype";
+            if (reader.ValueSpan.SequenceEqual("shape"u8)) return "shape";
+            if (reader.ValueSpan.SequenceEqual("data_offsets"u8)) return "data_offsets";
+        }
+        return ReadString(ref reader, source);
+    }
+
+    /// <summary>The shared key string of a known, unescaped dtype, or null.</summary>
+    private static string? KnownDType(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.ValueSpan.Length > 8) return null;
+        foreach (var key in DTypeSizes.Keys)
+            if (reader.ValueTextEquals(key)) return key;
+        return null;
+    }
+
+    private static void ParseMetadata(ref Utf8JsonReader reader, string source, Dictionary<string, string> metadata, ProblemList problems)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+            return;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            problems.Add($"{MetadataKey} is a JSON {Kind(reader.TokenType)}, not an object of strings");
+            reader.Skip();
             return;
         }
-        foreach (var item in value.EnumerateObject())
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (item.Value.ValueKind != JsonValueKind.String)
-                problems.Add($"{MetadataKey} entry {Show(item.Name)} is a JSON {Kind(item.Value)}, not a string");
-            else if (!metadata.TryAdd(item.Name, item.Value.GetString()!))
-                problems.Add($"{MetadataKey} lists {Show(item.Name)} twice");
+            string key = ReadString(ref reader, source);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                problems.Add($"{MetadataKey} entry {Show(key)} is a JSON {Kind(reader.TokenType)}, not a string");
+                reader.Skip();
+            }
+            else if (!metadata.TryAdd(key, ReadString(ref reader, source)))
+            {
+                problems.Add($"{MetadataKey} lists {Show(key)} twice");
+            }
         }
     }
 
-    private static Entry ParseEntry(string name, JsonElement value, ProblemList problems)
+    private static Entry ParseEntry(string name, ref Utf8JsonReader reader, string source, ProblemList problems)
     {
         var entry = new Entry(name);
-        if (value.ValueKind != JsonValueKind.Object)
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            problems.Add($"{Show(name)} is a JSON {Kind(value)}, not an object with dtype, shape and data_offsets");
+            problems.Add($"{Show(name)} is a JSON {Kind(reader.TokenType)}, not an object with dtype, shape and data_offsets");
+            reader.Skip();
             return entry;
         }
 
         bool hasDType = false, hasShape = false, hasOffsets = false;
         int dtypeSize = 0;
-        foreach (var field in value.EnumerateObject())
+        Span<long> dims = stackalloc long[MaxRank];
+        Span<long> offsets = stackalloc long[2];
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            switch (field.Name)
+            string field = FieldName(ref reader, source);
+            reader.Read();
+            switch (field)
             {
                 case "dtype" when !hasDType:
                     hasDType = true;
-                    if (field.Value.ValueKind != JsonValueKind.String)
+                    if (reader.TokenType != JsonTokenType.String)
                     {
-                        problems.Add($"{Show(name)} has a dtype that is a JSON {Kind(field.Value)}, not a string");
-                       
-                    }
-                    else if (!DTypeSizes.TryGetValue(field.Value.GetString()!, out dtypeSize))
-                    {
-                        problems.Add($"{Show(name)} has dtype {Show(field.Value.GetString()!)}, which is not a safetensors dtype (F32 expected)");
-                       
+                        problems.Add($"{Show(name)} has a dtype that is a JSON {Kind(reader.TokenType)}, not a string");
+                        reader.Skip();
                     }
                     else
                     {
-                        entry.DType = field.Value.GetString();
+                        string dtype = KnownDType(ref reader) ?? ReadString(ref reader, source);
+                        if (!DTypeSizes.TryGetValue(dtype, out dtypeSize))
+                            problems.Add($"{Show(name)} has dtype {Show(dtype)}, which is not a safetensors dtype (F32 expected)");
+                        else
+                            entry.DType = dtype;
                     }
                     break;
                 case "shape" when !hasShape:
                     hasShape = true;
-                    entry.Shape = ReadIntegers(field.Value);
-                    if (entry.Shape is null)
-                    {
+                    if (ReadIntegers(ref reader, dims, out int rank, out bool tooLong))
+                        entry.Shape = rank == 0 ? [] : dims[..rank].ToArray();
+                    else if (tooLong)
+                        problems.Add($"{Show(name)} has a shape of more than {MaxRank} dimensions");
+                    else
                         problems.Add($"{Show(name)} has a shape that is not an array of non-negative integers");
-                       
-                    }
                     break;
                 case "data_offsets" when !hasOffsets:
                     hasOffsets = true;
-                    var offsets = ReadIntegers(field.Value);
-                    if (offsets is null || offsets.Length != 2)
-                    {
+                    if (!ReadIntegers(ref reader, offsets, out int n, out _) || n != 2)
                         problems.Add($"{Show(name)} has data_offsets that are not two non-negative integers [begin, end]");
-                       
-                    }
                     else if (offsets[0] > offsets[1])
-                    {
                         problems.Add($"{Show(name)} has data_offsets [{offsets[0]}, {offsets[1]}]: begin is after end");
-                       
-                    }
                     else
                     {
                         entry.Begin = offsets[0];
@@ -621,12 +848,12 @@ public static class SafeTensors
                     }
                     break;
                 case "dtype" or "shape" or "data_offsets":
-                    problems.Add($"{Show(name)} lists {field.Name} twice");
-                   
+                    problems.Add($"{Show(name)} lists {field} twice");
+                    reader.Skip();
                     break;
                 default:
-                    problems.Add($"{Show(name)} has an unknown field {Show(field.Name)} (expected dtype, shape and data_offsets)");
-                   
+                    problems.Add($"{Show(name)} has an unknown field {Show(field)} (expected dtype, shape and data_offsets)");
+                    reader.Skip();
                     break;
             }
         }
@@ -647,40 +874,63 @@ public static class SafeTensors
                 {
                     long bytes = checked(count * dtypeSize);
                     if (entry.End >= 0 && entry.End - entry.Begin != bytes)
-                    {
                         problems.Add($"{Show(name)} has data_offsets [{entry.Begin}, {entry.End}] ({entry.End - entry.Begin} bytes), but {entry.DType} {ShapeText(entry.Shape)} needs {bytes} bytes");
-                       
-                    }
                 }
             }
             catch (OverflowException)
             {
                 problems.Add($"{Show(name)} has shape {ShapeText(entry.Shape)}, whose size overflows 64 bits");
                 entry.Count = -1;
-               
             }
         }
         return entry;
     }
 
-    /// <summary>An array of non-negative integers that fit in a long, or null.</summary>
-    private static long[]? ReadIntegers(JsonElement value)
+    /// <summary>
+    /// Reads an array of at most <c>destination.Length</c> non-negative integers that fit in a
+    /// long into <paramref name="destination"/>; false (the rest of the value skipped) for anything
+    /// else. A longer array sets <paramref name="tooLong"/> and is never stored: its length is
+    /// bounded only by the header's.
+    /// </summary>
+    private static bool ReadIntegers(ref Utf8JsonReader reader, scoped Span<long> destination, out int count, out bool tooLong)
     {
-        if (value.ValueKind != JsonValueKind.Array)
-            return null;
-        // The array's length is bounded by the header's size, which was bounded by the file's.
-        var result = new long[value.GetArrayLength()];
-        int i = 0;
-        foreach (var item in value.EnumerateArray())
+        tooLong = false;
+        count = 0;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return false;
+        }
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             // TryGetInt64 refuses fractions and exponents ("1.5", "1e3") and out-of-range values.
-            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long v) || v < 0)
-                return null;
-            result[i++] = v;
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long v) || v < 0)
+            {
+                SkipRestOfArray(ref reader);
+                return false;
+            }
+            if (count == destination.Length)
+            {
+                tooLong = true;
+                SkipRestOfArray(ref reader);
+                return false;
+            }
+            destination[count++] = v;
         }
-        return result;
+        return true;
     }
 
+    /// <summary>From inside an array, moves the reader to the array's end.</summary>
+    private static void SkipRestOfArray(ref Utf8JsonReader reader)
+    {
+        int depth = reader.CurrentDepth - 1;
+        if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject) reader.Skip();
+        while (!(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
+        {
+            if (!reader.Read()) return;
+            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject) reader.Skip();
+        }
+    }
     /// <summary>
     /// Checks that the entries' byte ranges tile the data section from 0 with no holes and no
     /// overlaps (what the reference implementation requires); returns where the last one ends.
@@ -754,14 +1004,14 @@ public static class SafeTensors
 
     private static string Describe(float v) => float.IsNaN(v) ? "NaN" : v > 0 ? "+Infinity" : "-Infinity";
 
-    private static string Kind(JsonElement e) => e.ValueKind switch
+    private static string Kind(JsonTokenType t) => t switch
     {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        JsonValueKind.Null => "null",
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        JsonTokenType.Null => "null",
         _ => "value",
     };
 

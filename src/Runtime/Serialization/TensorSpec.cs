@@ -11,6 +11,13 @@ namespace Axon.Serialization;
 /// <param name="Offset">Offset of the first value in the parameter arena.</param>
 public sealed record TensorSpec(string Name, int[] Shape, int Offset)
 {
+    /// <summary>
+    /// Whether every value must be ≥ 0: a load that finds a negative value is refused, naming the
+    /// tensor. Default: true for BatchNorm's running variance (names ending in <c>.running_var</c>,
+    /// PyTorch's and Axon's key), whose negative values would make every prediction NaN; false otherwise.
+    /// </summary>
+    public bool NonNegative { get; init; } = Name.EndsWith(".running_var", StringComparison.Ordinal);
+
     /// <summary>Number of values: the product of <see cref="Shape"/>.</summary>
     public int Count
     {

@@ -14,21 +14,21 @@ partial class Broken : global::Axon.IModel
 
     /// <summary>Throws: the model has errors.</summary>
     public Broken(int maxBatchSize = 256, int seed = 42, global::Axon.Optimizers.Optimizer? optimizer = null) => throw __Invalid();
-    /// <summary>Throws: the model has errors.</summary>
+    /// <summary>Not available: the model has errors.</summary>
     public const int InputSize = 0;
-    /// <summary>Throws: the model has errors.</summary>
+    /// <summary>Not available: the model has errors.</summary>
     public const int OutputSize = 0;
-    /// <summary>Throws: the model has errors.</summary>
+    /// <summary>Not available: the model has errors.</summary>
     public const int ParameterCount = 0;
-    /// <summary>Throws: the model has errors.</summary>
+    /// <summary>Not available: the model has errors.</summary>
     public const float InputMin = 0f;
-    /// <summary>Throws: the model has errors.</summary>
+    /// <summary>Not available: the model has errors.</summary>
     public const float InputMax = 0f;
-    /// <summary>Throws: the model has errors.</summary>
+    /// <summary>Not available: the model has errors.</summary>
     public const int DefaultMaxBatchSize = 256;
-    /// <summary>Throws: the model has errors.</summary>
+    /// <summary>Not available: the model has errors.</summary>
     public const int DefaultSeed = 42;
-    /// <summary>Throws: the model has errors.</summary>
+    /// <summary>Not available: the model has errors.</summary>
     public const string Summary = "invalid model: AXN0101";
     /// <summary>Throws: the model has errors.</summary>
     public int MaxBatchSize => throw __Invalid();

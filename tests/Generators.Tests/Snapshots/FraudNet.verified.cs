@@ -59,7 +59,6 @@ partial class Risk
         /// <param name="optimizer">Replaces the declared optimizer (AdamW (lr 0.0003, weight decay 0.01)). Default: null.</param>
         public FraudNet(int maxBatchSize = DefaultMaxBatchSize, int seed = DefaultSeed, global::Axon.Optimizers.Optimizer? optimizer = null)
             : this(new global::Axon.ModelCore(__info, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Adam(0.0003f, 0.9f, 0.999f, 1E-08f, 0.01f, true)))
-
         {
             Initialize(seed);
         }

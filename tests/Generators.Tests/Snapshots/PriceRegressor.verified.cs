@@ -69,7 +69,6 @@ namespace Demo
         /// <param name="optimizer">Replaces the declared optimizer (SGD (lr 0.05, momentum 0.9, Nesterov, weight decay 0.0001)). Default: null.</param>
         public PriceRegressor(int maxBatchSize = DefaultMaxBatchSize, int seed = DefaultSeed, global::Axon.Optimizers.Optimizer? optimizer = null)
             : this(new global::Axon.ModelCore(__info, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Sgd(0.05f, 0.9f, true, 0.0001f)))
-
         {
             Initialize(seed);
         }

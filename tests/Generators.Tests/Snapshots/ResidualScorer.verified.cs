@@ -91,7 +91,6 @@ namespace Demo
         /// <param name="optimizer">Replaces the declared optimizer (Adam (lr 0.001)). Default: null.</param>
         public ResidualScorer(int maxBatchSize = DefaultMaxBatchSize, int seed = DefaultSeed, global::Axon.Optimizers.Optimizer? optimizer = null)
             : this(new global::Axon.ModelCore(__info, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Adam(0.001f, 0.9f, 0.999f, 1E-08f, 0f, false)))
-
         {
             Initialize(seed);
         }

@@ -1,0 +1,41 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Axon.Generators.Layers;
+
+/// <summary>
+/// The table of layer kinds: the only list of them in the generator. The parser finds a member's kind here by
+/// its attribute; every later stage asks the kind. A new kind is one more entry.
+/// </summary>
+internal static class LayerKinds
+{
+    public static LayerKind Dense { get; } = new Dense();
+
+    public static LayerKind Input { get; } = new Input();
+
+    /// <summary>Every kind, in the order the docs list them.</summary>
+    public static IReadOnlyList<LayerKind> All { get; } =
+    [
+        Dense,
+        new Conv2D(),
+        new MaxPool2D(),
+        new AvgPool2D(),
+        new GlobalAveragePool(),
+        new Flatten(),
+        new Reshape(),
+        new Dropout(),
+        new BatchNorm(),
+        new LayerNorm(),
+        new Add(),
+        new Multiply(),
+        new Concat(),
+        new Dot(),
+        Input,
+        new Embedding(),
+    ];
+
+    private static readonly Dictionary<string, LayerKind> ByAttribute = All.ToDictionary(k => k.AttributeName);
+
+    /// <summary>The kind an attribute (by full name, e.g. <c>Axon.DenseAttribute</c>) declares, or null.</summary>
+    public static LayerKind? FromAttribute(string fullName) => ByAttribute.TryGetValue(fullName, out var kind) ? kind : null;
+}
