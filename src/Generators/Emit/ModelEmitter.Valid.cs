@@ -108,7 +108,7 @@ internal static partial class ModelEmitter
         w.Line($"/// <param name=\"maxBatchSize\">Largest batch for training and evaluation steps. Default: {plan.MaxBatchSize}.</param>");
         w.Line($"/// <param name=\"seed\">Initialisation seed. Default: {plan.Seed}.</param>");
         w.Line($"/// <param name=\"optimizer\">Replaces the declared optimizer ({Literals.Xml(SummaryWriter.OptimizerName(plan.Optimizer))}). Default: null.</param>");
-        w.Line($"public {name}(int maxBatchSize = DefaultMaxBatchSize, int seed = DefaultSeed, global::Axon.Optimizers.Optimizer? optimizer = null)");
+        w.Line($"public {Literals.Identifier(name)}(int maxBatchSize = DefaultMaxBatchSize, int seed = DefaultSeed, global::Axon.Optimizers.Optimizer? optimizer = null)");
         w.Open($"    : this(new global::Axon.ModelCore(__info, maxBatchSize, optimizer ?? {OptimizerExpression(plan.Optimizer)}))");
         w.Line("Initialize(seed);");
         foreach (var l in adapted)
@@ -116,7 +116,7 @@ internal static partial class ModelEmitter
         w.Close();
         w.Line();
         w.Line("// Shared by the public constructor and CreateInferenceSession: the layer handles over a model's state.");
-        w.Open($"private {name}(global::Axon.ModelCore core)");
+        w.Open($"private {Literals.Identifier(name)}(global::Axon.ModelCore core)");
         w.Line("__core = core;");
         for (int i = 0; i < plan.Layers.Count; i++)
         {
@@ -136,7 +136,7 @@ internal static partial class ModelEmitter
         foreach (var l in plan.Layers)
         {
             if (!l.IsPartial) continue;
-            w.Line($"{l.Modifiers} partial {l.TypeName} {l.Name} => __layer_{l.Name};".TrimStart());
+            w.Line($"{l.Modifiers} partial {l.TypeName} {Literals.Identifier(l.Name)} => __layer_{l.Name};".TrimStart());
         }
         w.Line();
 

@@ -35,7 +35,7 @@ internal static partial class ModelEmitter
         }
         w.Line("/// </summary>");
         w.Line(Tool);
-        w.Open($"partial class {plan.Type.Name}" + (plan.EmitApi ? " : global::Axon.IModel" + (plan.IsValid ? ", global::Axon.Compiled.IModelKernel" : "") : ""));
+        w.Open($"partial class {Literals.Identifier(plan.Type.Name)}" + (plan.EmitApi ? " : global::Axon.IModel" + (plan.IsValid ? ", global::Axon.Compiled.IModelKernel" : "") : ""));
         if (plan.IsValid) EmitValid(w, plan, summary);
         else EmitInvalid(w, plan);
         w.Close();
@@ -58,13 +58,13 @@ internal static partial class ModelEmitter
         foreach (var layer in plan.Layers.Where(l => l.IsPartial).GroupBy(l => l.Name).Select(g => g.First()))   // a name declared twice is already the user's C# error
         {
             string accessors = string.Join(" ", layer.Accessors.Split(',').Select(a => a + " => throw __Invalid();"));
-            w.Line($"{layer.Modifiers} partial {layer.TypeName} {layer.Name} {{ {accessors} }}".TrimStart());
+            w.Line($"{layer.Modifiers} partial {layer.TypeName} {Literals.Identifier(layer.Name)} {{ {accessors} }}".TrimStart());
         }
         if (!plan.EmitApi) return;
 
         w.Line();
         w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line($"public {name}(int maxBatchSize = {plan.MaxBatchSize}, int seed = {plan.Seed}, global::Axon.Optimizers.Optimizer? optimizer = null) => throw __Invalid();");
+        w.Line($"public {Literals.Identifier(name)}(int maxBatchSize = {plan.MaxBatchSize}, int seed = {plan.Seed}, global::Axon.Optimizers.Optimizer? optimizer = null) => throw __Invalid();");
         PublicSurface.Emit(w, plan);
         w.Line($"string global::Axon.IModel.Name => {Literals.String(name)};");
         w.Line("int global::Axon.IModel.InputSize => throw __Invalid();");

@@ -95,7 +95,7 @@ internal static class PublicSurface
             "A new instance that shares this model's parameters (no copy) with a workspace of its own for <paramref name=\"maxBatchSize\"/> samples: "
             + "give each thread its own session to predict concurrently. Sessions run every inference member (Predict, Classify, Evaluate, InputGradient, Forward in inference mode); "
             + "members that change the weights throw. While any session is inside a call, a call that changes the weights on the model throws, and the reverse. Default batch: the model's MaxBatchSize.",
-            $"public {p.Type.Name} CreateInferenceSession(int maxBatchSize = 0)",
+            $"public {Literals.Identifier(p.Type.Name)} CreateInferenceSession(int maxBatchSize = 0)",
             $"=> new(global::Axon.Compiled.ModelDriver.CreateSession(this, maxBatchSize > 0 ? maxBatchSize : __core.MaxBatchSize));")]),
         new("CopyFrom", p => p.TransferSource.Length == 0 ? [] : [new(
             $"<summary>Copies the layers declared by [TransferFrom] from a pretrained <see cref=\"{p.TransferSource}\"/>: "
@@ -125,7 +125,9 @@ internal static class PublicSurface
                 w.Line(plan.IsValid ? "/// " + d.Doc
                     : d.Signature.StartsWith("public const", StringComparison.Ordinal) ? "/// <summary>Not available: the model has errors.</summary>"
                     : "/// <summary>Throws: the model has errors.</summary>");
-                w.Line($"{d.Signature} {(plan.IsValid ? d.Valid : d.Invalid)}");
+                // A model deriving from a model hides the base's members on purpose.
+                string signature = plan.Type.HidesBaseModel ? "public new " + d.Signature.Substring("public ".Length) : d.Signature;
+                w.Line($"{signature} {(plan.IsValid ? d.Valid : d.Invalid)}");
             }
     }
 }

@@ -32,6 +32,14 @@ internal static class ModelParser
         if (context.TargetNode is not TypeDeclarationSyntax declaration || context.TargetSymbol is not INamedTypeSymbol type)
             return new(null, EquatableArray<DiagnosticInfo>.Empty);
 
+        // [Model] on two parts of one partial class (CS0579 already): emit once, for the first part.
+        var firstModelPart = type.GetAttributes()
+            .Where(a => a.AttributeClass?.ToDisplayString() == "Axon.ModelAttribute" && a.ApplicationSyntaxReference is not null)
+            .Select(a => a.ApplicationSyntaxReference!.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>())
+            .FirstOrDefault();
+        if (firstModelPart is not null && firstModelPart != declaration)
+            return new(null, EquatableArray<DiagnosticInfo>.Empty);
+
         var nameLocation = LocationInfo.From(declaration.Identifier);
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
@@ -59,11 +67,14 @@ internal static class ModelParser
             string keyword = first is RecordDeclarationSyntax record
                 ? "record " + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "struct " : "")
                 : first.Keyword.ValueText + " ";
-            containers.Insert(0, "partial " + keyword + outer.Name + (first.TypeParameterList?.ToString() ?? ""));
+            containers.Insert(0, "partial " + keyword + Emit.Literals.Identifier(outer.Name) + (first.TypeParameterList?.ToString() ?? ""));
         }
 
         string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
-        var typeSpec = new TypeSpec(ns, type.Name, containers.ToEquatableArray());
+        bool hidesBase = false;
+        for (var b = type.BaseType; b is not null && !hidesBase; b = b.BaseType)
+            hidesBase = b.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Axon.ModelAttribute");
+        var typeSpec = new TypeSpec(ns, type.Name, containers.ToEquatableArray()) { HidesBaseModel = hidesBase };
 
         // [Model]
         var model = new AttributeReader(context.Attributes[0], cancellationToken);
@@ -132,6 +143,18 @@ internal static class ModelParser
 
         var layers = new List<LayerSpec>();
         var reservedConflicts = new List<string>();
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.IsImplicitlyDeclared) continue;
+            var syntax = constructor.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).FirstOrDefault();
+            if (syntax is TypeDeclarationSyntax primary)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorNotChained, LocationInfo.From(primary.ParameterList), type.Name, "a primary constructor"));
+                reservedConflicts.Add("(primary constructor)");   // the generated constructor could not chain to it: emit the layers only
+            }
+            else if (syntax is ConstructorDeclarationSyntax { Initializer: not { RawKind: (int)SyntaxKind.ThisConstructorInitializer } } user)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorNotChained, LocationInfo.From(user.Identifier), type.Name, "a constructor that does not chain to it"));
+        }
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -154,7 +177,9 @@ internal static class ModelParser
             }
             if (layerAttribute is null)
             {
-                if (Reserved.Contains(member.Name) && member is not IMethodSymbol { MethodKind: not MethodKind.Ordinary })
+                // Names starting with "__" are the generated code's own (fields, arena offsets, helpers).
+                if ((Reserved.Contains(member.Name) || member.Name.StartsWith("__", StringComparison.Ordinal))
+                    && member is not IMethodSymbol { MethodKind: not MethodKind.Ordinary })
                 {
                     reservedConflicts.Add(member.Name);
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, LocationInfo.From(member.Locations.FirstOrDefault()), member.Name, type.Name));
