@@ -7,6 +7,7 @@
 #   ENGINES="axon libtorch" bash tools/bench-side-by-side.sh   # without PyTorch
 #   SECONDS_PER_REP=2 bash tools/bench-side-by-side.sh      # longer timed loops (default 1 s × 5)
 #   BREAKDOWN=0 SCALING=0 ATTACKS=0 bash tools/bench-side-by-side.sh   # the training table only
+#   TRAINING=0 BREAKDOWN=0 SCALING=0 bash tools/bench-side-by-side.sh  # the PGD-40 table only
 #   DATA=random bash tools/bench-side-by-side.sh            # the labelled extra: random pixels and labels
 #
 # 1. Training: for each model × batch, Axon's `throughput` command, then the LibTorch peer
@@ -35,6 +36,7 @@ REPETITIONS=${REPETITIONS:-5}
 ENGINES=${ENGINES:-"axon libtorch pytorch"}
 PYTHON=${PYTHON:-/usr/bin/python3}
 DATA=${DATA:-fashion}
+TRAINING=${TRAINING:-1}
 BREAKDOWN=${BREAKDOWN:-1}
 SCALING=${SCALING:-1}
 ATTACKS=${ATTACKS:-1}
@@ -87,6 +89,7 @@ train=(--seconds "$SECONDS_PER_REP" --repetitions "$REPETITIONS" "${data_args[@]
 : >"$OUT/axon.jsonl"; : >"$OUT/libtorch.jsonl"; : >"$OUT/pytorch.jsonl"
 for model in $MODELS; do
   for batch in $BATCHES; do
+    [ "$TRAINING" = "1" ] || continue
     echo "== $model batch $batch" >&2
     "${axon[@]}" throughput --model "$model" --batch "$batch" --threads 1 "${train[@]}" | tail -n 1 | tee -a "$OUT/axon.jsonl" >&2
     if has libtorch; then

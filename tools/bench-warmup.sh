@@ -5,6 +5,7 @@
 #
 #   bash tools/bench-warmup.sh
 #   ROUNDS=5 SECONDS_PER_RUN=4 bash tools/bench-warmup.sh
+#   BASELINE=/tmp/before bash tools/bench-warmup.sh   # also a copy of an earlier build's bin/Release/net10.0
 #
 # Each run is a new process (JIT state is per process) of tests/Benchmarks `warmup`; settings are
 # interleaved round by round so load drifts hit all alike; the table shows medians over the rounds.
@@ -17,6 +18,10 @@ OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
 dotnet build -c Release tests/Benchmarks/Axon.Benchmarks.csproj -v q -nologo >"$OUT/build.log" 2>&1 \
   || { cat "$OUT/build.log" >&2; exit 1; }
+if [ -z "${DATA_DIR:-}" ]; then
+  if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then DATA_DIR=/usr/share/datasets/fashion-mnist
+  else DATA_DIR=$PWD/data/fashion-mnist; fi
+fi
 settings=("" "DOTNET_TieredPGO=0" "DOTNET_TC_QuickJitForLoops=0" "DOTNET_TieredCompilation=0")
 echo "CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1); load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 : >"$OUT/warmup.jsonl"
@@ -25,8 +30,12 @@ for round in $(seq "$ROUNDS"); do
     set -- $job
     for s in "${settings[@]}"; do
       env $s dotnet tests/Benchmarks/bin/Release/net10.0/Axon.Benchmarks.dll warmup --model "$1" --batch "$2" \
-        --seconds "$SECONDS_PER_RUN" | tail -n 1 | tee -a "$OUT/warmup.jsonl" >&2
+        --seconds "$SECONDS_PER_RUN" --data-dir "$DATA_DIR" | tail -n 1 | tee -a "$OUT/warmup.jsonl" >&2
     done
+    if [ -n "${BASELINE:-}" ]; then
+      dotnet "$BASELINE/Axon.Benchmarks.dll" warmup --model "$1" --batch "$2" --seconds "$SECONDS_PER_RUN" --data-dir "$DATA_DIR" | tail -n 1 \
+        | sed 's/"jit":"default"/"jit":"default, baseline build"/' | tee -a "$OUT/warmup.jsonl" >&2
+    fi
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

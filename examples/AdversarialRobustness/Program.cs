@@ -16,6 +16,7 @@
 // With no folder it uses the full Fashion-MNIST when /usr/share/datasets/fashion-mnist exists,
 // else the 10,000/2,000-image subset committed in data/; --subset forces the subset.
 using System;
+using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -24,20 +25,20 @@ using Axon;
 using Axon.Adversarial;
 using Axon.Data;
 using Axon.Training;
+using Axon.Examples;
 
-string? folder = null;
-bool subset = false;
-int epochs = 5, samples = 1000;
-for (int i = 0; i < args.Length; i++)
+var folderArgument = ExampleCommandLine.DataFolder("Folder with the four Fashion-MNIST files (default: /usr/share/datasets/fashion-mnist, else the committed subset in data/fashion-mnist)");
+var epochsOption = ExampleCommandLine.PositiveInt("--epochs", 5, "Training epochs");
+var samplesOption = ExampleCommandLine.PositiveInt("--samples", 1000, "Test images to attack");
+var subsetOption = new Option<bool>("--subset") { Description = "Use the committed subset even when the full set is installed" };
+var command = new RootCommand("Adversarial robustness: attacks, defences and feature squeezing on a Fashion-MNIST MLP.")
 {
-    switch (args[i])
-    {
-        case "--epochs": epochs = int.Parse(args[++i]); break;
-        case "--samples": samples = int.Parse(args[++i]); break;
-        case "--subset": subset = true; break;
-        default: folder = args[i]; break;
-    }
-}
+    folderArgument, epochsOption, samplesOption, subsetOption,
+};
+if (ExampleCommandLine.Parse(command, args, out int exitCode) is not { } parsed) return exitCode;
+string? folder = parsed.GetValue(folderArgument)?.FullName;
+int epochs = parsed.GetValue(epochsOption), samples = parsed.GetValue(samplesOption);
+bool subset = parsed.GetValue(subsetOption);
 
 folder ??= subset
     ? FashionMnist.FindSubsetDirectory(AppContext.BaseDirectory) ?? throw new DirectoryNotFoundException("the committed Fashion-MNIST subset was not found.")
@@ -162,6 +163,8 @@ using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = 
     json.WriteEndObject();
 }
 Console.WriteLine($"wrote {Path.GetFullPath("robustness.svg")}, {Path.GetFullPath("robustness-defences.svg")} and {Path.GetFullPath("robustness.json")}");
+
+return 0;
 
 static double Accuracy(IModel model, float[] inputs, int[] labels)
 {

@@ -6,7 +6,7 @@ namespace CreditRiskExample;
 /// Default risk from a loan application: five categorical columns as integer ids, each through its own
 /// embedding, joined with the 17 standardised numeric columns. One logit out: P(bad) = σ(z).
 /// The input row is the members end to end: sub_grade, addr_state, emp_length, term,
-/// verification_status ids, then the numeric values (<see cref="LendingClub.Encode"/> writes it).
+/// verification_status ids, then the numeric values (<see cref="LendingClub.Pipeline"/> writes it).
 /// </summary>
 [Model(Loss = Loss.BinaryCrossEntropy, MaxBatchSize = 128)]
 public partial class CreditRiskNet

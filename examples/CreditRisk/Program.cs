@@ -4,7 +4,8 @@
 //
 // 1. Several inputs: each categorical column is an input member of integer ids,
 //    [Input(1, Ids = true)] public partial Layer State { get; }, read by its own Embedding; the numeric
-//    columns are one more input member. A sample's row is the members end to end (LendingClub.Encode).
+//    columns are one more input member. A sample's row is the members end to end: the library's
+//    TabularPipeline writes it (CategoryIds for the ids, Numeric for the numbers; LendingClub.Pipeline).
 // 2. Concat joins the embeddings and the numbers; Dense layers follow; one logit out with
 //    Loss.BinaryCrossEntropy (which applies the sigmoid itself: no Sigmoid on the output).
 // 3. Only 5.2 % of the loans went bad, so accuracy says little: calling every loan good is 94.8 %
@@ -12,26 +13,27 @@
 //    under the precision-recall curve (chance is the bad rate), with Axon.Metrics.BinaryRanking.
 // 4. Compare with the same layers on the numeric columns alone: that difference is what the embeddings add.
 using System;
+using System.CommandLine;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using CreditRiskExample;
+using Axon.Examples;
 
-int epochs = 10, batch = 64, splits = 3;
-for (int i = 0; i < args.Length; i++)
+var epochsOption = ExampleCommandLine.PositiveInt("--epochs", 10, "Training epochs");
+var batchOption = ExampleCommandLine.PositiveInt("--batch", 64, "Samples per training step");
+var splitsOption = ExampleCommandLine.PositiveInt("--splits", 3, "Stratified 80/20 splits to average over");
+var command = new RootCommand("Lesson 4: Lending Club loans, categorical columns through embeddings; ROC-AUC and PR-AUC over stratified splits.")
 {
-    switch (args[i])
-    {
-        case "--epochs": epochs = int.Parse(args[++i]); break;
-        case "--batch": batch = int.Parse(args[++i]); break;
-        case "--splits": splits = int.Parse(args[++i]); break;
-        default: throw new ArgumentException($"unknown argument '{args[i]}'; use --epochs N, --batch B, --splits S");
-    }
-}
+    epochsOption, batchOption, splitsOption,
+};
+if (ExampleCommandLine.Parse(command, args, out int exitCode) is not { } parsed) return exitCode;
+int epochs = parsed.GetValue(epochsOption), batch = parsed.GetValue(batchOption), splits = parsed.GetValue(splitsOption);
 
 string path = LendingClub.FindFile();
 var table = LendingClub.Read(path);
-Console.WriteLine($"data: {path}: {table.Count:N0} loans, {table.Bad.Count(b => b):N0} bad");
+var labels = LendingClub.Labels(table);
+Console.WriteLine($"data: {path}: {table.RowCount:N0} loans, {labels.Sum():N0} bad");
 Console.WriteLine(CreditRiskNet.Summary);
 Console.WriteLine();
 
@@ -41,18 +43,18 @@ Console.WriteLine();
 var results = new List<(long Seed, RiskScore Embedded, RiskScore Numeric, double SecondsEmbedded, double SecondsNumeric)>();
 for (long seed = 1; seed <= splits; seed++)
 {
-    var (trainRows, testRows) = LendingClub.StratifiedSplit(table.Bad, 0.2, seed);
-    var encoder = LendingClub.Fit(table, trainRows);
+    var (trainRows, testRows) = LendingClub.Split(labels, 0.2, seed);
     var embedded = Run(new CreditRiskNet(), withIds: true);
     var numeric = Run(new NumericRiskNet(), withIds: false);
     results.Add((seed, embedded.Score, numeric.Score, embedded.Seconds, numeric.Seconds));
-    Console.WriteLine($"split {seed}: {trainRows.Length:N0} training, {testRows.Length:N0} test ({testRows.Count(r => table.Bad[r])} bad); "
+    Console.WriteLine($"split {seed}: {trainRows.Length:N0} training, {testRows.Length:N0} test ({testRows.Count(r => labels[r] == 1)} bad); "
         + $"ROC-AUC {embedded.Score.RocAuc:F4} with embeddings, {numeric.Score.RocAuc:F4} numbers only");
 
     (double Seconds, RiskScore Score) Run(Axon.IModel model, bool withIds)
     {
-        var train = LendingClub.Encode(table, trainRows, encoder, withIds);
-        var test = LendingClub.Encode(table, testRows, encoder, withIds);
+        var pipeline = LendingClub.Pipeline(withIds);
+        var (train, test) = LendingClub.Encode(pipeline, table, trainRows, testRows);   // fitted on the 80 % only
+        pipeline.CheckWidth(model);
         var clock = Stopwatch.StartNew();
         Scoring.Train(model, train, epochs, batch, seed);
         return (clock.Elapsed.TotalSeconds, Scoring.Evaluate(model, test));
@@ -67,6 +69,8 @@ Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 Console.WriteLine(Row("CreditRiskNet (embeddings + numbers)", CreditRiskNet.ParameterCount, results.Select(r => (r.SecondsEmbedded, r.Embedded)).ToList()));
 Console.WriteLine(Row("NumericRiskNet (numbers only)", NumericRiskNet.ParameterCount, results.Select(r => (r.SecondsNumeric, r.Numeric)).ToList()));
 Console.WriteLine($"| chance; every loan called good | | | 0.5 | {results.Average(r => r.Embedded.BadRate):F4} | 0.10 | {results.Average(r => r.Embedded.BaselineAccuracy):F4} |");
+
+return 0;
 
 static string Row(string name, int parameters, List<(double Seconds, RiskScore Score)> runs)
 {

@@ -12,23 +12,24 @@
 // 4. Dropout is active in training only; Predict, Evaluate and attacks run in inference mode, so
 //    there is no model.eval() to forget.
 using System;
+using System.CommandLine;
 using System.Diagnostics;
 using Axon;
 using Axon.Data;
 using Axon.Training;
+using Axon.Examples;
 
-string? folder = null;
-int epochs = 3, batch = 32, threads = 1;
-for (int i = 0; i < args.Length; i++)
+var folderArgument = ExampleCommandLine.DataFolder("Folder with the four Fashion-MNIST files (default: /usr/share/datasets/fashion-mnist, else the committed subset in data/fashion-mnist)");
+var epochsOption = ExampleCommandLine.PositiveInt("--epochs", 3, "Training epochs");
+var batchOption = ExampleCommandLine.PositiveInt("--batch", 32, "Samples per training step");
+var threadsOption = ExampleCommandLine.PositiveInt("--threads", 1, "Threads for the matrix products");
+var command = new RootCommand("Lesson 2: a small CNN on Fashion-MNIST, against the MLP with the same recipe.")
 {
-    switch (args[i])
-    {
-        case "--epochs": epochs = int.Parse(args[++i]); break;
-        case "--batch": batch = int.Parse(args[++i]); break;
-        case "--threads": threads = int.Parse(args[++i]); break;
-        default: folder = args[i]; break;
-    }
-}
+    folderArgument, epochsOption, batchOption, threadsOption,
+};
+if (ExampleCommandLine.Parse(command, args, out int exitCode) is not { } parsed) return exitCode;
+string? folder = parsed.GetValue(folderArgument)?.FullName;
+int epochs = parsed.GetValue(epochsOption), batch = parsed.GetValue(batchOption), threads = parsed.GetValue(threadsOption);
 
 folder ??= FashionMnist.FindDirectory();
 var (train, test) = FashionMnist.Load(folder);
@@ -53,6 +54,8 @@ Console.WriteLine($"| model | parameters | training ({epochs} epochs) | test acc
 Console.WriteLine("|---|---:|---:|---:|");
 Console.WriteLine($"| FashionCnn | {FashionCnn.ParameterCount:N0} | {cnnSeconds:F1} s | {cnnResult.Accuracy:F4} |");
 Console.WriteLine($"| FashionMlp | {FashionMlp.ParameterCount:N0} | {mlpSeconds:F1} s | {mlpResult.Accuracy:F4} |");
+
+return 0;
 
 /// <summary>Two convolution blocks (3x3, same padding, ReLU, 2x2 max pooling), then a linear classifier.</summary>
 [Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 128)]

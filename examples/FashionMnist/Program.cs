@@ -5,23 +5,24 @@
 // With no folder it uses the full Fashion-MNIST when /usr/share/datasets/fashion-mnist exists
 // (Debian package dataset-fashion-mnist), else the 10,000/2,000-image subset committed in data/.
 using System;
+using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
 using Axon;
 using Axon.Data;
+using Axon.Examples;
 using Axon.Training;
 
-string? folder = null;
-int epochs = 5, batch = 128;
-for (int i = 0; i < args.Length; i++)
+var folderArgument = ExampleCommandLine.DataFolder("Folder with the four Fashion-MNIST files (default: /usr/share/datasets/fashion-mnist, else the committed subset in data/fashion-mnist)");
+var epochsOption = ExampleCommandLine.PositiveInt("--epochs", 5, "Training epochs");
+var batchOption = ExampleCommandLine.PositiveInt("--batch", 128, "Samples per training step");
+var command = new RootCommand("Lesson 1: train the README's MLP on Fashion-MNIST, save it, reload it and print its test accuracy.")
 {
-    switch (args[i])
-    {
-        case "--epochs": epochs = int.Parse(args[++i]); break;
-        case "--batch": batch = int.Parse(args[++i]); break;
-        default: folder = args[i]; break;
-    }
-}
+    folderArgument, epochsOption, batchOption,
+};
+if (ExampleCommandLine.Parse(command, args, out int exitCode) is not { } parsed) return exitCode;
+string? folder = parsed.GetValue(folderArgument)?.FullName;
+int epochs = parsed.GetValue(epochsOption), batch = parsed.GetValue(batchOption);
 
 folder ??= FashionMnist.FindDirectory();
 var (train, test) = FashionMnist.Load(folder);
@@ -45,6 +46,8 @@ var result = restored.Evaluate(test);
 Console.WriteLine($"saved and reloaded {path}");
 Console.WriteLine($"test loss: {result.Loss:F4}");
 Console.WriteLine($"test accuracy: {result.Accuracy:F4}");
+
+return 0;
 
 /// <summary>The model of the README: 784 pixels → 128 ReLU units → 10 class logits.</summary>
 [Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 256)]

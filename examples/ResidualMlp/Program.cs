@@ -10,22 +10,23 @@
 //    and by Residual1): nothing to wire by hand.
 // 4. Compare with the same depth without the skip connections.
 using System;
+using System.CommandLine;
 using System.Diagnostics;
 using Axon;
 using Axon.Data;
 using Axon.Training;
+using Axon.Examples;
 
-string? folder = null;
-int epochs = 5, batch = 64;
-for (int i = 0; i < args.Length; i++)
+var folderArgument = ExampleCommandLine.DataFolder("Folder with the four Fashion-MNIST files (default: /usr/share/datasets/fashion-mnist, else the committed subset in data/fashion-mnist)");
+var epochsOption = ExampleCommandLine.PositiveInt("--epochs", 5, "Training epochs");
+var batchOption = ExampleCommandLine.PositiveInt("--batch", 64, "Samples per training step");
+var command = new RootCommand("Lesson 3: a residual MLP with LayerNorm on Fashion-MNIST, against the same layers without skips.")
 {
-    switch (args[i])
-    {
-        case "--epochs": epochs = int.Parse(args[++i]); break;
-        case "--batch": batch = int.Parse(args[++i]); break;
-        default: folder = args[i]; break;
-    }
-}
+    folderArgument, epochsOption, batchOption,
+};
+if (ExampleCommandLine.Parse(command, args, out int exitCode) is not { } parsed) return exitCode;
+string? folder = parsed.GetValue(folderArgument)?.FullName;
+int epochs = parsed.GetValue(epochsOption), batch = parsed.GetValue(batchOption);
 
 folder ??= FashionMnist.FindDirectory();
 var (train, test) = FashionMnist.Load(folder);
@@ -46,6 +47,8 @@ Console.WriteLine($"| model | parameters | training ({epochs} epochs) | test acc
 Console.WriteLine("|---|---:|---:|---:|");
 Console.WriteLine($"| ResidualMlp | {ResidualMlp.ParameterCount:N0} | {residual.Seconds:F1} s | {residual.Accuracy:F4} |");
 Console.WriteLine($"| PlainDeepMlp | {PlainDeepMlp.ParameterCount:N0} | {plain.Seconds:F1} s | {plain.Accuracy:F4} |");
+
+return 0;
 
 /// <summary>A stem and two pre-norm residual blocks: x + f(LayerNorm(x)).</summary>
 [Model(Loss = Loss.SoftmaxCrossEntropy)]

@@ -23,23 +23,24 @@
 // 6. With 50 images per class, these five classes are learned about as well from scratch; try
 //    --per-class 10 or 5: the scarcer the data, the more the pretrained body helps (the README's table).
 using System;
+using System.CommandLine;
 using System.Collections.Generic;
 using System.Diagnostics;
 using Axon;
 using Axon.Data;
 using Axon.Training;
+using Axon.Examples;
 
-string? folder = null;
-int perClass = 50, pretrainEpochs = 3;
-for (int i = 0; i < args.Length; i++)
+var folderArgument = ExampleCommandLine.DataFolder("Folder with the four Fashion-MNIST files (default: /usr/share/datasets/fashion-mnist, else the committed subset in data/fashion-mnist)");
+var perClassOption = ExampleCommandLine.PositiveInt("--per-class", 50, "Training images per new class");
+var pretrainEpochsOption = ExampleCommandLine.PositiveInt("--pretrain-epochs", 3, "Pretraining epochs");
+var command = new RootCommand("Transfer learning: pretrain on classes 0-4, learn classes 5-9 from a few images each, fine-tuned or from scratch.")
 {
-    switch (args[i])
-    {
-        case "--per-class": perClass = int.Parse(args[++i]); break;
-        case "--pretrain-epochs": pretrainEpochs = int.Parse(args[++i]); break;
-        default: folder = args[i]; break;
-    }
-}
+    folderArgument, perClassOption, pretrainEpochsOption,
+};
+if (ExampleCommandLine.Parse(command, args, out int exitCode) is not { } parsed) return exitCode;
+string? folder = parsed.GetValue(folderArgument)?.FullName;
+int perClass = parsed.GetValue(perClassOption), pretrainEpochs = parsed.GetValue(pretrainEpochsOption);
 
 folder ??= FashionMnist.FindSubsetDirectory(AppContext.BaseDirectory) ?? FashionMnist.FindDirectory();
 var (train, test) = FashionMnist.Load(folder);
@@ -86,6 +87,8 @@ Console.WriteLine($"| classes 5-9, {newTrain.Count} training images | epochs | t
 Console.WriteLine("|---|---|---:|---:|");
 Console.WriteLine($"| fine-tuned from the classes 0-4 model (FineTune) | {headEpochs} head + {epochs} all | {tunedSeconds:F1} s (+ {pretrainSeconds:F1} s pretraining) | {tunedResult.Accuracy:F4} |");
 Console.WriteLine($"| same architecture from scratch | {headEpochs + epochs} | {scratchSeconds:F1} s | {scratchResult.Accuracy:F4} |");
+
+return 0;
 
 // The samples whose label is in [first, first + 5), relabelled to 0-4.
 static Dataset Classes(Dataset data, int first)

@@ -23,7 +23,7 @@ public enum Activation
 
     /// <summary>
     /// <c>f(z)_i = e^{z_i} / Σ_j e^{z_j}</c> over the layer's units. Not for a layer that feeds
-    /// <see cref="Loss.SoftmaxCrossEntropy"/>, which applies softmax itself (AXN0106).
+    /// <see cref="Loss.SoftmaxCrossEntropy"/>, which applies softmax itself (AXN0201).
     /// </summary>
     Softmax = 6,
 }

@@ -3,7 +3,7 @@ namespace Axon;
 /// <summary>Training losses. Each is averaged over the batch.</summary>
 public enum Loss
 {
-    /// <summary>No loss declared: an error (AXN0105). Every model needs one to train.</summary>
+    /// <summary>No loss declared: an error (AXN0005). Every model needs one to train.</summary>
     None = 0,
 
     /// <summary>Mean squared error, <c>L = 1/(B·n) Σ (y - t)²</c> (PyTorch's <c>MSELoss</c>, mean reduction). Targets are floats.</summary>

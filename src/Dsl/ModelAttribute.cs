@@ -16,7 +16,7 @@ namespace Axon;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class ModelAttribute : Attribute
 {
-    /// <summary>The training loss. Default: <see cref="Axon.Loss.None"/>, which is an error (AXN0105).</summary>
+    /// <summary>The training loss. Default: <see cref="Axon.Loss.None"/>, which is an error (AXN0005).</summary>
     public Loss Loss { get; set; }
 
     /// <summary>

@@ -92,18 +92,6 @@ public interface IModel
     float ComputeGradients(in Batch batch) =>
         throw new NotSupportedException($"{Name} does not implement ComputeGradients (only Axon's generated models do).");
 
-    /// <summary>
-    /// The parameter arena, layer after layer (see <see cref="Layer.ParameterOffset"/>); writable. The default throws
-    /// <see cref="NotSupportedException"/> (generated models implement it).
-    /// </summary>
-    Span<float> Parameters => throw new NotSupportedException($"{Name} does not expose its parameters (only Axon's generated models do).");
-
-    /// <summary>
-    /// The gradients of the last backward pass, same layout as <see cref="Parameters"/>. The default throws
-    /// <see cref="NotSupportedException"/> (generated models implement it).
-    /// </summary>
-    ReadOnlySpan<float> Gradients => throw new NotSupportedException($"{Name} does not expose its gradients (only Axon's generated models do).");
-
     /// <summary>Forward and loss on one batch (at most <see cref="MaxBatchSize"/> samples), no update.</summary>
     BatchResult EvaluateBatch(in Batch batch);
 
@@ -165,6 +153,26 @@ public interface IModel
     /// accuracy, no training step yet, or not a generated model: the default).
     /// </summary>
     int LastTrainCorrect => -1;
+
+    /// <summary>
+    /// The loss the model trains with, as declared in <c>[Model(Loss = …)]</c>. <see cref="Training.Trainer"/> needs it for
+    /// options that change the loss (class weights, focal loss) and for the divergence guard, which computes the loss before
+    /// the update. The default, <see cref="Loss.None"/>, means unknown: such models train through <see cref="TrainStep"/> only.
+    /// </summary>
+    Loss Loss => Loss.None;
+
+    /// <summary>
+    /// The whole parameter arena (weights, biases and non-trainable state such as BatchNorm running statistics), writable,
+    /// in the layout of <see cref="Layer.ParameterOffset"/>. Generated models implement it; the default throws
+    /// <see cref="NotSupportedException"/>. Checkpoints, early stopping and the divergence guard copy it.
+    /// </summary>
+    Span<float> Parameters => throw new NotSupportedException($"{Name} does not expose its parameter arena (only Axon's generated models do).");
+
+    /// <summary>
+    /// The gradient arena, the layout of <see cref="Parameters"/>: the gradients of the last backward pass. The default throws
+    /// <see cref="NotSupportedException"/>.
+    /// </summary>
+    ReadOnlySpan<float> Gradients => throw new NotSupportedException($"{Name} does not expose its gradient arena (only Axon's generated models do).");
 
     /// <summary>Writes the parameters to a safetensors file, atomically.</summary>
     void Save(string path);

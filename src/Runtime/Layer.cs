@@ -15,6 +15,9 @@ public sealed class Layer
 {
     private readonly ModelCore _core;
 
+    /// <summary>The model state this layer belongs to (for runtime helpers that reach a model through its layers).</summary>
+    internal ModelCore Core => _core;
+
     /// <summary>For generated code: describes one layer's slice of the parameter arena.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public Layer(ModelCore core, string name, string kind, int index, int parameterOffset, int weightCount, int biasCount, int[] outputShape)
@@ -34,6 +37,12 @@ public sealed class Layer
 
     /// <summary>The layer kind, e.g. <c>Dense</c>.</summary>
     public string Kind { get; }
+
+    /// <summary>
+    /// Whether the layer normalises the output of the layer before it (BatchNorm, LayerNorm): the default
+    /// <c>LayerGroups</c> keep it in that layer's group. Set by the generated code from the layer kind. Default: false.
+    /// </summary>
+    public bool IsNormalization { get; init; }
 
     /// <summary>Position of the layer in the model, from 0.</summary>
     public int Index { get; }
@@ -86,6 +95,32 @@ public sealed class Layer
     }
 
     private float _learningRateScale = 1f;
+
+    /// <summary>
+    /// Decoupled weight decay λ of this layer's weight (not its bias), as AdamW's: before every optimizer
+    /// step <c>W ← W·(1 − η·s·λ)</c>, with η the optimizer's learning rate and s <see cref="LearningRateScale"/>;
+    /// then the optimizer updates from the gradient as usual. With plain SGD this is L2 regularisation
+    /// <c>(λ/2)·‖W‖²</c> of the mean batch loss. It adds to whatever decay the optimizer applies to every
+    /// layer. Default: 0. Must be finite and non-negative.
+    /// </summary>
+    /// <remarks>
+    /// Made for embeddings (the user and item factors of matrix factorisation) that need their own
+    /// regularisation. Decoupled because with Adam a decay added to the gradient is divided by the
+    /// gradient's running scale: rows an embedding rarely sees would then shrink by about η every step
+    /// whatever λ is. The decay acts on every row at every step, whether or not the batch used it.
+    /// </remarks>
+    public float WeightDecay
+    {
+        get => _weightDecay;
+        set
+        {
+            if (!(value >= 0f) || float.IsInfinity(value))
+                throw new ArgumentOutOfRangeException(nameof(value), value, "WeightDecay must be finite and non-negative.");
+            _weightDecay = value;
+        }
+    }
+
+    private float _weightDecay;
 
     /// <summary>Freezes the layer: no weight gradient, no update, until <see cref="Unfreeze"/>.</summary>
     public void Freeze() => IsFrozen = true;

@@ -29,6 +29,13 @@ public struct Rng
         return z ^ (z >> 31);
     }
 
+    /// <summary>The generator's state, for checkpoints: a generator set to it continues the same sequence.</summary>
+    internal (uint, uint, uint, uint) State
+    {
+        readonly get => (_s0, _s1, _s2, _s3);
+        set => (_s0, _s1, _s2, _s3) = value;
+    }
+
     /// <summary>The next 32 random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint NextUInt32()

@@ -74,6 +74,19 @@ public static class Program
                 return 2;
             }
         }
+        if (args.Length > 0 && args[0] == "flushcost")
+        {
+            try
+            {
+                return FlushCost.Run(args.AsSpan(1));
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(FlushCost.Usage);
+                return 2;
+            }
+        }
         if (args.Length > 0 && args[0] == "gemm")
         {
             try

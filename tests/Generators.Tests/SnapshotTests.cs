@@ -43,6 +43,25 @@ public class SnapshotTests
     public void Reshape_SpatialLayerNorm_GlobalAveragePool_Emitted() => VerifyModel(SnapshotModels.ReshapeGap, "ReshapeGap");
 
     [Fact]
+    public void NegativeSeed_UnderACultureWithAnotherMinusSign_EmitsTheSnapshotUnchanged()
+    {
+        // Invariant globalization is on for the tests, so build a culture whose minus sign differs (as sv-SE's U+2212 does).
+        var culture = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
+        culture.NumberFormat.NegativeSign = "\u2212";
+        var saved = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+            Assert.Equal("\u22127", (-7).ToString());   // the culture is in effect
+            VerifyModel(SnapshotModels.Recommender, "Recommender");
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = saved;
+        }
+    }
+
+    [Fact]
     public void InvalidModel_Emitted_AsThrowingMembers() 
     {
         var result = GeneratorHarness.Run(SnapshotModels.Broken);

@@ -188,6 +188,8 @@ public class StageTests
         Assert.Equal(3, plan.Layers[1].RowOffset);
         Assert.Equal(5, plan.InputSize);
         Assert.Equal((-2f, 2f), (plan.InputMin, plan.InputMax));
+        // Members add their columns themselves: nothing from the shared gradient scratch may be added to the input gradient.
+        Assert.DoesNotContain("TensorPrimitives.Add(inputGradient, __core.Buffer(__GradientScratch", ModelEmitter.Emit(plan).Text);
     }
 
     [Fact]

@@ -314,3 +314,21 @@ public partial class MadryFashionMlp
     [Dense(128, Activation.Relu)] public partial Layer Hidden { get; }
     [Dense(10)] public partial Layer Logits { get; }
 }
+
+/// <summary>A small classifier without a declared input range, for the training-toolkit tests (any input is in range).</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 32)]
+[Input(6)]
+public partial class ToolkitNet
+{
+    [Dense(8, Activation.Relu)] public partial Layer Hidden { get; }
+    [Dense(3)] public partial Layer Logits { get; }
+}
+
+/// <summary>A small binary classifier (BCE on one logit) for class weights, positive weights and focal loss.</summary>
+[Model(Loss = Loss.BinaryCrossEntropy, MaxBatchSize = 32)]
+[Input(4)]
+public partial class ToolkitBinary
+{
+    [Dense(6, Activation.Tanh)] public partial Layer Hidden { get; }
+    [Dense(1)] public partial Layer Score { get; }
+}

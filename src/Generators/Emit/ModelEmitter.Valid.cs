@@ -66,7 +66,7 @@ internal static partial class ModelEmitter
         foreach (var l in plan.Layers)
         {
             foreach (var t in l.Kind.Tensors(l))
-                w.Line($"    new({Literals.String(l.TensorPrefix + t.Suffix)}, [{t.Shape}], __{l.Name}{t.Slot}),");
+                w.Line($"    new({Literals.String(l.TensorPrefix + t.Suffix)}, [{t.Shape}], {t.Offset}),");
         }
         foreach (var l in plan.Layers.Where(l => l.LoraRank > 0))
         {
@@ -121,7 +121,7 @@ internal static partial class ModelEmitter
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             var l = plan.Layers[i];
-            w.Line($"__layer_{l.Name} = new global::Axon.Layer(__core, {Literals.String(l.Name)}, {Literals.String(l.Kind.Name)}, {i}, __{l.Name}Weight, {l.WeightCount}, {l.BiasCount}, [{ShapeList(l.OutputShape)}]);");
+            w.Line($"__layer_{l.Name} = new global::Axon.Layer(__core, {Literals.String(l.Name)}, {Literals.String(l.Kind.Name)}, {i}, __{l.Name}Weight, {l.WeightCount}, {l.BiasCount}, [{ShapeList(l.OutputShape)}]){(l.Kind.IsNormalization ? " { IsNormalization = true }" : "")};");
         }
         for (int k = 0; k < adapted.Count; k++)
         {
@@ -201,6 +201,7 @@ internal static partial class ModelEmitter
             w.Line("int global::Axon.IModel.LastTrainCorrect => __core.TrainCorrect;");
         w.Line("float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.TrainStep(this, batch);");
         w.Line("float global::Axon.IModel.ComputeGradients(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.ComputeGradients(this, batch);");
+        w.Line($"global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.{loss};");
         w.Line("float global::Axon.IModel.InputMin => InputMin;");
         w.Line("float global::Axon.IModel.InputMax => InputMax;");
         w.Line($"float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, {Span} inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, batch, inputGradient);");

@@ -15,6 +15,12 @@ internal sealed class SourceWriter
         return this;
     }
 
+    /// <summary>An interpolated line, formatted in the invariant culture.</summary>
+    public SourceWriter Line(InvariantText line) => Line(line.ToString());
+
+    /// <summary>An interpolated opening line, formatted in the invariant culture.</summary>
+    public SourceWriter Open(InvariantText line) => Open(line.ToString());
+
     public SourceWriter Open(string line)
     {
         Line(line);

@@ -24,6 +24,8 @@ internal sealed class BatchNorm : LayerKind<BatchNormSettings>
 
     public override LayerInference Infer(LayerInferenceContext c) => new(true, c.Input);
 
+    public override bool IsNormalization => true;
+
     public override long WeightCount(LayerSettings settings, TensorShape input, TensorShape output) => input.Channels;
 
     public override long BiasCount(LayerSettings settings, TensorShape input, TensorShape output) => input.Channels;
@@ -41,10 +43,10 @@ internal sealed class BatchNorm : LayerKind<BatchNormSettings>
     public override IEnumerable<TensorEntry> Tensors(LayerPlan l)
     {
         string shape = $"{l.InputShape.Channels}";
-        yield return new(".weight", shape, "Weight");
-        yield return new(".bias", shape, "Bias");
-        yield return new(".running_mean", shape, "RunningMean");
-        yield return new(".running_var", shape, "RunningVar");
+        yield return new(".weight", shape, $"__{l.Name}Weight");
+        yield return new(".bias", shape, $"__{l.Name}Bias");
+        yield return new(".running_mean", shape, $"__{l.Name}RunningMean");
+        yield return new(".running_var", shape, $"__{l.Name}RunningVar");
     }
 
     public override void EmitInitialize(SourceWriter w, LayerPlan l)

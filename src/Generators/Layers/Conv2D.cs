@@ -74,8 +74,8 @@ internal sealed class Conv2D : LayerKind<Conv2DSettings>
     public override System.Collections.Generic.IEnumerable<TensorEntry> Tensors(LayerPlan l)
     {
         int k = Of(l).Window.Kernel;
-        if (l.WeightCount > 0) yield return new(".weight", $"{l.OutputShape.Channels}, {l.InputShape.Channels}, {k}, {k}", "Weight");
-        if (l.BiasCount > 0) yield return new(".bias", $"{l.OutputShape.Channels}", "Bias");
+        if (l.WeightCount > 0) yield return new(".weight", $"{l.OutputShape.Channels}, {l.InputShape.Channels}, {k}, {k}", $"__{l.Name}Weight");
+        if (l.BiasCount > 0) yield return new(".bias", $"{l.OutputShape.Channels}", $"__{l.Name}Bias");
     }
 
     public override void EmitInitialize(SourceWriter w, LayerPlan l)

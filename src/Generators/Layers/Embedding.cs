@@ -59,7 +59,7 @@ internal sealed class Embedding : LayerKind<EmbeddingSettings>
 
     public override System.Collections.Generic.IEnumerable<TensorEntry> Tensors(LayerPlan l)
     {
-        if (l.WeightCount > 0) yield return new(".weight", $"{Of(l).Vocabulary}, {Of(l).Dimension}", "Weight");
+        if (l.WeightCount > 0) yield return new(".weight", $"{Of(l).Vocabulary}, {Of(l).Dimension}", $"__{l.Name}Weight");
     }
 
     public override void EmitInitialize(SourceWriter w, LayerPlan l) =>

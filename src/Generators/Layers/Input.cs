@@ -48,6 +48,9 @@ internal sealed class Input : LayerKind<InputSettings>
     public override void EmitForward(LayerEmitContext c) =>
         c.W.Line($"global::Axon.Kernels.Merge.Take(x, {c.Out}, n, {c.Layer.OutFeatures}, InputSize, {c.Layer.RowOffset}, accumulate: false);");
 
+    /// <summary>Each member adds its own columns into the cleared input gradient; no scratch part to add.</summary>
+    public override bool AccumulatesItself => true;
+
     public override void EmitBackward(LayerEmitContext c)
     {
         // Ids have no gradient; their columns stay as cleared.

@@ -84,6 +84,9 @@ internal abstract class LayerKind
     /// <summary>Whether the layer behaves differently in training (Dropout, BatchNorm): the model then tracks the mode.</summary>
     public virtual bool HasTrainingMode => false;
 
+    /// <summary>Whether the layer normalises the one before it (<c>Layer.IsNormalization</c>: default layer groups keep them together).</summary>
+    public virtual bool IsNormalization => false;
+
     /// <summary>Whether the layer's backward uses the threaded weight-gradient scratch (<c>__Scratch</c>, batch × its width).</summary>
     public virtual bool UsesWeightGradientScratch => false;
 
@@ -98,8 +101,8 @@ internal abstract class LayerKind
     /// <summary>The safetensors entries: key suffix, shape, offset constant; PyTorch's names.</summary>
     public virtual IEnumerable<TensorEntry> Tensors(LayerPlan layer)
     {
-        if (layer.WeightCount > 0) yield return new(".weight", $"{layer.OutFeatures}, {layer.InFeatures}", "Weight");
-        if (layer.BiasCount > 0) yield return new(".bias", $"{layer.OutFeatures}", "Bias");
+        if (layer.WeightCount > 0) yield return new(".weight", $"{layer.OutFeatures}, {layer.InFeatures}", $"__{layer.Name}Weight");
+        if (layer.BiasCount > 0) yield return new(".bias", $"{layer.OutFeatures}", $"__{layer.Name}Bias");
     }
 
     /// <summary>Model state the kind needs once however many layers of it there are: a field and its reset in <c>Initialize</c>.</summary>
@@ -135,5 +138,9 @@ internal abstract class LayerKind<TSettings> : LayerKind where TSettings : Layer
 /// <param name="Length">Floats (per sample in the workspace); rounded up to 64 bytes, except parameters, which follow one another.</param>
 internal readonly record struct SlotRequest(string Name, SlotRegion Region, long Length);
 
-/// <summary>One safetensors entry of a layer: key suffix (after the member's snake_case prefix), shape, and the slot holding it.</summary>
-internal readonly record struct TensorEntry(string Suffix, string Shape, string Slot);
+/// <summary>
+/// One safetensors entry of a layer: key suffix (after the member's snake_case prefix), shape, and the offset of its
+/// first value in the parameter arena as an expression (<c>__HiddenWeight</c>, or <c>__GruWeight + 96</c> for a second
+/// tensor inside the weight block).
+/// </summary>
+internal readonly record struct TensorEntry(string Suffix, string Shape, string Offset);

@@ -26,6 +26,8 @@ internal sealed class LayerNorm : LayerKind<LayerNormSettings>
 
     public override LayerInference Infer(LayerInferenceContext c) => new(true, c.Input);
 
+    public override bool IsNormalization => true;
+
     public override long WeightCount(LayerSettings settings, TensorShape input, TensorShape output) => input.Size;
 
     public override long BiasCount(LayerSettings settings, TensorShape input, TensorShape output) => input.Size;
@@ -40,8 +42,8 @@ internal sealed class LayerNorm : LayerKind<LayerNormSettings>
     {
         var i = l.InputShape;
         string shape = i.Spatial ? $"{i.Channels}, {i.Height}, {i.Width}" : $"{l.InFeatures}";
-        yield return new(".weight", shape, "Weight");
-        yield return new(".bias", shape, "Bias");
+        yield return new(".weight", shape, $"__{l.Name}Weight");
+        yield return new(".bias", shape, $"__{l.Name}Bias");
     }
 
     public override void EmitInitialize(SourceWriter w, LayerPlan l) => InitializeAffine(w, l);

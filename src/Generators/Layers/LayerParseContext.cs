@@ -34,7 +34,7 @@ internal sealed class LayerParseContext(string member, AttributeReader reader, L
     public void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments) =>
         diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
 
-    /// <summary>AXN0112-style "invalid layer setting": the member, the setting, the value given and what was expected.</summary>
+    /// <summary>AXN0107, an invalid layer setting: the member, the setting, the value given and what was expected.</summary>
     public void Invalid(LocationInfo? location, string setting, string value, string expected) =>
         Report(DiagnosticDescriptors.InvalidLayerSetting, location, member, setting, value, expected);
 

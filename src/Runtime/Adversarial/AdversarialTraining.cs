@@ -224,6 +224,9 @@ internal sealed class AdversarialStep
         return model.TrainStep(new Batch(inputs, default, targets, _copies * n));
     }
 
+    /// <summary>Attack seeds drawn so far (a checkpoint saves it, so a resumed run draws the same starts).</summary>
+    internal long Steps { get => _step; set => _step = value; }
+
     private long NextSeed() => _seed ^ unchecked(++_step * (long)0x9E3779B97F4A7C15UL);
 
     /// <summary>

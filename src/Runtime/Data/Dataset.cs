@@ -86,6 +86,58 @@ public sealed class Dataset
         return new Dataset(features, featureSize, null, targets, targetSize);
     }
 
+    /// <summary>
+    /// A binary classification dataset: <paramref name="features"/> <c>[n, featureSize]</c> and one
+    /// label per sample, 0 or 1, stored as one target value per sample (<see cref="TargetSize"/> 1),
+    /// which is what a <c>Loss.BinaryCrossEntropy</c> model with one output trains on.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths disagree, or a label is not exactly 0 or 1 (the message names its index and value).</exception>
+    public static Dataset FromBinary(float[] features, float[] labels01, int featureSize)
+    {
+        ArgumentNullException.ThrowIfNull(labels01);
+        for (int i = 0; i < labels01.Length; i++)
+        {
+            if (labels01[i] is not (0f or 1f))
+                throw new ArgumentException($"labels01[{i}] is {labels01[i]}; a binary label is 0 or 1.", nameof(labels01));
+        }
+        return new Dataset(features, featureSize, null, labels01, 1);
+    }
+
+    /// <inheritdoc cref="FromBinary(float[], float[], int)"/>
+    public static Dataset FromBinary(float[] features, int[] labels01, int featureSize)
+    {
+        ArgumentNullException.ThrowIfNull(labels01);
+        var targets = new float[labels01.Length];
+        for (int i = 0; i < labels01.Length; i++)
+        {
+            if (labels01[i] is not (0 or 1))
+                throw new ArgumentException($"labels01[{i}] is {labels01[i]}; a binary label is 0 or 1.", nameof(labels01));
+            targets[i] = labels01[i];
+        }
+        return new Dataset(features, featureSize, null, targets, 1);
+    }
+
+    /// <summary>
+    /// Samples <c>[start, start + count)</c> as a <see cref="Batch"/> over this dataset's arrays (no
+    /// copy): inputs, and labels or targets, whichever the dataset has; the other is empty.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the dataset.</exception>
+    public Batch AsBatch(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if ((long)start + count > Count)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"samples [{start}, {(long)start + count}) are not inside a dataset of {Count}.");
+        return new Batch(
+            Features.AsSpan(start * FeatureSize, count * FeatureSize),
+            Labels is null ? default : Labels.AsSpan(start, count),
+            Targets is null ? default : Targets.AsSpan(start * TargetSize, count * TargetSize),
+            count);
+    }
+
+    /// <summary>The whole dataset as one <see cref="Batch"/>; see <see cref="AsBatch(int, int)"/>.</summary>
+    public Batch AsBatch() => AsBatch(0, Count);
+
     /// <summary>The inputs, <c>[Count, FeatureSize]</c>, row-major.</summary>
     public float[] Features { get; }
 

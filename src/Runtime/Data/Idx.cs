@@ -26,6 +26,8 @@ public sealed class IdxImages
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        if ((long)rows * columns > Array.MaxLength)
+            throw new ArgumentException($"{rows} × {columns} pixels per image are more than one array holds ({Array.MaxLength}).", nameof(rows));
         if ((long)count * rows * columns != pixels.Length)
             throw new ArgumentException(
                 $"pixels has {pixels.Length} values; expected {count} × {rows} × {columns} = {(long)count * rows * columns}.", nameof(pixels));
@@ -89,24 +91,32 @@ public static class Idx
     }
 
     /// <summary>Reads any unsigned-byte IDX file, plain or gzip-compressed.</summary>
-    /// <exception cref="InvalidDataException">The file is not a well-formed unsigned-byte IDX file.</exception>
+    /// <remarks>
+    /// Memory is bounded by what the file legitimately needs: a plain file's declared size is
+    /// checked against its length before anything is allocated; a gzip file is held compressed
+    /// (its own size) and inflated only up to the size its IDX header declares, one byte more
+    /// proving trailing data (so a small file that inflates to gigabytes fails after the declared
+    /// bytes, not after the gigabytes). The gzip trailer (CRC-32 and length) is verified, so a file
+    /// cut short by a few bytes is refused. Only single-member gzip files (what <c>gzip</c> and
+    /// <see cref="Write(Stream, ReadOnlySpan{int}, ReadOnlySpan{byte}, bool)"/> produce) are read.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">The file is not a well-formed unsigned-byte IDX file; the message starts with the file's name.</exception>
     public static IdxArray Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] raw = File.ReadAllBytes(path);
-        return Parse(raw, raw.Length, Path.GetFileName(path));
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return ReadCore(file, Path.GetFileName(path));
     }
 
     /// <summary>Reads any unsigned-byte IDX file from <paramref name="stream"/> (to its end), plain or gzip-compressed.</summary>
     /// <param name="stream">The source; read to the end, not closed.</param>
     /// <param name="name">What to call the source in error messages. Default: <c>"stream"</c>.</param>
+    /// <remarks>Resource bounds as for <see cref="Read(string)"/>.</remarks>
     /// <exception cref="InvalidDataException">The data is not a well-formed unsigned-byte IDX file.</exception>
     public static IdxArray Read(Stream stream, string name = "stream")
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return Parse(buffer.GetBuffer(), (int)buffer.Length, name);
+        return ReadCore(stream, name);
     }
 
     /// <summary>
@@ -228,82 +238,127 @@ public static class Idx
                 $"but this file has {idx.Dimensions.Length} (magic 0x{0x800 | idx.Dimensions.Length:X8}).");
     }
 
-    private static IdxArray Parse(byte[] raw, int length, string name)
+    private static IdxArray ReadCore(Stream stream, string name)
     {
-        if (length >= 2 && raw[0] == 0x1F && raw[1] == 0x8B)
-        {
-            var (inflated, inflatedLength) = Decompress(raw, length, name);
-            return ParseIdx(inflated.AsSpan(0, inflatedLength), name + " (gzip)");
-        }
-        return ParseIdx(raw.AsSpan(0, length), name);
+        Span<byte> magic = stackalloc byte[2];
+        int got = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        if (got == 2 && magic[0] == 0x1F && magic[1] == 0x8B)
+            return ReadGzip(stream, name);
+        long? length = stream.CanSeek ? got + Math.Max(0, stream.Length - stream.Position) : null;
+        return ParseIdx(new PrefixedStream(magic[..got].ToArray(), stream), name, length, gzip: null);
     }
 
-    private static (byte[] Buffer, int Length) Decompress(byte[] raw, int length, string name)
+    private static IdxArray ReadGzip(Stream stream, string name)
     {
-        // The gzip trailer holds the uncompressed size mod 2^32: a good capacity hint for one
-        // allocation. Deflate expands at most ~1032:1, so a corrupt trailer can't make us reserve more.
-        int hint = 0;
-        if (length >= 18)
-        {
-            long isize = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(length - 4, 4));
-            hint = (int)Math.Min(isize, Math.Min(1032L * length, 1L << 30));
-        }
-        using var source = new MemoryStream(raw, 0, length, writable: false);
-        using var gzip = new GZipStream(source, CompressionMode.Decompress);
-        using var output = new MemoryStream(hint);
-        try
-        {
-            gzip.CopyTo(output);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{name}: starts with the gzip magic bytes 1F 8B but is not a valid gzip stream: {e.Message}", e);
-        }
-        return (output.GetBuffer(), (int)output.Length);
+        // The compressed bytes are the file's own size; the trailer is their last 8 bytes.
+        using var compressed = new MemoryStream();
+        compressed.Write([0x1F, 0x8B]);
+        stream.CopyTo(compressed);
+        byte[] raw = compressed.GetBuffer();
+        int length = (int)compressed.Length;
+        if (length < 18)
+            throw new InvalidDataException($"{name}: starts with the gzip magic bytes 1F 8B but has {length} bytes; a gzip file has at least 18 (header and trailer).");
+        var trailer = new GzipTrailer(
+            BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(length - 8, 4)),
+            BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(length - 4, 4)));
+        using var gzip = new GZipStream(new MemoryStream(raw, 0, length, writable: false), CompressionMode.Decompress);
+        return ParseIdx(new CrcStream(gzip, name), name + " (gzip)", length: null, trailer);
     }
 
-    private static IdxArray ParseIdx(ReadOnlySpan<byte> bytes, string name)
+    /// <summary>The CRC-32 and the uncompressed length mod 2^32 a gzip file ends with.</summary>
+    private readonly record struct GzipTrailer(uint Crc32, uint Length);
+
+    private static IdxArray ParseIdx(Stream stream, string name, long? length, GzipTrailer? gzip)
     {
-        if (bytes.Length < 4)
+        Span<byte> head = stackalloc byte[4 + 4 * MaxDimensions];
+        int got = stream.ReadAtLeast(head[..4], 4, throwOnEndOfStream: false);
+        if (got < 4)
             throw new InvalidDataException(
-                $"{name}: has {bytes.Length} byte{(bytes.Length == 1 ? "" : "s")}; expected at least 4 (the IDX magic number 00 00 08 NN).");
-        if (bytes[0] != 0 || bytes[1] != 0)
+                $"{name}: has {got} byte{(got == 1 ? "" : "s")}; expected at least 4 (the IDX magic number 00 00 08 NN).");
+        if (head[0] != 0 || head[1] != 0)
             throw new InvalidDataException(
-                $"{name}: bad IDX magic number 0x{BinaryPrimitives.ReadUInt32BigEndian(bytes):X8}; expected 00 00 08 NN (two zero bytes, type 0x08, then the number of dimensions).");
-        byte type = bytes[2];
+                $"{name}: bad IDX magic number 0x{BinaryPrimitives.ReadUInt32BigEndian(head):X8}; expected 00 00 08 NN (two zero bytes, type 0x08, then the number of dimensions).");
+        byte type = head[2];
         if (type != UnsignedByte)
             throw new InvalidDataException(
                 $"{name}: IDX data type is 0x{type:X2} ({TypeName(type)}); expected 0x08 (unsigned byte), the only type Axon reads.");
-        int rank = bytes[3];
+        int rank = head[3];
         if (rank is 0 or > MaxDimensions)
             throw new InvalidDataException($"{name}: IDX header declares {rank} dimensions; expected 1 to {MaxDimensions}.");
         int headerLength = 4 + 4 * rank;
-        if (bytes.Length < headerLength)
+        got = 4 + stream.ReadAtLeast(head[4..headerLength], headerLength - 4, throwOnEndOfStream: false);
+        if (got < headerLength)
             throw new InvalidDataException(
-                $"{name}: header is truncated: {rank} dimensions need {headerLength} header bytes, but the file has {bytes.Length}.");
+                $"{name}: header is truncated: {rank} dimensions need {headerLength} header bytes, but the file has {got}.");
 
         var dims = new int[rank];
-        long total = 1;
         for (int i = 0; i < rank; i++)
         {
-            uint d = BinaryPrimitives.ReadUInt32BigEndian(bytes.Slice(4 + 4 * i));
+            uint d = BinaryPrimitives.ReadUInt32BigEndian(head.Slice(4 + 4 * i));
             if (d > int.MaxValue)
                 throw new InvalidDataException($"{name}: dimension {i} is {d}; expected at most {int.MaxValue}.");
             dims[i] = (int)d;
-            // Checked in long so that a corrupt header can't wrap around to a plausible size.
-            total *= d;
-            if (total > Array.MaxLength)
-                throw new InvalidDataException(
-                    $"{name}: dimensions [{string.Join(" × ", dims[..(i + 1)])}] make more than {Array.MaxLength} values, the most an array can hold; the header is probably corrupt.");
         }
+        // Checked products, of the whole and of one item (all but the first dimension): with a
+        // zero count, [0, 65536, 65536] has 0 values but an image of 2^32 pixels, which int
+        // arithmetic later wraps (to 0, or to 1 for [0, 2^31-1, 2^31-1]).
+        int expected = Product(dims, 0, name);
+        Product(dims, 1, name);
 
-        int expected = (int)total;
-        int actual = bytes.Length - headerLength;
-        if (actual != expected)
+        if (length is long known && known - headerLength != expected)
+        {
+            long actual = known - headerLength;
             throw new InvalidDataException(actual < expected
                 ? $"{name}: data is truncated: dimensions [{string.Join(" × ", dims)}] need {expected} bytes after the {headerLength}-byte header, but only {actual} are present."
                 : $"{name}: dimensions [{string.Join(" × ", dims)}] need {expected} bytes after the {headerLength}-byte header, but {actual} are present ({actual - expected} extra).");
-        return new IdxArray(dims, bytes.Slice(headerLength).ToArray());
+        }
+
+        // Allocate as bytes arrive (doubling up to the declared size) unless the length is known:
+        // a header declaring 2 GB in a 3 MB gzip must not reserve 2 GB before the data runs out.
+        byte[] data = length is null ? new byte[Math.Min(expected, 1 << 20)] : GC.AllocateUninitializedArray<byte>(expected);
+        int filled = 0;
+        while (filled < expected)
+        {
+            if (filled == data.Length)
+                Array.Resize(ref data, (int)Math.Min(expected, 2L * data.Length));
+            int n = stream.Read(data, filled, data.Length - filled);
+            if (n == 0)
+                throw new InvalidDataException(
+                    $"{name}: data is truncated: dimensions [{string.Join(" × ", dims)}] need {expected} bytes after the {headerLength}-byte header, but only {filled} are present.");
+            filled += n;
+        }
+
+        // One byte more proves trailing data without inflating (or reading) the rest of it.
+        Span<byte> one = stackalloc byte[1];
+        if (length is null && stream.Read(one) > 0)
+            throw new InvalidDataException(gzip is null
+                ? $"{name}: dimensions [{string.Join(" × ", dims)}] need {expected} bytes after the {headerLength}-byte header, but more are present (extra data after them)."
+                : $"{name}: inflates to more than the {headerLength + (long)expected} bytes its IDX header declares (dimensions [{string.Join(" × ", dims)}]): trailing data, or a decompression bomb.");
+
+        if (gzip is GzipTrailer trailer && stream is CrcStream crc)
+        {
+            uint actualCrc = crc.Crc32, actualLength = (uint)crc.Count;
+            if (actualCrc != trailer.Crc32 || actualLength != trailer.Length)
+                throw new InvalidDataException(
+                    $"{name}: the gzip trailer says CRC-32 {trailer.Crc32:X8} and length {trailer.Length}, but the inflated data has CRC-32 {actualCrc:X8} and length {actualLength}: the file is corrupt or cut short.");
+        }
+        return new IdxArray(dims, data);
+    }
+
+    /// <summary>The product of <c>dims[from..]</c>, or an <see cref="InvalidDataException"/> when it exceeds an array's capacity.</summary>
+    private static int Product(int[] dims, int from, string name)
+    {
+        long total = 1;
+        for (int i = from; i < dims.Length; i++)
+        {
+            total *= dims[i];
+            if (total > Array.MaxLength)
+                throw new InvalidDataException(from == 0
+                    ? $"{name}: dimensions [{string.Join(" × ", dims[..(i + 1)])}] make more than {Array.MaxLength} values, the most an array can hold; the header is probably corrupt."
+                    : $"{name}: dimensions [{string.Join(" × ", dims)}] make items of [{string.Join(" × ", dims[from..(i + 1)])}] = more than {Array.MaxLength} values each, the most an array can hold; the header is probably corrupt.");
+            if (total == 0) break;
+        }
+        return (int)total;
     }
 
     private static string TypeName(byte type) => type switch

@@ -17,7 +17,7 @@ namespace Axon.Kernels;
 /// geometrically into that range within a few hundred steps. .NET cannot set the MXCSR FTZ/DAZ
 /// bits, so the kernels that can produce such values (optimizer updates, saturating activations,
 /// softmax, decayed running statistics) flush them in the same pass that computes them: an
-/// absolute value, a compare and an and-not per vector, hidden behind the pass's own work.
+/// absolute value, a compare and a select per vector, hidden behind the pass's own work.
 /// Flushing changes only values smaller than 1.2e-38, so results match PyTorch's wherever those
 /// values would not have mattered, and the flush is per element, so it is the same bits on every
 /// vector width and thread count.
@@ -34,7 +34,7 @@ public static class Denormals
     /// <summary>Lane-wise <see cref="Flush(float)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Flush(Vector512<float> x) =>
-        Vector512.AndNot(x, Vector512.LessThan(Vector512.Abs(x), Vector512.Create(MinNormal)));
+        Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(x), Vector512.Create(MinNormal)), Vector512<float>.Zero, x);
 
     /// <summary>Lane-wise <see cref="Flush(float)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -47,7 +47,7 @@ public static class Denormals
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> FlushNonNegative(Vector512<float> x) =>
-        Vector512.AndNot(x, Vector512.LessThan(x, Vector512.Create(MinNormal)));
+        Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(MinNormal)), Vector512<float>.Zero, x);
 
     /// <summary>Lane-wise <see cref="FlushNonNegative(Vector512{float})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

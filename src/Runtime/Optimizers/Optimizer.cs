@@ -58,6 +58,37 @@ public abstract class Optimizer
         StepCount = 0;
     }
 
+    /// <summary>
+    /// Floats of optimizer state: <c>StateSlots · ParameterCount</c> once bound (0 for plain SGD, one velocity per parameter
+    /// for momentum, Adam's first then second moments), 0 before <see cref="Bind"/>.
+    /// </summary>
+    public int StateLength => _state?.Length ?? 0;
+
+    /// <summary>
+    /// The optimizer's state arena (momenta, Adam's moments; empty for plain SGD), writable. With <see cref="StepCount"/> and
+    /// <see cref="LearningRate"/> it is everything an update depends on besides the parameters and gradients, so copying the three
+    /// back (<see cref="RestoreState"/>) makes the next steps bitwise the same as if training had never been interrupted.
+    /// </summary>
+    public Span<float> State => _state is null ? default : _state.Span;
+
+    /// <summary>
+    /// Sets the state back to a copy taken earlier from <see cref="State"/>, with its <see cref="StepCount"/>. Checked first;
+    /// on a wrong length nothing changes.
+    /// </summary>
+    /// <param name="state">Exactly <see cref="StateLength"/> floats.</param>
+    /// <param name="stepCount">The completed steps of that state, ≥ 0.</param>
+    /// <exception cref="ArgumentException">The length differs from <see cref="StateLength"/>, or the step count is negative.</exception>
+    public void RestoreState(ReadOnlySpan<float> state, long stepCount)
+    {
+        if (state.Length != StateLength)
+            throw new ArgumentException(
+                $"the optimizer state has {state.Length} values; this {GetType().Name} has {StateLength} ({StateSlots} per parameter).", nameof(state));
+        if (stepCount < 0)
+            throw new ArgumentOutOfRangeException(nameof(stepCount), stepCount, "the step count must be ≥ 0.");
+        state.CopyTo(State);
+        StepCount = stepCount;
+    }
+
     /// <summary>State slot <paramref name="slot"/> (Adam: 0 = first moment, 1 = second) over every parameter; tests read it.</summary>
     internal Span<float> StateSlot(int slot) =>
         _state is null ? throw new InvalidOperationException("the optimizer is not bound to a model.")

@@ -8,7 +8,7 @@ namespace Axon.Optimizers;
 /// <summary>
 /// SGD as PyTorch's <c>torch.optim.SGD</c> (dampening 0): <c>g ← ∇ + λw</c>; with momentum μ,
 /// <c>v ← μv + g</c> and <c>w ← w - η·v</c> (Nesterov: <c>w ← w - η·(g + μv)</c>); without, <c>w ← w - η·g</c>.
-/// <c>v</c> and <c>w</c> smaller in magnitude than 1.18e-38 are flushed to 0 (<see cref="Denormals"/>).
+/// A velocity smaller in magnitude than 1.18e-38 is flushed to 0 (<see cref="Denormals"/>).
 /// </summary>
 /// <remarks>
 /// Arguments are checked as the <c>[Sgd]</c> attribute's are at compile time: η finite and ≥ 0,
@@ -43,8 +43,9 @@ public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f, bool ne
         float mu = Momentum, wd = WeightDecay;
         bool momentum = mu != 0f;
         // PyTorch initialises the momentum buffer to the first gradient; v = 0·μ + g is the same.
-        // The velocity of a weight whose gradient is always 0 decays ×μ per step: it and the
-        // weights are flushed to 0 below float's normal range as they are computed (Denormals).
+        // The velocity of a weight whose gradient is always 0 decays ×μ per step: it is flushed to 0
+        // below float's normal range as it is computed (Denormals). Weights are not: a step of
+        // normal values lands in the denormal range only by a cancellation to within 1e-38.
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -59,7 +60,7 @@ public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f, bool ne
                     vel.StoreUnsafe(ref vr, (nuint)i);
                     d = Nesterov ? d + vMu * vel : vel;
                 }
-                Denormals.Flush(w - vLr * d).StoreUnsafe(ref pr, (nuint)i);
+                (w - vLr * d).StoreUnsafe(ref pr, (nuint)i);
             }
         }
         for (; i < p.Length; i++)
@@ -70,7 +71,7 @@ public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f, bool ne
                 v[i] = Denormals.Flush(mu * v[i] + d);
                 d = Nesterov ? d + mu * v[i] : v[i];
             }
-            p[i] = Denormals.Flush(p[i] - lr * d);
+            p[i] -= lr * d;
         }
     }
 }

@@ -105,7 +105,16 @@ public static class SafeTensors
     /// does, so the data section is aligned) and carries the metadata
     /// <c>{"format": "pt", "axon.model": modelName, "axon.sha256": hex SHA-256 of the data section}</c>.
     /// </remarks>
-    /// <exception cref="ArgumentException">The key map is inconsistent with the arena (a tensor out of range, a duplicate name).</exception>
+    /// <remarks>
+    /// The temporary file is <c>.axon-&lt;8 hex: the destination name's hash&gt;-&lt;8 random hex&gt;.tmp</c>
+    /// (a fixed 27 characters, so any legal destination name works); a save removes such files of
+    /// the same destination older than 10 minutes, left by a save that was killed. A symbolic link
+    /// is followed to its final target, which is replaced; the link stays. A replaced file keeps its
+    /// Unix permissions. I/O errors name the destination, not the temporary file.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The key map is inconsistent with the arena (a tensor out of range, a duplicate name),
+    /// or <paramref name="path"/> is empty, only white space, or a directory.</exception>
+    /// <exception cref="IOException">Writing failed; the message names <paramref name="path"/>, and an existing file there is unchanged.</exception>
     public static void Save(string path, ReadOnlySpan<float> arena, IReadOnlyList<TensorSpec> tensors, string modelName) =>
         Save(path, arena, tensors, modelName, wrapTempStream: null);
 
@@ -118,17 +127,19 @@ public static class SafeTensors
     internal static void Save(string path, ReadOnlySpan<float> arena, IReadOnlyList<TensorSpec> tensors, string modelName,
         Func<Stream, Stream>? wrapTempStream)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
+        string destination = ResolveDestination(path);
         CheckKeyMap(arena.Length, tensors, modelName);
 
-        string fullPath = Path.GetFullPath(path);
-        string fileName = Path.GetFileName(fullPath);
-        if (fileName.Length == 0)
-            throw new ArgumentException($"'{path}' names a directory, not a file.", nameof(path));
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
+        string directory = Path.GetDirectoryName(destination)!;
+        string fileName = Path.GetFileName(destination);
         // Same directory as the destination: File.Move is then a rename within one file system,
-        // which replaces the destination atomically. A random suffix keeps concurrent saves apart.
-        string tempPath = Path.Combine(directory, $".{fileName}.{Guid.NewGuid():N}.tmp");
+        // which replaces the destination atomically. The name is short and fixed-length (a
+        // 255-byte destination name must not make a longer temporary name), tagged with a hash
+        // of the destination's name so the next save can recognise and remove what a killed one
+        // left, and random so concurrent saves stay apart.
+        string tag = TempTag(fileName);
+        string tempPath = Path.Combine(directory, $"{TempPrefix}{tag}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}{TempSuffix}");
+        RemoveStaleTempFiles(directory, tag);
 
         FileStream? file = null;
         try
@@ -142,7 +153,24 @@ public static class SafeTensors
             file.Flush(flushToDisk: true);
             file.Dispose();
             file = null;
-            File.Move(tempPath, fullPath, overwrite: true);
+            // A replaced file keeps its permissions (a 0400 file stays read-only, 0600 stays private).
+            if (!OperatingSystem.IsWindows() && File.Exists(destination))
+                File.SetUnixFileMode(tempPath, File.GetUnixFileMode(destination));
+            File.Move(tempPath, destination, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            file?.Dispose();
+            TryDelete(tempPath);
+            // The caller knows the destination, not our temporary file: name the destination.
+            string message = $"Could not save {destination}: {e.Message.Replace(tempPath, destination, StringComparison.Ordinal)}";
+            throw e switch
+            {
+                DirectoryNotFoundException => new DirectoryNotFoundException(message, e),
+                PathTooLongException => new PathTooLongException(message, e),
+                UnauthorizedAccessException => new UnauthorizedAccessException(message, e),
+                _ => new IOException(message, e),
+            };
         }
         catch
         {
@@ -150,6 +178,81 @@ public static class SafeTensors
             TryDelete(tempPath);
             throw;
         }
+    }
+
+    private const string TempPrefix = ".axon-";
+    private const string TempSuffix = ".tmp";
+
+    /// <summary>
+    /// Temporary files older than this are debris of a save that died (kill -9, power loss) and
+    /// are removed by the next save to the same destination; younger ones may belong to a save
+    /// still running and are left alone.
+    /// </summary>
+    internal static readonly TimeSpan StaleTempAge = TimeSpan.FromMinutes(10);
+
+    /// <summary>8 hex digits of the destination file name's hash: which destination a temporary file was for.</summary>
+    private static string TempTag(string fileName) =>
+        Convert.ToHexStringLower(System.IO.Hashing.XxHash32.Hash(Encoding.UTF8.GetBytes(fileName)));
+
+    /// <summary>
+    /// Deletes <c>.axon-&lt;tag&gt;-&lt;8 hex&gt;.tmp</c> files of this destination last written more than
+    /// <see cref="StaleTempAge"/> ago. Only exact matches of that pattern, only regular files;
+    /// failures are ignored (another process may be cleaning too).
+    /// </summary>
+    private static void RemoveStaleTempFiles(string directory, string tag)
+    {
+        string prefix = TempPrefix + tag + "-";
+        string[] candidates;
+        try { candidates = Directory.GetFiles(directory, prefix + "*" + TempSuffix); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+        DateTime cutoff = DateTime.UtcNow - StaleTempAge;
+        foreach (string candidate in candidates)
+        {
+            string name = Path.GetFileName(candidate);
+            if (name.Length != prefix.Length + 8 + TempSuffix.Length || !name.StartsWith(prefix, StringComparison.Ordinal)
+                || !name.EndsWith(TempSuffix, StringComparison.Ordinal))
+                continue;
+            bool hex = true;
+            foreach (char c in name.AsSpan(prefix.Length, 8)) hex &= char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c);
+            if (!hex) continue;
+            try
+            {
+                var info = new FileInfo(candidate);
+                if (info.LinkTarget is null && info.LastWriteTimeUtc < cutoff)
+                    info.Delete();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>
+    /// The file a save writes: <paramref name="path"/> made absolute, and through any symbolic
+    /// links to the final target (saving through a link updates what it points to instead of
+    /// replacing the link with a file).
+    /// </summary>
+    private static string ResolveDestination(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (string.IsNullOrWhiteSpace(path))
+            throw new ArgumentException($"The path must name a file; {(path.Length == 0 ? "an empty string" : $"'{path}' (only white space)")} was given.", nameof(path));
+        string fullPath = Path.GetFullPath(path);
+        string fileName = Path.GetFileName(fullPath);
+        if (string.IsNullOrWhiteSpace(fileName))
+            throw new ArgumentException($"'{path}' names a directory, not a file (its last part is {(fileName.Length == 0 ? "empty" : "only white space")}).", nameof(path));
+        if (Directory.Exists(fullPath) && new DirectoryInfo(fullPath).LinkTarget is null)
+            throw new ArgumentException($"'{path}' is a directory; give a file name inside it, such as '{Path.Combine(path, "model.safetensors")}'.", nameof(path));
+        var info = new FileInfo(fullPath);
+        if (info.LinkTarget is not null)
+        {
+            var target = info.ResolveLinkTarget(returnFinalTarget: true);
+            if (target is not null)
+            {
+                if (target is DirectoryInfo || Directory.Exists(target.FullName))
+                    throw new ArgumentException($"'{path}' links to the directory {target.FullName}, not a file.", nameof(path));
+                fullPath = target.FullName;
+            }
+        }
+        return fullPath;
     }
 
     /// <summary>

@@ -28,6 +28,15 @@ public readonly record struct EpochResult(
     double Seconds,
     double SamplesPerSecond)
 {
+    /// <summary>
+    /// The optimizer's learning rate η during the epoch: its rate at the start of the epoch, or with a
+    /// <see cref="FitOptions.LearningRateSchedule"/> the rate of the epoch's last step. NaN when not recorded.
+    /// </summary>
+    public double LearningRate { get; init; } = double.NaN;
+
+    /// <summary>Batches skipped for a non-finite loss or gradient (<see cref="NonFiniteAction.SkipBatch"/>). Default: 0.</summary>
+    public int SkippedBatches { get; init; }
+
     /// <summary>Whether the epoch was validated (<see cref="ValidationLoss"/> is a number).</summary>
     public bool HasValidation => !double.IsNaN(ValidationLoss);
 }

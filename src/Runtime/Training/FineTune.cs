@@ -160,8 +160,8 @@ public static class FineTune
         int batchSize = options.BatchSize ?? Math.Min(Trainer.DefaultBatchSize, model.MaxBatchSize);
         if (batchSize < 1 || batchSize > model.MaxBatchSize)
             throw new ArgumentOutOfRangeException(nameof(options), batchSize, $"BatchSize is {batchSize}; expected 1 to {model.Name}'s MaxBatchSize, {model.MaxBatchSize}.");
-        Trainer.CheckData(model, train, "the training set");
-        if (options.Validation is not null) Trainer.CheckData(model, options.Validation, "the validation set");
+        DataCheck.Validate(model, train, "the training set", checkRange: true);
+        if (options.Validation is not null) DataCheck.Validate(model, options.Validation, "the validation set", checkRange: true);
 
         var starts = new List<Layer>();
         foreach (var group in model.LayerGroups())

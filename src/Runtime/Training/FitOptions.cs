@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using Axon.Adversarial;
 using Axon.Data;
@@ -98,4 +99,81 @@ public sealed class FitOptions
     /// Default: null (the layers' own <see cref="Layer.IsFrozen"/> states are left alone).
     /// </summary>
     public GradualUnfreezing? Unfreezing { get; init; }
+    /// <summary>
+    /// Check before the first step that every input value lies in the model's declared range
+    /// (<c>[Input(…, Min = …, Max = …)]</c>, <see cref="IModel.InputMin"/> to <see cref="IModel.InputMax"/>), for the training and
+    /// the validation set. Out-of-range data (pixels 0-255 fed to a model declared for [0, 1]) then fails with the dataset row and
+    /// column of the first offender, before anything is trained. Default: true. Set false to train on values outside the declared
+    /// range on purpose (the declared range still bounds attacks and noise). Finite values and valid labels are always checked.
+    /// </summary>
+    public bool CheckInputRange { get; init; } = true;
+
+    /// <summary>
+    /// What a step whose loss or gradients are not finite does. <see cref="NonFiniteAction.Stop"/> (the default) throws
+    /// <see cref="TrainingDivergedException"/> naming the epoch and step, with the model's parameters and optimizer state as they
+    /// were before that step; <see cref="NonFiniteAction.SkipBatch"/> leaves the model as it was before the step and goes on with the
+    /// next batch (counted in <see cref="EpochResult.SkippedBatches"/>). See docs/training.md for how it is checked and what it costs.
+    /// </summary>
+    public NonFiniteAction OnNonFinite { get; init; } = NonFiniteAction.Stop;
+
+    /// <summary>
+    /// Callbacks run at the start and end of training and of every epoch, in order; they can stop training
+    /// (<see cref="EarlyStopping"/>), save checkpoints (<see cref="ModelCheckpoint"/>) and change the learning rate
+    /// (<see cref="ReduceLROnPlateau"/>). Default: null (none).
+    /// </summary>
+    public IReadOnlyList<Callback>? Callbacks { get; init; }
+
+    /// <summary>
+    /// Sets the optimizer's learning rate before every step from the step number (<see cref="StepDecay"/>, <see cref="ExponentialDecay"/>,
+    /// <see cref="CosineDecay"/> with warm-up, <see cref="OneCycle"/>). Default: null: the optimizer's own learning rate is left alone.
+    /// Not allowed together with <see cref="ReduceLROnPlateau"/>, which also sets it.
+    /// </summary>
+    public LearningRateSchedule? LearningRateSchedule { get; init; }
+
+    /// <summary>
+    /// Per-class loss weights <c>w_c ≥ 0</c>, one per class: for softmax cross-entropy models <c>OutputSize</c> weights and the loss
+    /// <c>Σᵢ w_{yᵢ}·CEᵢ / Σᵢ w_{yᵢ}</c> (PyTorch's <c>CrossEntropyLoss(weight)</c>); for a binary cross-entropy model two weights (class 0,
+    /// class 1) and the loss <c>(1/n)·Σᵢ (w₀(1 − tᵢ) + w₁tᵢ)·BCEᵢ</c> (PyTorch's <c>BCEWithLogitsLoss(weight)</c>). Use
+    /// <see cref="ClassWeighting.Balanced"/> for <c>n / (K·n_c)</c>. Default: null (all 1). Validation losses stay unweighted.
+    /// </summary>
+    public float[]? ClassWeights { get; init; }
+
+    /// <summary>
+    /// Weight <c>p &gt; 0</c> of the positive targets of a binary cross-entropy model (PyTorch's <c>pos_weight</c>):
+    /// <c>ℓ = −[p·t·log σ(z) + (1 − t)·log(1 − σ(z))]</c>. <c>p = n_neg / n_pos</c> balances the classes. Default: 1 (plain BCE).
+    /// </summary>
+    public float PositiveClassWeight { get; init; } = 1f;
+
+    /// <summary>
+    /// Train on the focal loss (Lin et al., 2017) instead of cross-entropy: <c>FL = −α_t·(1 − p_t)^γ·log p_t</c>, which down-weights
+    /// examples the model already classifies well; see <see cref="Training.FocalLoss"/>. Default: null (cross-entropy).
+    /// </summary>
+    public FocalLoss? FocalLoss { get; init; }
+
+    /// <summary>
+    /// Class-balanced batches: every epoch draws <c>Count</c> samples with replacement, each class with probability <c>1/K</c> and a
+    /// sample uniformly within its class, so minority classes are over-sampled (for a binary cross-entropy model the classes are
+    /// <c>t ≥ 0.5</c> and <c>t &lt; 0.5</c>). Default: false.
+    /// </summary>
+    public bool BalancedSampling { get; init; }
+
+    /// <summary>
+    /// L1 regularisation λ ≥ 0 of the weights (not biases, not normalisation statistics) of every layer that is not frozen:
+    /// the loss gains <c>λ·Σ|w|</c> and the gradient <c>λ·sign(w)</c>, as Keras's <c>regularizers.L1</c>. Default: 0 (off).
+    /// </summary>
+    public float L1 { get; init; }
+
+    /// <summary>
+    /// Clip the gradient by its global L2 norm over every layer that is not frozen, as PyTorch's <c>clip_grad_norm_</c>:
+    /// <c>g ← g·min(1, c/(‖g‖₂ + 10⁻⁶))</c>. Default: null (off). Must be finite and positive.
+    /// </summary>
+    public float? GradientClipNorm { get; init; }
+
+    /// <summary>
+    /// Continue a run from a checkpoint written by <see cref="ModelCheckpoint"/>: the parameters, the optimizer state, the learning
+    /// rate, the epoch and step counters, the shuffles' random state and the history so far are restored, and training continues at the
+    /// next epoch up to <see cref="Epochs"/> (the total, as Keras's <c>initial_epoch</c>). With the same options and data a resumed run is
+    /// bitwise the run that was never stopped (models without dropout; see docs/training.md). Default: null.
+    /// </summary>
+    public string? ResumeFrom { get; init; }
 }

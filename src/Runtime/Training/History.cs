@@ -13,6 +13,26 @@ public sealed class History : IReadOnlyList<EpochResult>
 
     internal void Add(EpochResult result) => _epochs.Add(result);
 
+    /// <summary>
+    /// The epochs as CSV, one row per epoch under the header
+    /// <c>epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second,skipped_batches</c>;
+    /// numbers in invariant culture with round-trip precision, an empty field for NaN (no validation, no accuracy).
+    /// </summary>
+    public string ToCsv() => HistoryExport.Csv(_epochs);
+
+    /// <summary>
+    /// The epochs as a JSON array of objects with the CSV's column names as keys (<c>null</c> for NaN), indented unless
+    /// <paramref name="indented"/> is false.
+    /// </summary>
+    public string ToJson(bool indented = true) => HistoryExport.Json(_epochs, indented);
+
+    /// <summary>
+    /// Training curves as a self-contained SVG document: training and validation loss per epoch, and beside it training and
+    /// validation accuracy when the model has one. Write it to a <c>.svg</c> file and open it in a browser.
+    /// </summary>
+    /// <param name="title">The document's title. Default: "Training history".</param>
+    public string ToSvg(string title = "Training history") => HistoryChart.Svg(_epochs, title);
+
     /// <summary>Number of completed epochs.</summary>
     public int Count => _epochs.Count;
 

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using Axon.Adversarial;
 using Axon.Data;
 
@@ -64,17 +63,17 @@ public static class Trainer
             throw new ArgumentException(
                 $"both ValidationSplit ({split}) and Validation ({options.Validation.Count} samples) were given; expected at most one.", nameof(options));
 
-        CheckData(model, train, "the training set");
+        // The whole dataset is checked once, before the split, so a message names the row of the dataset the caller built.
+        DataCheck.Validate(model, train, "the training set", options.CheckInputRange);
         // The fit option wins over the model's declared [AdversarialTraining].
         var adversarialOptions = options.Adversarial ?? model.AdversarialTraining;
         var adversarial = adversarialOptions is null ? null : AdversarialStep.Create(model, batchSize, adversarialOptions, options.Seed);
         float sigma = options.GaussianNoise;
         if (!(sigma >= 0f) || float.IsInfinity(sigma))
             throw new ArgumentOutOfRangeException(nameof(options), sigma, $"GaussianNoise is {sigma}; expected a finite standard deviation ≥ 0.");
-        var noisy = sigma > 0f ? new float[batchSize * model.InputSize] : null;
-        var noise = new Rng(options.Seed ^ NoiseSeedSalt);
+        TrainingChecks.LossOptions(model, train, options, adversarial is not null);
         var validation = options.Validation;
-        if (validation is not null) CheckData(model, validation, "the validation set");
+        if (validation is not null) DataCheck.Validate(model, validation, "the validation set", options.CheckInputRange);
         if (split > 0)
         {
             int held = (int)Math.Round(split * train.Count, MidpointRounding.AwayFromZero);
@@ -84,66 +83,35 @@ public static class Trainer
             (train, validation) = train.Split(held, options.Seed ^ SplitSeedSalt);
         }
 
-        var batches = new BatchIterator(train, batchSize, options.Shuffle, options.Seed);
-        var history = new History(options.Epochs);
-        var printer = ProgressPrinter.Create(options, batches.BatchCount);
+        var run = new FitRun(model, options, train, validation, batchSize, adversarial, new Rng(options.Seed ^ NoiseSeedSalt));
+        if (options.ResumeFrom is { } resume) Checkpoint.Resume(resume, run);
+        run.Run(sigma > 0f ? new float[batchSize * model.InputSize] : null, sigma);
+        return run.History;
+    }
 
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+    /// <summary>One epoch of batches for <see cref="FitRun"/>: the training loop body, shared by shuffled and class-balanced batches.</summary>
+    internal static bool TrainBatch(FitRun run, StepRunner runner, in Batch clean, float[]? noisy, float sigma, int step, ref EpochTotals totals)
+    {
+        var model = run.Model;
+        var batch = clean;
+        if (noisy is not null)
         {
-            options.Unfreezing?.Apply(model, epoch);
-            printer?.BeginEpoch(epoch);
-            long start = Stopwatch.GetTimestamp();
-            double lossSum = 0;
-            long correctSum = 0;   // -1 once any batch did not report its correct count
-            int seen = 0, done = 0;
-            foreach (var clean in batches)
-            {
-                var batch = clean;
-                if (noisy is not null)
-                {
-                    var x = noisy.AsSpan(0, clean.Inputs.Length);
-                    Defenses.AddGaussianNoise(clean.Inputs, x, sigma, ref noise, model.InputMin, model.InputMax);
-                    batch = new Batch(x, clean.Labels, clean.Targets, clean.Count);
-                }
-                float loss = adversarial is null ? model.TrainStep(in batch) : adversarial.TrainStep(model, in batch);
-                // Running accuracy over the batches as trained (plain steps only: an adversarial step trains on
-                // a different batch than the one given, or through Forward/Backward).
-                int correct = adversarial is null && model.HasAccuracy ? model.LastTrainCorrect : -1;
-                if (correct < 0) correctSum = -1;
-                else if (correctSum >= 0) correctSum += correct;
-                lossSum += (double)loss * batch.Count;
-                seen += batch.Count;
-                done++;
-                printer?.Batch(done, seen, lossSum / seen, start);
-            }
-            long trained = Stopwatch.GetTimestamp();
-
-            double trainLoss = lossSum / seen, trainAccuracy = correctSum >= 0 ? (double)correctSum / seen : double.NaN;
-            if (options.EvaluateTrainingSet)
-            {
-                var e = EvaluateCore(model, train, checkData: false);
-                trainLoss = e.Loss;
-                trainAccuracy = e.Accuracy;
-            }
-            double validationLoss = double.NaN, validationAccuracy = double.NaN;
-            if (validation is not null)
-            {
-                var e = EvaluateCore(model, validation, checkData: false);
-                validationLoss = e.Loss;
-                validationAccuracy = e.Accuracy;
-            }
-            long end = Stopwatch.GetTimestamp();
-
-            double trainSeconds = Stopwatch.GetElapsedTime(start, trained).TotalSeconds;
-            var result = new EpochResult(
-                epoch, trainLoss, trainAccuracy, validationLoss, validationAccuracy,
-                Stopwatch.GetElapsedTime(start, end).TotalSeconds,
-                trainSeconds > 0 ? seen / trainSeconds : double.PositiveInfinity);
-            history.Add(result);
-            printer?.EndEpoch(result);
-            options.OnEpochEnd?.Invoke(result);
+            var x = noisy.AsSpan(0, clean.Inputs.Length);
+            Defenses.AddGaussianNoise(clean.Inputs, x, sigma, ref run.Noise, model.InputMin, model.InputMax);
+            batch = new Batch(x, clean.Labels, clean.Targets, clean.Count);
         }
-        return history;
+        if (run.Options.LearningRateSchedule is { } schedule)
+            model.Optimizer.LearningRate = schedule.At(run.GlobalStep, run.StepsPerEpoch, (long)run.StepsPerEpoch * run.Options.Epochs);
+        bool applied = runner.Step(in batch, step, run.StepsPerEpoch, out float loss, out int correct);
+        run.GlobalStep++;
+        if (!applied) return false;
+        // Running accuracy over the batches as trained (plain steps only: an adversarial step trains on
+        // a different batch than the one given, or through Forward/Backward).
+        if (correct < 0) totals.Correct = -1;
+        else if (totals.Correct >= 0) totals.Correct += correct;
+        totals.Loss += (double)loss * batch.Count;
+        totals.Seen += batch.Count;
+        return true;
     }
 
     /// <summary>
@@ -153,16 +121,19 @@ public static class Trainer
     /// Allocates nothing.
     /// </summary>
     /// <exception cref="ArgumentException">The data does not fit the model, or is empty.</exception>
-    public static Evaluation Evaluate(IModel model, Dataset data)
+    /// <param name="model">The model.</param>
+    /// <param name="data">The samples; checked whole first (finite values, labels, and the declared input range), naming the row and column of the first offender.</param>
+    /// <param name="checkInputRange">Reject inputs outside <see cref="IModel.InputMin"/>..<see cref="IModel.InputMax"/>. Default: true.</param>
+    public static Evaluation Evaluate(IModel model, Dataset data, bool checkInputRange = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        return EvaluateCore(model, data, checkData: true);
+        DataCheck.Validate(model, data, "the dataset", checkInputRange);
+        return EvaluateCore(model, data);
     }
 
-    private static Evaluation EvaluateCore(IModel model, Dataset data, bool checkData)
+    internal static Evaluation EvaluateCore(IModel model, Dataset data)
     {
-        if (checkData) CheckData(model, data, "the dataset");
         int size = model.MaxBatchSize, f = data.FeatureSize, t = data.TargetSize;
         var features = data.Features.AsSpan();
         var labels = data.Labels.AsSpan();
@@ -187,35 +158,6 @@ public static class Trainer
             data.Count);
     }
 
-    internal static void CheckData(IModel model, Dataset data, string what)
-    {
-        if (data.Count == 0)
-            throw new ArgumentException($"{what} has no samples; expected at least 1.");
-        if (data.FeatureSize != model.InputSize)
-            throw new ArgumentException(
-                $"{what} has {data.FeatureSize} features per sample, {model.Name} expects {model.InputSize}.");
-        if (model.TargetKind == TargetKind.ClassIndex)
-        {
-            if (data.Labels is null)
-                throw new ArgumentException(
-                    $"{what} has target values ({data.TargetSize} per sample), but {model.Name} is trained on class indices; " +
-                    "build the dataset with Dataset.FromClassification.");
-            var labels = data.Labels;
-            int classes = model.OutputSize;
-            for (int i = 0; i < labels.Length; i++)
-                if ((uint)labels[i] >= (uint)classes)
-                    throw new ArgumentException(
-                        $"{what}: label {i} is {labels[i]}; {model.Name} has {classes} classes, so labels must be in [0, {classes - 1}].");
-        }
-        else
-        {
-            if (data.Targets is null)
-                throw new ArgumentException(
-                    $"{what} has class labels, but {model.Name} expects {model.OutputSize} target value{(model.OutputSize == 1 ? "" : "s")} per sample; " +
-                    "build the dataset with Dataset.FromRegression.");
-            if (data.TargetSize != model.OutputSize)
-                throw new ArgumentException(
-                    $"{what} has {data.TargetSize} target values per sample, {model.Name} expects {model.OutputSize}.");
-        }
-    }
+    /// <summary>The dataset checks without the input-range check (for callers that clip to the range themselves).</summary>
+    internal static void CheckData(IModel model, Dataset data, string what) => DataCheck.Validate(model, data, what, checkRange: false);
 }

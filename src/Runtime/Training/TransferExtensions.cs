@@ -68,7 +68,7 @@ public static class TransferExtensions
         if (groupStarts is null)
         {
             foreach (var layer in layers)
-                if (layer.ParameterCount > 0 && (starts.Count == 0 || !IsNormalization(layer)))
+                if (layer.ParameterCount > 0 && (starts.Count == 0 || !layer.IsNormalization))
                     starts.Add(layer.Index);
         }
         else
@@ -153,9 +153,6 @@ public static class TransferExtensions
                     layer.LearningRateScale = scale;
         }
     }
-
-    /// <summary>Whether <paramref name="layer"/> is a normalisation layer, which the default groups attach to the layer before it.</summary>
-    private static bool IsNormalization(Layer layer) => layer.Kind is "BatchNorm" or "LayerNorm";
 
     private static bool HasTrainableParameters(IReadOnlyList<Layer> group)
     {

@@ -205,6 +205,7 @@ namespace Demo
         int global::Axon.IModel.LastTrainCorrect => __core.TrainCorrect;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.TrainStep(this, batch);
         float global::Axon.IModel.ComputeGradients(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.ComputeGradients(this, batch);
+        global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.MeanSquaredError;
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;
         float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, batch, inputGradient);
@@ -275,7 +276,6 @@ namespace Demo
                 if (below)
                 {
                     if (wantInput) global::Axon.Kernels.Merge.Place(__core.Buffer(__ContextGradient, n * 3), inputGradient, n, 3, InputSize, 2, accumulate: true);
-                    if (below) global::System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, __core.Buffer(__GradientScratch, n * 5), inputGradient);
                 }
             }
 
@@ -283,7 +283,6 @@ namespace Demo
                 bool below = wantInput;
                 if (below)
                 {
-                    if (below) global::System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, __core.Buffer(__GradientScratch, n * 5), inputGradient);
                 }
             }
 
@@ -291,7 +290,6 @@ namespace Demo
                 bool below = wantInput;
                 if (below)
                 {
-                    if (below) global::System.Numerics.Tensors.TensorPrimitives.Add(inputGradient, __core.Buffer(__GradientScratch, n * 5), inputGradient);
                 }
             }
         }

@@ -126,7 +126,7 @@ namespace Demo
             __layer_Expand = new global::Axon.Layer(__core, "Expand", "Dense", 0, __ExpandWeight, 192, 32, [32]);
             __layer_Image = new global::Axon.Layer(__core, "Image", "Reshape", 1, __ImageWeight, 0, 0, [2, 4, 4]);
             __layer_Conv = new global::Axon.Layer(__core, "Conv", "Conv2D", 2, __ConvWeight, 72, 0, [4, 4, 4]);
-            __layer_Norm = new global::Axon.Layer(__core, "Norm", "LayerNorm", 3, __NormWeight, 64, 64, [4, 4, 4]);
+            __layer_Norm = new global::Axon.Layer(__core, "Norm", "LayerNorm", 3, __NormWeight, 64, 64, [4, 4, 4]) { IsNormalization = true };
             __layer_Flat = new global::Axon.Layer(__core, "Flat", "Reshape", 4, __FlatWeight, 0, 0, [64]);
             __layer_Back = new global::Axon.Layer(__core, "Back", "Reshape", 5, __BackWeight, 0, 0, [4, 4, 4]);
             __layer_Smooth = new global::Axon.Layer(__core, "Smooth", "AvgPool2D", 6, __SmoothWeight, 0, 0, [4, 3, 3]);
@@ -234,6 +234,7 @@ namespace Demo
         int global::Axon.IModel.LastTrainCorrect => __core.TrainCorrect;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.TrainStep(this, batch);
         float global::Axon.IModel.ComputeGradients(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.ComputeGradients(this, batch);
+        global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.SoftmaxCrossEntropy;
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;
         float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, batch, inputGradient);

@@ -101,7 +101,7 @@ namespace Demo
             __core = core;
             __layer_Stem = new global::Axon.Layer(__core, "Stem", "Dense", 0, __StemWeight, 2048, 64, [64]);
             __layer_Block = new global::Axon.Layer(__core, "Block", "Dense", 1, __BlockWeight, 4096, 64, [64]);
-            __layer_Norm = new global::Axon.Layer(__core, "Norm", "LayerNorm", 2, __NormWeight, 64, 64, [64]);
+            __layer_Norm = new global::Axon.Layer(__core, "Norm", "LayerNorm", 2, __NormWeight, 64, 64, [64]) { IsNormalization = true };
             __layer_Residual = new global::Axon.Layer(__core, "Residual", "Add", 3, __ResidualWeight, 0, 0, [64]);
             __layer_Joined = new global::Axon.Layer(__core, "Joined", "Concat", 4, __JoinedWeight, 0, 0, [96]);
             __layer_Score = new global::Axon.Layer(__core, "Score", "Dense", 5, __ScoreWeight, 96, 1, [1]);
@@ -199,6 +199,7 @@ namespace Demo
         int global::Axon.IModel.LastTrainCorrect => __core.TrainCorrect;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.TrainStep(this, batch);
         float global::Axon.IModel.ComputeGradients(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.ComputeGradients(this, batch);
+        global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.BinaryCrossEntropy;
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;
         float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, batch, inputGradient);

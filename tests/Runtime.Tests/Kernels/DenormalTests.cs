@@ -7,7 +7,7 @@ using Xunit;
 namespace Axon.Runtime.Tests.Kernels;
 
 /// <summary>
-/// Flush-to-zero in the arithmetic (issue 16): optimizer state, weights, activations, softmax
+/// Flush-to-zero in the arithmetic (issue 16): optimizer state, activations, softmax
 /// gradients and running statistics that would fall below float's normal range are 0 instead.
 /// Each test first checks that, unflushed, the value would have been a denormal.
 /// </summary>
@@ -59,7 +59,7 @@ public class DenormalTests
             adam.BeginStep();
             adam.Update(p, g, 0, Count, 1f);
             Assert.False(Denormals.ContainsDenormal(adam.StateSlot(0)), $"a denormal first moment at step {t + 2}");
-            Assert.False(Denormals.ContainsDenormal(p));
+            Assert.False(Denormals.ContainsDenormal(adam.StateSlot(1)), $"a denormal second moment at step {t + 2}");
         }
         Assert.All(adam.StateSlot(0).ToArray(), m => Assert.Equal(0f, m));
     }
@@ -87,18 +87,6 @@ public class DenormalTests
         Assert.All(adam.StateSlot(0).ToArray(), m => Assert.Equal(m0, BitConverter.SingleToInt32Bits(m)));
     }
 
-    [Fact]
-    public void AdamW_DecayedWeightBelowNormalRange_IsZero()
-    {
-        var adamW = new Adam(learningRate: 0.5f, weightDecay: 1f, decoupledWeightDecay: true);
-        adamW.Bind(Count);
-        var p = Filled(Count, 1.5e-38f);
-        Assert.True(IsDenormal(1.5e-38f * (1f - 0.5f * 1f)));
-        adamW.BeginStep();
-        adamW.Update(p, new float[Count], 0, Count, 1f);
-        Assert.All(p, w => Assert.Equal(0f, w));
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -118,19 +106,6 @@ public class DenormalTests
             Assert.False(Denormals.ContainsDenormal(sgd.StateSlot(0)), $"a denormal velocity at step {t + 2}");
         }
         Assert.All(sgd.StateSlot(0).ToArray(), v => Assert.Equal(0f, v));
-    }
-
-    [Fact]
-    public void Sgd_WeightStepIntoTheDenormalRange_IsZero()
-    {
-        var sgd = new Sgd(learningRate: 1f);
-        sgd.Bind(Count);
-        var p = Filled(Count, 2e-38f);
-        var g = Filled(Count, 1e-38f);
-        Assert.True(IsDenormal(2e-38f - 1e-38f));
-        sgd.BeginStep();
-        sgd.Update(p, g, 0, Count, 1f);
-        Assert.All(p, w => Assert.Equal(0f, w));
     }
 
     [Fact]

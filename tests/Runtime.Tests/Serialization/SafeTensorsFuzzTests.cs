@@ -11,13 +11,15 @@ using static Axon.Runtime.Tests.Serialization.SafeTensorsFixture;
 namespace Axon.Runtime.Tests.Serialization;
 
 /// <summary>
-/// Thousands of deterministic mutations of valid files: every one either loads (a harmless
-/// mutation such as whitespace) or throws <see cref="SafeTensorsException"/> with the arena
-/// unchanged. Any other exception, a hang or a huge allocation fails the test.
+/// 20,000 deterministic mutations of valid files: every one either loads (a harmless mutation
+/// such as whitespace) or throws <see cref="SafeTensorsException"/> with the arena bit-for-bit
+/// unchanged, strict or not. Mutations include JSON escapes that decode to half a surrogate pair
+/// in names, field names, dtypes and metadata (which once escaped as InvalidOperationException).
+/// Any other exception, a hang or a huge allocation fails the test.
 /// </summary>
 public class SafeTensorsFuzzTests(ITestOutputHelper output)
 {
-    private const int Iterations = 10_000;
+    private const int Iterations = 20_000;
     private const int Seed = 20251123;
 
     private static readonly string[] HeaderEdits =
@@ -26,6 +28,13 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
         "[2147483647,2147483647,8]", "[9223372036854775807]", "[18446744073709551615]", "[4611686018427387904,4]",
         "[0,0]", "[0,92]", "[48,48]", "[92,0]", "[-4,8]", "[0,9223372036854775807]", "[3]", "[[3]]", "[3,4,5]",
         "\"__metadata__\"", "\"hidden.weight\"", "{\"a\":{\"b\":{\"c\":{}}}}", "\"\\u0000\"", "\"\\ud800\"",
+    ];
+
+    // Escapes spliced into a string of the header: lone halves, pairs, and look-alikes that are text.
+    private static readonly string[] Escapes =
+    [
+        "\\ud800", "\\uDBFF", "\\udc00", "\\uDFFF", "\\ud800\\u0041", "\\ud83d\\ude00", "\\ud800\\ud800", "\\udc00\\ud800",
+        "\\\\ud800", "\\u0000", "\\u00e9", "\\u", "\\uZZZZ", "\\\"",
     ];
 
     [Fact]
@@ -37,17 +46,21 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
         var random = new Random(Seed);
         var arena = Sentinel(TinyCount);
         var sentinel = (float[])arena.Clone();
-        int rejected = 0, accepted = 0, headerOnlyRejected = 0;
+        int rejected = 0, accepted = 0, headerOnlyRejected = 0, escapes = 0;
         var stopwatch = Stopwatch.StartNew();
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
 
         for (int i = 0; i < Iterations; i++)
         {
             byte[] file = Mutate(bases[i % 2], random, out string kind);
+            if (kind == "escape") escapes++;
             Stream stream = i % 5 == 4 ? new NonSeekableStream(new MemoryStream(file)) : new MemoryStream(file);
             try
             {
-                SafeTensors.Load(stream, arena, map, Model);
+                if (i % 7 == 3)
+                    SafeTensors.Load(stream, arena, map, Model, new LoadOptions { Strict = false });
+                else
+                    SafeTensors.Load(stream, arena, map, Model);
                 accepted++;
                 sentinel.CopyTo(arena, 0);
             }
@@ -82,7 +95,8 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
         Assert.True(rejected > Iterations * 9 / 10, $"only {rejected} of {Iterations} mutations were rejected");
         // Proportional to the files: a few KB each. A buffer sized by a claimed header length (up to 100 MB) would blow this.
         Assert.True(allocated < Iterations * 200_000L, $"allocated {allocated} bytes");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"took {stopwatch.Elapsed}");
+        Assert.True(escapes > Iterations / 20, $"only {escapes} escape mutations");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"took {stopwatch.Elapsed}");
     }
 
     private static byte[] Mutate(byte[] original, Random random, out string kind)
@@ -91,8 +105,17 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
         string header = Encoding.UTF8.GetString(original, 8, headerLength);
         byte[] data = original[(8 + headerLength)..];
         byte[] file = (byte[])original.Clone();
-        switch (random.Next(9))
+        switch (random.Next(10))
         {
+            case 9:
+            {
+                kind = "escape";
+                // Inside a string (after a random quote): a name, a field name, a dtype or metadata.
+                int quote = header.IndexOf('"', random.Next(header.Length));
+                if (quote < 0) quote = header.IndexOf('"');
+                string edited = header[..(quote + 1)] + Escapes[random.Next(Escapes.Length)] + header[(quote + 1)..];
+                return Build(edited, data);
+            }
             case 0:
                 kind = "truncate";
                 return file[..random.Next(file.Length)];

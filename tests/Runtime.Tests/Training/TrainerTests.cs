@@ -276,7 +276,7 @@ public class TrainerTests
     {
         var model = new RecordingModel(2, 3, maxBatchSize: 8);
         var e = Assert.Throws<ArgumentException>(() => Trainer.Fit(model, Ids(20, classes: 4), Quiet()));
-        Assert.Contains("label 3 is 3", e.Message);
+        Assert.Contains("row 3: the label is 3", e.Message);
         Assert.Contains("[0, 2]", e.Message);
         Assert.Empty(model.TrainBatchSizes);
     }

@@ -1,0 +1,83 @@
+using System;
+using System.IO;
+using System.Linq;
+using Xunit;
+
+namespace Axon.Package.Tests;
+
+/// <summary>
+/// Every example, run as a process: <c>--help</c> prints the options and exits 0; a bad, missing or out-of-range value,
+/// an unknown option and a folder that does not exist print one line saying what was expected and exit 2, with no stack trace.
+/// </summary>
+public sealed class ExampleCommandLineTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Each example and an integer option it takes; whether it takes a data folder.</summary>
+    public static TheoryData<string, string, bool> Examples => new()
+    {
+        { "FashionMnist", "--epochs", true },
+        { "FashionCnn", "--batch", true },
+        { "ResidualMlp", "--epochs", true },
+        { "TransferLearning", "--per-class", true },
+        { "AdversarialRobustness", "--samples", true },
+        { "CreditRisk", "--splits", false },
+        { "FraudDetection", "--splits", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Help_PrintsUsageAndOptions_ExitsZero(string example, string option, bool takesFolder)
+    {
+        var result = Run(example, "--help");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Usage:", result.Output, StringComparison.Ordinal);
+        Assert.Contains(option, result.Output, StringComparison.Ordinal);
+        Assert.Equal(takesFolder, result.Output.Contains("<folder>", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void BadValues_PrintOneLineSayingWhatWasExpected_ExitTwo(string example, string option, bool takesFolder)
+    {
+        AssertUsageError(Run(example, option), $"Required argument missing for option: '{option}'");
+        AssertUsageError(Run(example, option, "abc"), $"Cannot parse argument 'abc' for option '{option}'");
+        AssertUsageError(Run(example, option, "0"), $"{option} expects a positive integer, but was given 0");
+        AssertUsageError(Run(example, "--no-such-option"), "--no-such-option");
+        if (takesFolder)
+        {
+            string missing = Path.Combine(Path.GetTempPath(), "axon-no-such-folder-" + Guid.NewGuid().ToString("N"));
+            AssertUsageError(Run(example, missing), $"the data folder '{missing}' does not exist");
+        }
+    }
+
+    [Fact]
+    public void FolderWithoutTheDataFiles_PrintsOneLineNamingTheMissingFile_ExitsTwo()
+    {
+        var empty = Directory.CreateTempSubdirectory("axon-empty-data-");
+        try
+        {
+            AssertUsageError(Run("FashionMnist", empty.FullName), "train-images-idx3-ubyte.gz");
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
+
+    private static void AssertUsageError(DotNet.Result result, string expected)
+    {
+        Assert.True(result.ExitCode == 2, $"expected exit code 2 for a usage error: {result}");
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(lines.Length == 1, $"expected one line: {result}");
+        Assert.Contains(expected, lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", lines[0], StringComparison.Ordinal);
+    }
+
+    private static DotNet.Result Run(string example, params string[] arguments)
+    {
+        string dll = Repository.PathOf("examples", example, "bin", Repository.Configuration, "net10.0", example + ".dll");
+        Assert.True(File.Exists(dll), $"{dll} is not built");
+        return DotNet.Run(Path.GetTempPath(), null, Timeout, [dll, .. arguments]);
+    }
+}
