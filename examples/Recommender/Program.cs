@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text.Json;
 using Axon.Recommenders;
 using RecommenderExample;
+using Axon.Examples;
 
 var dataOption = new Option<string?>("--data") { Description = "MovieLens directory (ratings.csv, movies.csv). Default: the committed latest-small." };
 var jsonOption = new Option<string?>("--json") { Description = "Also write every table row to this file as a JSON array." };
@@ -71,6 +72,7 @@ root.SetAction(parse =>
     Console.WriteLine($"\nTotal {total.Elapsed.TotalSeconds:F1} s");
     return 0;
 });
-return root.Parse(args).Invoke();
+// The shared command line (examples/README.md): one line and exit code 2 for a bad value or missing data.
+return ExampleCommandLine.Parse(root, args, out int exitCode) is { } parsed ? parsed.Invoke() : exitCode;
 
 static string Trim(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";

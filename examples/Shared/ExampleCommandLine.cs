@@ -51,7 +51,7 @@ internal static class ExampleCommandLine
     /// <summary>
     /// Parses <paramref name="args"/> against <paramref name="command"/>. Returns the result to run with, or null when
     /// the program should exit with <paramref name="exitCode"/> at once: 0 after <c>--help</c>, <see cref="UsageError"/>
-    /// after one line on standard error. From then on, a missing or malformed data file (DirectoryNotFoundException,
+    /// after one line on standard error, or what the command's action returned when it has one (it has run). From then on, a missing or malformed data file (DirectoryNotFoundException,
     /// FileNotFoundException, InvalidDataException) also ends the program with one line and <see cref="UsageError"/>.
     /// </summary>
     public static ParseResult? Parse(RootCommand command, string[] args, out int exitCode)
@@ -64,11 +64,6 @@ internal static class ExampleCommandLine
             exitCode = UsageError;
             return null;
         }
-        if (result.Action is not null)
-        {
-            exitCode = result.Invoke();   // --help or --version
-            return null;
-        }
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
             if (e.ExceptionObject is DirectoryNotFoundException or FileNotFoundException or InvalidDataException)
@@ -77,6 +72,13 @@ internal static class ExampleCommandLine
                 Environment.Exit(UsageError);
             }
         };
+        if (result.Action is not null)
+        {
+            // --help, --version, or a command whose work is its action (RootCommand.SetAction): run it here, letting a
+            // data error reach the handler above instead of System.CommandLine's handler, which prints a stack trace.
+            exitCode = result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return null;
+        }
         exitCode = 0;
         return result;
     }

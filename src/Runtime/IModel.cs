@@ -162,6 +162,21 @@ public interface IModel
     Loss Loss => Loss.None;
 
     /// <summary>
+    /// The state of the random generator the model draws from while training (dropout masks), or null when it has none (the
+    /// default). Checkpoints save it so a resumed run draws the same masks; setting it to a value taken earlier continues that
+    /// sequence.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Set on a model without a generator.</exception>
+    Rng? RandomState
+    {
+        get => null;
+        set
+        {
+            if (value is not null) throw new NotSupportedException($"{Name} draws no random numbers while training; it has no random state to set.");
+        }
+    }
+
+    /// <summary>
     /// The whole parameter arena (weights, biases and non-trainable state such as BatchNorm running statistics), writable,
     /// in the layout of <see cref="Layer.ParameterOffset"/>. Generated models implement it; the default throws
     /// <see cref="NotSupportedException"/>. Checkpoints, early stopping and the divergence guard copy it.

@@ -30,7 +30,8 @@ var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Sp
     .Append(typeof(Axon.Layer).Assembly.Location).Append(typeof(Axon.ModelAttribute).Assembly.Location)
     .Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
 
-string source = Model(layers, units: 64);
+const int units = 64;
+string source = Model(layers, units);
 var tree = CSharpSyntaxTree.ParseText(source, parseOptions, path: "Model.cs");
 var compilation = CSharpCompilation.Create("Bench", [tree, CSharpSyntaxTree.ParseText("class Other { }", parseOptions, path: "Other.cs")], references,
     new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
@@ -51,19 +52,30 @@ clock.Restart();
 NewDriver().RunGenerators(compilation);
 double coldWarm = clock.Elapsed.TotalMilliseconds;
 
+// Bytes allocated per edit: a measure of the generator's work that, unlike time, does not depend on the
+// machine's load (a shared machine can make timings vary threefold).
+var allocated = new System.Collections.Generic.Dictionary<bool, System.Collections.Generic.List<long>> { [true] = new(), [false] = new() };
+
 // One-character edits in the model file alternate between a layer size change (the model changes,
 // so it is re-analysed and re-emitted) and a comment change (the model's spec is equal, so the
 // cached output is reused).
+int layerSize = units, comment = 0;   // L25's size and the comment's number as the text has them now
 double Edit(bool changesModel, int round)
 {
     var text = tree.GetText();
-    string edited = changesModel ? source.Replace("[Dense(64, Activation.Relu)] public partial Layer L25", $"[Dense({(round % 2 == 0 ? 65 : 64)}, Activation.Relu)] public partial Layer L25")
-                                 : source.Replace("// comment 0", $"// comment {round % 10}");
+    // Each edit really changes the text: the size toggles 64 ↔ 65 and the comment counts up (an edit that
+    // replaced a text no longer there would measure a no-op re-parse instead).
+    string edited = changesModel
+        ? source.Replace($"[Dense({layerSize}, Activation.Relu)] public partial Layer L25", $"[Dense({layerSize = 129 - layerSize}, Activation.Relu)] public partial Layer L25")
+        : source.Replace($"// comment {comment}", $"// comment {++comment}");
+    if (edited == source) throw new InvalidOperationException("the edit changed nothing");
     var newTree = tree.WithChangedText(SourceText.From(edited));
     var next = compilation.ReplaceSyntaxTree(tree, newTree);
+    long bytes = GC.GetTotalAllocatedBytes(precise: true);
     var t = Stopwatch.StartNew();
     driver = driver.RunGenerators(next);
     double ms = t.Elapsed.TotalMilliseconds;
+    allocated[changesModel].Add(GC.GetTotalAllocatedBytes(precise: true) - bytes);
     compilation = next;
     tree = newTree;
     source = edited;
@@ -77,7 +89,10 @@ var commentEdits = Enumerable.Range(0, edits).Select(i => Edit(false, i)).OrderB
 static string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
 Console.WriteLine($"{{\"layers\":{layers},\"generated_chars\":{generatedChars},\"cold_first_ms\":{F(coldFirst)},\"cold_jitted_ms\":{F(coldWarm)}," +
     $"\"edit_layer_size_median_ms\":{F(modelEdits[edits / 2])},\"edit_layer_size_p95_ms\":{F(modelEdits[edits * 95 / 100])}," +
-    $"\"edit_comment_median_ms\":{F(commentEdits[edits / 2])},\"edit_comment_p95_ms\":{F(commentEdits[edits * 95 / 100])}}}");
+    $"\"edit_comment_median_ms\":{F(commentEdits[edits / 2])},\"edit_comment_p95_ms\":{F(commentEdits[edits * 95 / 100])}," +
+    $"\"edit_layer_size_median_allocated_kb\":{MedianKb(allocated[true])},\"edit_comment_median_allocated_kb\":{MedianKb(allocated[false])}}}");
+
+static long MedianKb(System.Collections.Generic.List<long> bytes) => bytes.OrderBy(b => b).ElementAt(bytes.Count / 2) / 1024;
 
 static string Model(int layers, int units)
 {

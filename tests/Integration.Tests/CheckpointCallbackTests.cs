@@ -62,6 +62,20 @@ public sealed class CheckpointCallbackTests : IDisposable
     }
 
     [Fact]
+    public void ResumeWithDropout_IsBitwise()
+    {
+        var data = DataCheckAndDivergenceTests.Classes(48, 6, 3, 26);
+        var straight = new ToolkitDropNet();
+        straight.Fit(data, Options(4));
+        string path = Path.Combine(_dir, "drop.ckpt");
+        new ToolkitDropNet().Fit(data, Options(4, [new ModelCheckpoint(path), new StopAfter(2)]));
+        var resumed = new ToolkitDropNet(seed: 5);
+        resumed.Fit(data, Options(4, resume: path));
+        Assert.Equal(straight.Parameters.ToArray(), resumed.Parameters.ToArray());
+        Assert.Equal(((IModel)straight).RandomState!.Value.NextUInt32(), ((IModel)resumed).RandomState!.Value.NextUInt32());
+    }
+
+    [Fact]
     public void Resume_WithOtherOptionsOrModel_ThrowsAndChangesNothing()
     {
         var data = DataCheckAndDivergenceTests.Classes(60, 6, 3, 22);
@@ -82,6 +96,28 @@ public sealed class CheckpointCallbackTests : IDisposable
         File.WriteAllBytes(saved, bytes);
         Assert.Throws<InvalidDataException>(() => model.Fit(data, o));
         Assert.Equal(before, model.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void ModelCheckpoint_SaveBestOnlyWeightsOnly_WritesTheBestEpochsWeightsInTheModelsFormat()
+    {
+        var data = DataCheckAndDivergenceTests.Classes(80, 6, 3, 27);
+        var validation = DataCheckAndDivergenceTests.Classes(40, 6, 3, 28);
+        string path = Path.Combine(_dir, "best.safetensors");
+        var model = new ToolkitNet(optimizer: new Sgd(3f));
+        var snapshots = new List<float[]>();
+        var checkpoint = new ModelCheckpoint(path, saveBestOnly: true, weightsOnly: true);
+        var history = model.Fit(data, new FitOptions
+        {
+            Epochs = 8, BatchSize = 8, Validation = validation, Progress = ProgressMode.None,
+            OnEpochEnd = _ => snapshots.Add(model.Parameters.ToArray()),
+            Callbacks = [checkpoint],
+        });
+        int best = history.OrderBy(r => r.ValidationLoss).First().Epoch;
+        Assert.Equal(best, checkpoint.LastSavedEpoch);
+        var loaded = new ToolkitNet(seed: 11);
+        loaded.Load(path);
+        Assert.Equal(snapshots[best - 1], loaded.Parameters.ToArray());
     }
 
     [Fact]

@@ -332,3 +332,13 @@ public partial class ToolkitBinary
     [Dense(6, Activation.Tanh)] public partial Layer Hidden { get; }
     [Dense(1)] public partial Layer Score { get; }
 }
+
+/// <summary><see cref="ToolkitNet"/> with dropout: its masks' random state must survive a checkpoint.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 32)]
+[Input(6)]
+public partial class ToolkitDropNet
+{
+    [Dense(8, Activation.Relu)] public partial Layer Hidden { get; }
+    [Dropout(0.3f)] public partial Layer Drop { get; }
+    [Dense(3)] public partial Layer Logits { get; }
+}

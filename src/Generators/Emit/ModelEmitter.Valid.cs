@@ -202,6 +202,8 @@ internal static partial class ModelEmitter
         w.Line("float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.TrainStep(this, batch);");
         w.Line("float global::Axon.IModel.ComputeGradients(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.ComputeGradients(this, batch);");
         w.Line($"global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.{loss};");
+        if (plan.Layers.Select(l => l.Kind.RandomStateField).FirstOrDefault(f => f is not null) is { } randomField)
+            w.Line($"global::Axon.Rng? global::Axon.IModel.RandomState {{ get => {randomField}; set => {randomField} = value ?? throw new global::System.ArgumentNullException(nameof(value)); }}");
         w.Line("float global::Axon.IModel.InputMin => InputMin;");
         w.Line("float global::Axon.IModel.InputMax => InputMax;");
         w.Line($"float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, {Span} inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, batch, inputGradient);");

@@ -32,6 +32,8 @@ internal sealed class Dropout : LayerKind<DropoutSettings>
     public override (string Field, string Initialize)? SharedState => ("private global::Axon.Rng __dropoutRng;",
         "__dropoutRng = new global::Axon.Rng(0x5EED_0000_0000L + seed);   // dropout masks: reproducible from the seed, independent of the weights' stream");
 
+    public override string? RandomStateField => "__dropoutRng";
+
     public override void EmitForward(LayerEmitContext c)
     {
         c.W.Line($"if (__training) global::Axon.Kernels.Dropout.Forward({c.In()}, {c.Out}, {c.Slot("Mask", $"n * {c.Layer.OutFeatures}")}, {Literals.Float(Of(c.Layer).Rate)}, ref __dropoutRng);");

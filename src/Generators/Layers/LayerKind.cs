@@ -108,6 +108,9 @@ internal abstract class LayerKind
     /// <summary>Model state the kind needs once however many layers of it there are: a field and its reset in <c>Initialize</c>.</summary>
     public virtual (string Field, string Initialize)? SharedState => null;
 
+    /// <summary>The name of the <c>Axon.Rng</c> field among <see cref="SharedState"/> that training draws from, or null (checkpoints save it).</summary>
+    public virtual string? RandomStateField => null;
+
     /// <summary>Writes the layer's part of <c>Initialize(seed)</c> (<c>p</c>: parameters, <c>rng</c>: the seeded stream).</summary>
     public virtual void EmitInitialize(SourceWriter w, LayerPlan layer) { }
 

@@ -36,6 +36,16 @@ internal static class LayerKinds
 
     private static readonly Dictionary<string, LayerKind> ByAttribute = All.ToDictionary(k => k.AttributeName);
 
+    private static readonly Dictionary<string, LayerKind> ByClassName = All.ToDictionary(k => k.Name + "Attribute");
+
     /// <summary>The kind an attribute (by full name, e.g. <c>Axon.DenseAttribute</c>) declares, or null.</summary>
     public static LayerKind? FromAttribute(string fullName) => ByAttribute.TryGetValue(fullName, out var kind) ? kind : null;
+
+    /// <summary>
+    /// The kind an attribute class declares, or null. Compares names without formatting the symbol: it runs for every
+    /// attribute of every member on every keystroke.
+    /// </summary>
+    public static LayerKind? FromAttribute(Microsoft.CodeAnalysis.INamedTypeSymbol? attribute) =>
+        attribute is { ContainingNamespace: { Name: "Axon", ContainingNamespace.IsGlobalNamespace: true }, ContainingType: null }
+        && ByClassName.TryGetValue(attribute.Name, out var kind) ? kind : null;
 }

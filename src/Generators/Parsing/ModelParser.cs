@@ -163,7 +163,7 @@ internal static class ModelParser
             LayerKind? kind = null;
             foreach (var candidate in member.GetAttributes())
             {
-                if (candidate.AttributeClass?.ToDisplayString() is not { } full || LayerKinds.FromAttribute(full) is not { } candidateKind) continue;
+                if (LayerKinds.FromAttribute(candidate.AttributeClass) is not { } candidateKind) continue;
                 if (layerAttribute is null)
                 {
                     layerAttribute = candidate;
@@ -336,6 +336,7 @@ internal static class ModelParser
         var nameLocation = LocationInfo.From(property.Locations.FirstOrDefault());
         string modifiers = syntax is null ? "public" : string.Join(" ", syntax.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.ValueText));
 
+        string typeName = property.Type.ToDisplayString();
         bool isPartialDefinition = syntax is not null
             && syntax.Modifiers.Any(SyntaxKind.PartialKeyword)
             && syntax.ExpressionBody is null
@@ -345,7 +346,7 @@ internal static class ModelParser
             syntax is null ? "it is not a property declaration"
             : !isPartialDefinition ? "it is not a partial property without accessor bodies"
             : property.IsStatic ? "it is static"
-            : property.Type.ToDisplayString() != LayerType ? $"its type is '{property.Type.ToDisplayString()}'"
+            : typeName != LayerType ? $"its type is '{typeName}'"
             : syntax.AccessorList!.Accessors.Count != 1 || !syntax.AccessorList.Accessors[0].IsKind(SyntaxKind.GetAccessorDeclaration) ? "it must have a get accessor only"
             : null;
         if (problem is not null)
@@ -353,7 +354,7 @@ internal static class ModelParser
 
         var context = new LayerParseContext(property.Name, reader, diagnostics);
         var settings = kind.Parse(context);
-        return new LayerSpec(property.Name, modifiers, isPartialDefinition && !property.IsStatic && property.Type.ToDisplayString() == LayerType && problem is null,
+        return new LayerSpec(property.Name, modifiers, isPartialDefinition && !property.IsStatic && typeName == LayerType && problem is null,
             kind, settings, nameLocation)
         {
             TypeName = property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),

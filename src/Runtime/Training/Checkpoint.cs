@@ -16,7 +16,7 @@ namespace Axon.Training;
 /// parameter arena, <see cref="IModel.Parameters"/>) and <c>optimizer.state</c> (<see cref="Optimizers.Optimizer.State"/>), and
 /// string metadata: <c>axon.checkpoint</c> (format version 1), the model name, the optimizer's type, step count and learning rate (its
 /// exact bits), the completed epoch, the step counter, the batch size, seed, shuffle and sampling settings of the run, the Gaussian-noise
-/// generator's state, the adversarial attack counter, the history so far (JSON) and the SHA-256 of the data section.
+/// generator's state, the model's dropout generator (<see cref="IModel.RandomState"/>), the adversarial attack counter, the history so far (JSON) and the SHA-256 of the data section.
 /// </summary>
 internal static class Checkpoint
 {
@@ -45,8 +45,9 @@ internal static class Checkpoint
             ["shuffle"] = o.Shuffle ? "true" : "false",
             ["balanced_sampling"] = o.BalancedSampling ? "true" : "false",
             ["training_samples"] = Int(run.Train.Count),
-            ["rng.noise"] = string.Join(",", Hex(s0), Hex(s1), Hex(s2), Hex(s3)),
+            ["rng.noise"] = RngText((s0, s1, s2, s3)),
             ["adversarial.steps"] = Int(run.Adversarial?.Steps ?? 0),
+            ["rng.model"] = model.RandomState is { } modelRng ? RngText(modelRng.State) : "",
             ["history"] = HistoryExport.Json(run.History, indented: false),
         };
         byte[] data = new byte[(parameters.Length + state.Length) * sizeof(float)];
@@ -128,9 +129,11 @@ internal static class Checkpoint
         long steps = long.Parse(Get("optimizer.steps"), CultureInfo.InvariantCulture);
         long globalStep = long.Parse(Get("global_step"), CultureInfo.InvariantCulture);
         float learningRate = BitConverter.Int32BitsToSingle(int.Parse(Get("optimizer.learning_rate"), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-        var rng = Get("rng.noise").Split(',');
-        if (rng.Length != 4) throw Bad("its 'rng.noise' is not four numbers");
-        var noise = (U(rng[0]), U(rng[1]), U(rng[2]), U(rng[3]));
+        var noise = ParseRng(Get("rng.noise")) ?? throw Bad("its 'rng.noise' is not four numbers");
+        string modelText = meta.TryGetValue("rng.model", out var modelValue) ? modelValue : "";
+        var modelRng = modelText.Length == 0 ? ((uint, uint, uint, uint)?)null : ParseRng(modelText) ?? throw Bad("its 'rng.model' is not four numbers");
+        if (modelRng is not null && model.RandomState is null)
+            throw new ArgumentException($"the checkpoint '{path}' holds a dropout random state, but {model.Name} has none.");
         long attacks = long.Parse(Get("adversarial.steps"), CultureInfo.InvariantCulture);
         if (epoch < 0 || epoch != history.Count || steps < 0 || globalStep < 0) throw Bad("its counters are inconsistent");
 
@@ -145,6 +148,12 @@ internal static class Checkpoint
         run.Epoch = epoch;
         run.GlobalStep = globalStep;
         run.Noise.State = noise;
+        if (modelRng is { } dropout)
+        {
+            var r = new Rng(0);
+            r.State = dropout;
+            model.RandomState = r;
+        }
         if (run.Adversarial is not null) run.Adversarial.Steps = attacks;
         foreach (var e in history) run.History.Add(e);
         run.SkipEpochs(epoch);
@@ -198,6 +207,17 @@ internal static class Checkpoint
     private static void Read(ReadOnlySpan<byte> source, Span<float> values)
     {
         for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(source.Slice(i * 4));
+    }
+
+    private static string RngText((uint, uint, uint, uint) s) => string.Join(",", Hex(s.Item1), Hex(s.Item2), Hex(s.Item3), Hex(s.Item4));
+
+    private static (uint, uint, uint, uint)? ParseRng(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length != 4) return null;
+        foreach (var p in parts)
+            if (!uint.TryParse(p, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out _)) return null;
+        return (U(parts[0]), U(parts[1]), U(parts[2]), U(parts[3]));
     }
 
     private static string Int(long v) => v.ToString(CultureInfo.InvariantCulture);

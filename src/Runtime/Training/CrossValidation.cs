@@ -81,11 +81,11 @@ public static class CrossValidation
         options ??= new FitOptions();
         if (options.Validation is not null || options.ValidationSplit != 0 || options.ResumeFrom is not null)
             throw new ArgumentException("CrossValidation validates on the held-out fold; leave Validation, ValidationSplit and ResumeFrom unset.", nameof(options));
-        var assignment = CrossValidationFolds.Assign(data, folds, stratified, seed);
+        var split = CrossValidationFolds.Split(data, folds, stratified, seed);
         var results = new List<CrossValidationFold>(folds);
         for (int k = 0; k < folds; k++)
         {
-            var (trainRows, heldRows) = CrossValidationFolds.Rows(assignment, k);
+            var (trainRows, heldRows) = split[k];
             var train = data.Subset(trainRows);
             var held = data.Subset(heldRows);
             var model = createModel(k) ?? throw new InvalidOperationException($"createModel returned null for fold {k}.");

@@ -173,7 +173,7 @@ public sealed class FitOptions
     /// Continue a run from a checkpoint written by <see cref="ModelCheckpoint"/>: the parameters, the optimizer state, the learning
     /// rate, the epoch and step counters, the shuffles' random state and the history so far are restored, and training continues at the
     /// next epoch up to <see cref="Epochs"/> (the total, as Keras's <c>initial_epoch</c>). With the same options and data a resumed run is
-    /// bitwise the run that was never stopped (models without dropout; see docs/training.md). Default: null.
+    /// bitwise the run that was never stopped (see docs/training.md). Default: null.
     /// </summary>
     public string? ResumeFrom { get; init; }
 }

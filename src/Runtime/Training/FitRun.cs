@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using Axon.Adversarial;
 using Axon.Data;
@@ -82,14 +83,15 @@ internal sealed class FitRun
         var runner = new StepRunner(model, options, Adversarial, BatchSize);
         var printer = ProgressPrinter.Create(options, StepsPerEpoch);
         var context = new TrainingContext(this);
-        var callbacks = options.Callbacks ?? [];
-        foreach (var c in callbacks) c.OnTrainBegin(context);
+        // Indexed loops: foreach over the interface would allocate an enumerator every epoch.
+        IReadOnlyList<Callback> callbacks = options.Callbacks ?? [];
+        for (int i = 0; i < callbacks.Count; i++) callbacks[i].OnTrainBegin(context);
 
         for (int epoch = Epoch + 1; epoch <= options.Epochs; epoch++)
         {
             Epoch = epoch;
             options.Unfreezing?.Apply(model, epoch);
-            foreach (var c in callbacks) c.OnEpochBegin(context);
+            for (int i = 0; i < callbacks.Count; i++) callbacks[i].OnEpochBegin(context);
             printer?.BeginEpoch(epoch);
             runner.BeginEpoch(epoch);
             float learningRate = model.Optimizer.LearningRate;
@@ -147,9 +149,9 @@ internal sealed class FitRun
             History.Add(result);
             printer?.EndEpoch(result);
             options.OnEpochEnd?.Invoke(result);
-            foreach (var c in callbacks) c.OnEpochEnd(context, result);
+            for (int i = 0; i < callbacks.Count; i++) callbacks[i].OnEpochEnd(context, result);
             if (StopReason is not null) break;
         }
-        foreach (var c in callbacks) c.OnTrainEnd(context);
+        for (int i = 0; i < callbacks.Count; i++) callbacks[i].OnTrainEnd(context);
     }
 }

@@ -6,7 +6,7 @@ namespace Axon.Training;
 
 /// <summary>
 /// Training and evaluation loops over any <see cref="IModel"/>: mini-batches from a
-/// <see cref="Dataset"/>, optional validation, progress output and a <see cref="History"/>.
+/// <see cref="Dataset"/>, optional validation, progress output, callbacks, checkpoints and a <see cref="History"/>.
 /// </summary>
 /// <remarks>
 /// All arguments are checked before the model is touched, so a mistake (wrong feature count,
@@ -26,9 +26,13 @@ public static class Trainer
     private const long NoiseSeedSalt = 0x2545F4914F6CDD1DL;
 
     /// <summary>
-    /// Trains <paramref name="model"/> for <see cref="FitOptions.Epochs"/> epochs of mini-batch steps
-    /// (<see cref="IModel.TrainStep"/>) over <paramref name="train"/>, evaluating the validation set
-    /// (if any) after each epoch.
+    /// Trains <paramref name="model"/> for <see cref="FitOptions.Epochs"/> epochs of mini-batch steps over <paramref name="train"/>,
+    /// evaluating the validation set (if any) after each epoch. Before the first step the training and validation sets are checked
+    /// whole (finite values, labels, the declared input range unless <see cref="FitOptions.CheckInputRange"/> is off) and every option
+    /// is checked, so a mistake throws with the model unchanged. For a model that declares its loss (<see cref="IModel.Loss"/>) a step is
+    /// <see cref="IModel.Forward"/>, the loss (plain, class-weighted or focal), <see cref="IModel.Backward"/>, L1 and clipping, a
+    /// finiteness check and <see cref="IModel.ApplyGradients"/>, which with default options is bitwise <see cref="IModel.TrainStep"/>;
+    /// otherwise (adversarial training, a model of unknown loss) it is the model's own step. See docs/training.md.
     /// </summary>
     /// <param name="model">The model; it is updated in place.</param>
     /// <param name="train">The training set: <see cref="Dataset.FeatureSize"/> must equal <see cref="IModel.InputSize"/>; class
@@ -38,9 +42,15 @@ public static class Trainer
     /// <exception cref="ArgumentException">The data does not fit the model, or an option is out of range
     /// (batch size above <see cref="IModel.MaxBatchSize"/>, a split that leaves no samples on one side, both a split and a validation set,
     /// <see cref="FitOptions.Adversarial"/> settings (or the model's declared <see cref="IModel.AdversarialTraining"/>) that do not fit the batch size,
-    /// a negative or non-finite <see cref="FitOptions.GaussianNoise"/>).</exception>
+    /// a negative or non-finite <see cref="FitOptions.GaussianNoise"/>, class weights of the wrong count, a checkpoint of other options),
+    /// or a value in the data is not finite, a label is out of range, or an input lies outside the declared range: the message names the
+    /// dataset row and column.</exception>
+    /// <exception cref="TrainingDivergedException">A step's loss, gradients or the weights became non-finite (<see cref="FitOptions.OnNonFinite"/>);
+    /// the parameters and optimizer state are those from before the failing step, or from the start of the epoch when an update itself broke them.</exception>
+    /// <exception cref="System.IO.InvalidDataException"><see cref="FitOptions.ResumeFrom"/> names a damaged file or not a checkpoint.</exception>
     /// <exception cref="NotSupportedException">TRADES on a model that is not trained with class-index softmax cross-entropy,
-    /// or on a model that does not implement <see cref="IModel.Forward"/> and <see cref="IModel.Backward"/>.</exception>
+    /// or on a model that does not implement <see cref="IModel.Forward"/> and <see cref="IModel.Backward"/>; loss options
+    /// (class weights, focal loss, L1, clipping) with adversarial training or on a model that does not declare its loss.</exception>
     public static History Fit(IModel model, Dataset train, FitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -233,6 +233,7 @@ namespace Demo
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.TrainStep(this, batch);
         float global::Axon.IModel.ComputeGradients(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.ComputeGradients(this, batch);
         global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.SoftmaxCrossEntropy;
+        global::Axon.Rng? global::Axon.IModel.RandomState { get => __dropoutRng; set => __dropoutRng = value ?? throw new global::System.ArgumentNullException(nameof(value)); }
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;
         float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, batch, inputGradient);
