@@ -84,6 +84,14 @@ public interface IModel
     /// <summary>Forward, loss, backward and an optimizer update on one batch; returns the mean loss.</summary>
     float TrainStep(in Batch batch);
 
+    /// <summary>
+    /// Forward (training mode), loss and backward on one batch (at most <see cref="MaxBatchSize"/> samples) without an update:
+    /// <see cref="Gradients"/> receives ∂(mean loss)/∂θ; returns the mean loss. <see cref="TrainStep"/> is this followed by
+    /// <see cref="ApplyGradients"/>. The default throws <see cref="NotSupportedException"/> (generated models implement it).
+    /// </summary>
+    float ComputeGradients(in Batch batch) =>
+        throw new NotSupportedException($"{Name} does not implement ComputeGradients (only Axon's generated models do).");
+
     /// <summary>Forward and loss on one batch (at most <see cref="MaxBatchSize"/> samples), no update.</summary>
     BatchResult EvaluateBatch(in Batch batch);
 

@@ -12,31 +12,68 @@ namespace Axon;
 /// <see cref="MaxBatchSize"/>. Generated code addresses all of it by constant offsets.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class ModelCore
+public sealed partial class ModelCore
 {
     private Layer[] _layers = [];
+    private Arena? _gradients;
 
-    /// <summary>For generated code.</summary>
-    public ModelCore(string modelName, int parameterCount, int workspacePerSample, int maxBatchSize, Optimizer optimizer, TensorSpec[] tensors, int fixedLength = 0)
+    /// <summary>For generated code: the state of a new model, its parameters not yet initialised.</summary>
+    public ModelCore(Compiled.ModelInfo info, int maxBatchSize, Optimizer optimizer)
     {
-        if (maxBatchSize <= 0)
-            throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"{modelName} needs a positive maxBatchSize.");
-        if ((long)workspacePerSample * maxBatchSize > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize,
-                $"{modelName}'s workspace of {workspacePerSample} floats per sample does not fit {maxBatchSize} samples in one array.");
-        ModelName = modelName;
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        CheckBatch(info, maxBatchSize);
+        Info = info;
         MaxBatchSize = maxBatchSize;
-        Parameters = new Arena(parameterCount);
-        Gradients = new Arena(parameterCount);
-        Workspace = new Arena(workspacePerSample * maxBatchSize);
-        FixedBuffers = new Arena(fixedLength);
+        Parameters = new Arena(info.ParameterArenaLength);
+        _gradients = new Arena(info.ParameterArenaLength);
+        Workspace = new Arena(info.WorkspacePerSample * maxBatchSize);
+        FixedBuffers = new Arena(info.FixedLength);
         Optimizer = optimizer;
-        optimizer.Bind(parameterCount);
-        Tensors = tensors;
+        optimizer.Bind(info.ParameterArenaLength);
+        _weights = new SharedWeights();
     }
 
+    /// <summary>
+    /// An inference session of <paramref name="origin"/>: the same parameter arena (not a copy), its own
+    /// workspace for <paramref name="maxBatchSize"/> samples; gradients are allocated on first use.
+    /// </summary>
+    private ModelCore(ModelCore origin, int maxBatchSize)
+    {
+        CheckBatch(origin.Info, maxBatchSize);
+        Info = origin.Info;
+        MaxBatchSize = maxBatchSize;
+        Parameters = origin.Parameters;
+        Workspace = new Arena(Info.WorkspacePerSample * maxBatchSize);
+        FixedBuffers = new Arena(Info.FixedLength);
+        Optimizer = origin.Optimizer;
+        _weights = origin._weights;
+        Origin = origin;
+    }
+
+    private static void CheckBatch(Compiled.ModelInfo info, int maxBatchSize)
+    {
+        if (maxBatchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"{info.Name} needs a positive maxBatchSize.");
+        if ((long)info.WorkspacePerSample * maxBatchSize > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize,
+                $"{info.Name}'s workspace of {info.WorkspacePerSample} floats per sample does not fit {maxBatchSize} samples in one array; the largest maxBatchSize is {Array.MaxLength / Math.Max(info.WorkspacePerSample, 1)}.");
+    }
+
+    /// <summary>For generated code: a session's state over this model's parameters (see <see cref="Origin"/>).</summary>
+    public ModelCore CreateSession(int maxBatchSize) => new(this, maxBatchSize);
+
+    /// <summary>The model whose parameters this inference session shares, or null for a model that owns its parameters.</summary>
+    public ModelCore? Origin { get; }
+
+    /// <summary>Whether this is an inference session (shared parameters, no training).</summary>
+    public bool IsSession => Origin is not null;
+
+    /// <summary>What is fixed at compile time.</summary>
+    public Compiled.ModelInfo Info { get; }
+
     /// <summary>The model class's name.</summary>
-    public string ModelName { get; }
+    public string ModelName => Info.Name;
 
     /// <summary>Largest batch the workspace holds.</summary>
     public int MaxBatchSize { get; }
@@ -44,8 +81,8 @@ public sealed class ModelCore
     /// <summary>All parameters, layer after layer (weight then bias).</summary>
     public Arena Parameters { get; }
 
-    /// <summary>Gradients, same layout as <see cref="Parameters"/>.</summary>
-    public Arena Gradients { get; }
+    /// <summary>Gradients, same layout as <see cref="Parameters"/> (a session allocates them when first needed).</summary>
+    public Arena Gradients => _gradients ??= new Arena(Info.ParameterArenaLength);
 
     /// <summary>Activations and their gradients for up to <see cref="MaxBatchSize"/> samples.</summary>
     public Arena Workspace { get; }
@@ -55,6 +92,21 @@ public sealed class ModelCore
     /// forward pass and the convolution scratch (im2col columns), shared by all layers.
     /// </summary>
     public Arena FixedBuffers { get; }
+
+    /// <summary>The output layer's values for the first <paramref name="n"/> rows of the last forward pass.</summary>
+    public Span<float> Outputs(int n) => Buffer(Info.OutputBuffer, n * Info.OutputSize);
+
+    /// <summary>∂L/∂outputs for the first <paramref name="n"/> rows, where backward starts.</summary>
+    public Span<float> OutputGradient(int n) => Buffer(Info.OutputGradientBuffer, n * Info.OutputSize);
+
+    /// <summary>Rows of the last public Forward whose activations Backward may use; -1 after anything else.</summary>
+    public int ForwardRows { get; set; } = -1;
+
+    /// <summary>Correct count of the last training forward pass (IModel.LastTrainCorrect), or -1.</summary>
+    public int TrainCorrect { get; set; } = -1;
+
+    /// <summary>Whether LoRA adapters are folded into the base weights.</summary>
+    public bool AdaptersMerged { get; set; }
 
     /// <summary>A slice of <see cref="FixedBuffers"/>.</summary>
     public Span<float> Fixed(int offset, int length) => FixedBuffers.Slice(offset, length);
@@ -77,7 +129,7 @@ public sealed class ModelCore
     public Optimizer Optimizer { get; }
 
     /// <summary>The safetensors key map: name, shape and arena offset of every tensor.</summary>
-    public TensorSpec[] Tensors { get; }
+    public TensorSpec[] Tensors => Info.Tensors;
 
     /// <summary>The layers, in order.</summary>
     public IReadOnlyList<Layer> Layers => _layers;

@@ -65,6 +65,10 @@ internal static class DiagnosticDescriptors
         "Input declared on the class and on members",
         "Model '{0}' declares [Input] on the class and on members ({1}); keep the class input for one input, or input members for several");
 
+    public static readonly DiagnosticDescriptor ConstructorNotChained = Error("AXN0012",
+        "Model constructor must chain to the generated one",
+        "Model '{0}' declares {1}; the generated constructor allocates the model's arenas, so a constructor of a model must chain to it with ': this(...)' (a primary constructor cannot)");
+
     // AXN01xx: layers
     public static readonly DiagnosticDescriptor NonPositiveUnits = Error("AXN0101",
         "Layer size must be positive",
@@ -188,7 +192,7 @@ internal static class DiagnosticDescriptors
     public static readonly IReadOnlyList<DiagnosticDescriptor> All =
     [
         ModelNotPartial, MissingInput, InvalidInputShape, NoLayers, MissingLoss, InvalidMaxBatchSize, InvalidInputRange,
-        UnsupportedModelType, ContainingTypeNotPartial, InvalidEnumValue, ClassAndMemberInputs,
+        UnsupportedModelType, ContainingTypeNotPartial, InvalidEnumValue, ClassAndMemberInputs, ConstructorNotChained,
         NonPositiveUnits, UnsupportedLayerMember, DuplicateLayerName, ReservedMemberName, InvalidNegativeSlope, ModelTooLarge,
         InvalidLayerSetting, MultipleLayerAttributes, UnknownLayerReference, ForwardLayerReference,
         DoubleSoftmax, DoubleSigmoid, BinaryCrossEntropyUnits, SoftmaxCrossEntropyUnits, DenseNeedsFeatures,

@@ -5,59 +5,15 @@ namespace Axon.Generators.Emit;
 
 internal static partial class ModelEmitter
 {
-    private static void EmitInternals(SourceWriter w, ModelPlan plan, bool labels)
+    private static void EmitInternals(SourceWriter w, ModelPlan plan)
     {
-        string name = Literals.String(plan.Type.Name);
-        var loss = plan.Loss;
-        var last = plan.Layers[plan.Layers.Count - 1];
-        string targetParam = TargetParameter(loss), target = TargetName(loss);
-
-        // Validation: everything is checked before any state changes.
-        w.Open($"private int __Check({ReadOnlySpan} inputs, {targetParam}, bool bounded)");
-        w.Line($"int n = {Guard}.Rows(inputs.Length, InputSize, \"inputs\", {name});");
-        w.Line($"{Guard}.Length({target}.Length, n{(labels ? "" : " * OutputSize")}, \"{target}\", {name});");
-        w.Line($"if (bounded) {Guard}.Batch(n, __core.MaxBatchSize, {name});");
-        w.Line($"{Guard}.Finite(inputs, \"inputs\");");
-        if (labels) w.Line($"{Guard}.Labels(labels, OutputSize, {name});");
-        else if (loss == LossKind.BinaryCrossEntropy) w.Line($"{Guard}.Probabilities(targets, \"targets\");");
-        else w.Line($"{Guard}.Finite(targets, \"targets\");");
-        w.Line("return n;");
-        w.Close();
-        w.Line();
-
         // Forward: one fused kernel call per layer (GEMM/convolution + bias + activation), activations kept for backward.
         w.Open($"private void __Forward({ReadOnlySpan} x, int n, bool training = false)");
         w.Line("var p = __core.Parameters.Span;");
-        w.Line("__forwardRows = -1;");
         if (plan.HasTrainingMode) w.Line("__training = training;");
         for (int i = 0; i < plan.Layers.Count; i++)
             plan.Layers[i].Kind.EmitForward(new LayerEmitContext(w, plan, i, []));
         w.Close();
-        w.Line();
-
-        string lossClass = loss switch
-        {
-            LossKind.SoftmaxCrossEntropy => "global::Axon.Losses.SoftmaxCrossEntropy",
-            LossKind.BinaryCrossEntropy => "global::Axon.Losses.BinaryCrossEntropy",
-            _ => "global::Axon.Losses.MeanSquaredError",
-        };
-        string outBuf = $"__core.Buffer(__{last.Name}Output, n * OutputSize)";
-        string gradBuf = $"__core.Buffer(__{last.Name}Gradient, n * OutputSize)";
-        w.Line("// Summed loss of n samples; writes gradScale·∂L/∂output into the output layer's gradient buffer.");
-        w.Open($"private float __LossBackward({targetParam}, int n, float gradScale)");
-        w.Line(labels
-            ? $"return {lossClass}.ForwardBackward({outBuf}, labels, {gradBuf}, n, OutputSize, gradScale);"
-            : $"return {lossClass}.ForwardBackward({outBuf}, targets, {gradBuf}, n * OutputSize, gradScale);");
-        w.Close();
-        w.Line();
-        w.Line(labels
-            ? $"private float __Loss({targetParam}, int n) => {lossClass}.Loss({outBuf}, labels, n, OutputSize);"
-            : $"private float __Loss({targetParam}, int n) => {lossClass}.Loss({outBuf}, targets, n * OutputSize);");
-        w.Line(labels
-            ? $"private int __Correct({targetParam}, int n) => global::Axon.Metrics.Accuracy.CountArgMaxCorrect({outBuf}, labels, n, OutputSize);"
-            : plan.OutputSize == 1
-                ? $"private int __Correct({targetParam}, int n) => global::Axon.Metrics.Accuracy.CountBinaryCorrect({outBuf}, targets, n, {(loss == LossKind.BinaryCrossEntropy ? "0f" : "0.5f")});"
-                : $"private int __Correct({targetParam}, int n) => 0;");
         w.Line();
 
         // Backward: layers in reverse; a frozen layer skips its weight gradient, and nothing is computed

@@ -35,7 +35,7 @@ internal static partial class ModelEmitter
         }
         w.Line("/// </summary>");
         w.Line(Tool);
-        w.Open($"partial class {plan.Type.Name}" + (plan.EmitApi ? " : global::Axon.IModel" : ""));
+        w.Open($"partial class {Literals.Identifier(plan.Type.Name)}" + (plan.EmitApi ? " : global::Axon.IModel" + (plan.IsValid ? ", global::Axon.Compiled.IModelKernel" : "") : ""));
         if (plan.IsValid) EmitValid(w, plan, summary);
         else EmitInvalid(w, plan);
         w.Close();
@@ -50,14 +50,6 @@ internal static partial class ModelEmitter
         + string.Concat(type.Containers.Select(c => c.Split(' ').Last().Split('<')[0] + "."))
         + type.Name + ".g.cs";
 
-    private static string TargetParameter(LossKind loss) =>
-        loss == LossKind.SoftmaxCrossEntropy ? "global::System.ReadOnlySpan<int> labels" : "global::System.ReadOnlySpan<float> targets";
-
-    private static string TargetName(LossKind loss) => loss == LossKind.SoftmaxCrossEntropy ? "labels" : "targets";
-
-    private static IEnumerable<LossKind> StubLosses(LossKind loss) =>
-        loss == LossKind.None ? [LossKind.SoftmaxCrossEntropy, LossKind.MeanSquaredError] : [loss];
-
     private static void EmitInvalid(SourceWriter w, ModelPlan plan)
     {
         string name = plan.Type.Name;
@@ -66,64 +58,14 @@ internal static partial class ModelEmitter
         foreach (var layer in plan.Layers.Where(l => l.IsPartial).GroupBy(l => l.Name).Select(g => g.First()))   // a name declared twice is already the user's C# error
         {
             string accessors = string.Join(" ", layer.Accessors.Split(',').Select(a => a + " => throw __Invalid();"));
-            w.Line($"{layer.Modifiers} partial {layer.TypeName} {layer.Name} {{ {accessors} }}".TrimStart());
+            w.Line($"{layer.Modifiers} partial {layer.TypeName} {Literals.Identifier(layer.Name)} {{ {accessors} }}".TrimStart());
         }
         if (!plan.EmitApi) return;
 
         w.Line();
-        w.Line("/// <summary>Not available: the model has errors.</summary>");
-        w.Line("public const int InputSize = 0;");
-        w.Line("/// <summary>Not available: the model has errors.</summary>");
-        w.Line("public const int OutputSize = 0;");
-        w.Line("/// <summary>Not available: the model has errors.</summary>");
-        w.Line("public const int ParameterCount = 0;");
-        w.Line("/// <summary>Not available: the model has errors.</summary>");
-        w.Line($"public const string Summary = {Literals.String("invalid model: " + plan.Errors)};");
         w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line($"public {name}(int maxBatchSize = {plan.MaxBatchSize}, int seed = {plan.Seed}, global::Axon.Optimizers.Optimizer? optimizer = null) => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public int MaxBatchSize => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public int Threads { get => throw __Invalid(); set => throw __Invalid(); }");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public global::Axon.Optimizers.Optimizer Optimizer => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public global::System.Collections.Generic.IReadOnlyList<global::Axon.Layer> Layers => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public global::System.Span<float> Parameters => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public global::System.ReadOnlySpan<float> Gradients => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public void Initialize(int seed) => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public float[] Predict(global::System.ReadOnlySpan<float> input) => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public int Classify(global::System.ReadOnlySpan<float> input) => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public void PredictProbabilities(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => throw __Invalid();");
-        foreach (var loss in StubLosses(plan.Loss))
-        {
-            string t = TargetParameter(loss);
-            foreach (var (ret, member) in new[] { ("float", "TrainStep"), ("float", "ComputeLoss"), ("float", "ComputeGradients"), ("global::Axon.Evaluation", "Evaluate") })
-            {
-                w.Line("/// <summary>Throws: the model has errors.</summary>");
-                w.Line($"public {ret} {member}(global::System.ReadOnlySpan<float> inputs, {t}) => throw __Invalid();");
-            }
-            w.Line("/// <summary>Throws: the model has errors.</summary>");
-            w.Line($"public float InputGradient(global::System.ReadOnlySpan<float> inputs, {t}, global::System.Span<float> inputGradient) => throw __Invalid();");
-        }
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, bool training) => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool parameterGradients) => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public void ApplyGradients() => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public void Save(string path) => throw __Invalid();");
-        w.Line("/// <summary>Throws: the model has errors.</summary>");
-        w.Line("public void Load(string path) => throw __Invalid();");
+        w.Line($"public {Literals.Identifier(name)}(int maxBatchSize = {plan.MaxBatchSize}, int seed = {plan.Seed}, global::Axon.Optimizers.Optimizer? optimizer = null) => throw __Invalid();");
+        PublicSurface.Emit(w, plan);
         w.Line($"string global::Axon.IModel.Name => {Literals.String(name)};");
         w.Line("int global::Axon.IModel.InputSize => throw __Invalid();");
         w.Line("int global::Axon.IModel.OutputSize => throw __Invalid();");

@@ -49,6 +49,9 @@ internal sealed record ModelPlan(
     /// <summary>Whether any layer behaves differently in training (Dropout, BatchNorm).</summary>
     public bool HasTrainingMode { get; init; }
 
+    /// <summary>Whether the model declares LoRA adapters (their members exist on invalid models too).</summary>
+    public bool HasAdapters { get; init; }
+
     /// <summary>The declared adversarial training, exposed as <c>IModel.AdversarialTraining</c>, or null.</summary>
     public AdversarialSpec? Adversarial { get; init; }
 }

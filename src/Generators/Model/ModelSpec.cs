@@ -50,6 +50,9 @@ internal sealed record TransferEntry(string Target, string Source, LocationInfo?
 internal sealed record TypeSpec(string Namespace, string Name, EquatableArray<string> Containers)
 {
     public string FullName => (Namespace.Length > 0 ? Namespace + "." : "") + Name;
+
+    /// <summary>Whether a base class is a model too: the generated public members then hide its members with <c>new</c>.</summary>
+    public bool HidesBaseModel { get; init; }
 }
 
 /// <summary>The declared input: shape and the valid range of raw values.</summary>

@@ -19,7 +19,13 @@ internal readonly struct AttributeReader(AttributeData data, CancellationToken c
     public AttributeData Data => data;
 
     /// <summary>False when the attribute did not bind (the user already sees a C# error for it).</summary>
-    public bool IsBound => data.AttributeConstructor is not null;
+    /// <summary>
+    /// Whether the attribute bound and every argument is a constant: a non-constant argument (a <c>static readonly</c>
+    /// field) is the compiler's CS0182 already, and reading it as 0 would add a spurious Axon error.
+    /// </summary>
+    public bool IsBound => data.AttributeConstructor is not null
+        && !data.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+        && !data.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error);
 
     public LocationInfo? Location => LocationInfo.From(_syntax);
 

@@ -23,20 +23,21 @@ internal static class ModelParser
     private const string TransferFromAttribute = "Axon.TransferFromAttribute";
     private const string AdversarialTrainingAttribute = "Axon.AdversarialTrainingAttribute";
 
-    /// <summary>Public members the generator emits; a user member with one of these names is AXN0104.</summary>
-    internal static readonly HashSet<string> Reserved =
-    [
-        "InputSize", "OutputSize", "ParameterCount", "Summary", "InputMin", "InputMax", "DefaultMaxBatchSize", "DefaultSeed",
-        "MaxBatchSize", "Threads", "Optimizer", "Layers", "Parameters", "Gradients", "Initialize", "Predict", "PredictProbabilities",
-        "Classify", "TrainStep", "ComputeLoss", "ComputeGradients", "Evaluate", "InputGradient", "Save", "Load", "CopyFrom",
-        "Forward", "Backward", "ApplyGradients",
-        "Adapters", "AdaptersMerged", "MergeAdapters", "UnmergeAdapters", "SaveAdapters", "LoadAdapters",
-    ];
+    /// <summary>Public members the generator emits (<see cref="Emit.PublicSurface"/>); a user member with one of these names is AXN0104.</summary>
+    internal static IReadOnlyCollection<string> Reserved => Emit.PublicSurface.Names;
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
         if (context.TargetNode is not TypeDeclarationSyntax declaration || context.TargetSymbol is not INamedTypeSymbol type)
+            return new(null, EquatableArray<DiagnosticInfo>.Empty);
+
+        // [Model] on two parts of one partial class (CS0579 already): emit once, for the first part.
+        var firstModelPart = type.GetAttributes()
+            .Where(a => a.AttributeClass?.ToDisplayString() == "Axon.ModelAttribute" && a.ApplicationSyntaxReference is not null)
+            .Select(a => a.ApplicationSyntaxReference!.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>())
+            .FirstOrDefault();
+        if (firstModelPart is not null && firstModelPart != declaration)
             return new(null, EquatableArray<DiagnosticInfo>.Empty);
 
         var nameLocation = LocationInfo.From(declaration.Identifier);
@@ -66,11 +67,14 @@ internal static class ModelParser
             string keyword = first is RecordDeclarationSyntax record
                 ? "record " + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "struct " : "")
                 : first.Keyword.ValueText + " ";
-            containers.Insert(0, "partial " + keyword + outer.Name + (first.TypeParameterList?.ToString() ?? ""));
+            containers.Insert(0, "partial " + keyword + Emit.Literals.Identifier(outer.Name) + (first.TypeParameterList?.ToString() ?? ""));
         }
 
         string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
-        var typeSpec = new TypeSpec(ns, type.Name, containers.ToEquatableArray());
+        bool hidesBase = false;
+        for (var b = type.BaseType; b is not null && !hidesBase; b = b.BaseType)
+            hidesBase = b.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Axon.ModelAttribute");
+        var typeSpec = new TypeSpec(ns, type.Name, containers.ToEquatableArray()) { HidesBaseModel = hidesBase };
 
         // [Model]
         var model = new AttributeReader(context.Attributes[0], cancellationToken);
@@ -139,6 +143,18 @@ internal static class ModelParser
 
         var layers = new List<LayerSpec>();
         var reservedConflicts = new List<string>();
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.IsImplicitlyDeclared) continue;
+            var syntax = constructor.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).FirstOrDefault();
+            if (syntax is TypeDeclarationSyntax primary)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorNotChained, LocationInfo.From(primary.ParameterList), type.Name, "a primary constructor"));
+                reservedConflicts.Add("(primary constructor)");   // the generated constructor could not chain to it: emit the layers only
+            }
+            else if (syntax is ConstructorDeclarationSyntax { Initializer: not { RawKind: (int)SyntaxKind.ThisConstructorInitializer } } user)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorNotChained, LocationInfo.From(user.Identifier), type.Name, "a constructor that does not chain to it"));
+        }
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -161,7 +177,9 @@ internal static class ModelParser
             }
             if (layerAttribute is null)
             {
-                if (Reserved.Contains(member.Name) && member is not IMethodSymbol { MethodKind: not MethodKind.Ordinary })
+                // Names starting with "__" are the generated code's own (fields, arena offsets, helpers).
+                if ((Reserved.Contains(member.Name) || member.Name.StartsWith("__", StringComparison.Ordinal))
+                    && member is not IMethodSymbol { MethodKind: not MethodKind.Ordinary })
                 {
                     reservedConflicts.Add(member.Name);
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, LocationInfo.From(member.Locations.FirstOrDefault()), member.Name, type.Name));

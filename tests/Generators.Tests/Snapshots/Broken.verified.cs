@@ -12,6 +12,8 @@ partial class Broken : global::Axon.IModel
     public partial global::Axon.Layer Hidden { get => throw __Invalid(); }
     public partial global::Axon.Layer Logits { get => throw __Invalid(); }
 
+    /// <summary>Throws: the model has errors.</summary>
+    public Broken(int maxBatchSize = 256, int seed = 42, global::Axon.Optimizers.Optimizer? optimizer = null) => throw __Invalid();
     /// <summary>Not available: the model has errors.</summary>
     public const int InputSize = 0;
     /// <summary>Not available: the model has errors.</summary>
@@ -19,9 +21,15 @@ partial class Broken : global::Axon.IModel
     /// <summary>Not available: the model has errors.</summary>
     public const int ParameterCount = 0;
     /// <summary>Not available: the model has errors.</summary>
+    public const float InputMin = 0f;
+    /// <summary>Not available: the model has errors.</summary>
+    public const float InputMax = 0f;
+    /// <summary>Not available: the model has errors.</summary>
+    public const int DefaultMaxBatchSize = 256;
+    /// <summary>Not available: the model has errors.</summary>
+    public const int DefaultSeed = 42;
+    /// <summary>Not available: the model has errors.</summary>
     public const string Summary = "invalid model: AXN0101";
-    /// <summary>Throws: the model has errors.</summary>
-    public Broken(int maxBatchSize = 256, int seed = 42, global::Axon.Optimizers.Optimizer? optimizer = null) => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
     public int MaxBatchSize => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
@@ -35,6 +43,8 @@ partial class Broken : global::Axon.IModel
     /// <summary>Throws: the model has errors.</summary>
     public global::System.ReadOnlySpan<float> Gradients => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
+    public bool IsInferenceSession => throw __Invalid();
+    /// <summary>Throws: the model has errors.</summary>
     public void Initialize(int seed) => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
     public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => throw __Invalid();
@@ -47,9 +57,11 @@ partial class Broken : global::Axon.IModel
     /// <summary>Throws: the model has errors.</summary>
     public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels) => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
+    public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels) => throw __Invalid();
+    /// <summary>Throws: the model has errors.</summary>
     public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels) => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
-    public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels) => throw __Invalid();
+    public void ComputeLosses(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> losses, global::System.Span<float> outputGradient = default) => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
     public global::Axon.Evaluation Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels) => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
@@ -64,6 +76,8 @@ partial class Broken : global::Axon.IModel
     public void Save(string path) => throw __Invalid();
     /// <summary>Throws: the model has errors.</summary>
     public void Load(string path) => throw __Invalid();
+    /// <summary>Throws: the model has errors.</summary>
+    public Broken CreateInferenceSession(int maxBatchSize = 0) => throw __Invalid();
     string global::Axon.IModel.Name => "Broken";
     int global::Axon.IModel.InputSize => throw __Invalid();
     int global::Axon.IModel.OutputSize => throw __Invalid();

@@ -18,25 +18,8 @@ partial class Risk
     /// </code>
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Axon.Generators", "0.1.0")]
-    partial class FraudNet : global::Axon.IModel
+    partial class FraudNet : global::Axon.IModel, global::Axon.Compiled.IModelKernel
     {
-        /// <summary>Input values per sample: shape [20].</summary>
-        public const int InputSize = 20;
-        /// <summary>Output values per sample.</summary>
-        public const int OutputSize = 1;
-        /// <summary>Number of trainable parameters (weights and biases).</summary>
-        public const int ParameterCount = 1408;
-        /// <summary>Smallest valid raw input value (the declared range; attacks clip to it).</summary>
-        public const float InputMin = -5f;
-        /// <summary>Largest valid raw input value.</summary>
-        public const float InputMax = 5f;
-        /// <summary>Batch capacity used when the constructor is not given one.</summary>
-        public const int DefaultMaxBatchSize = 256;
-        /// <summary>Initialisation seed used when the constructor is not given one.</summary>
-        public const int DefaultSeed = 42;
-        /// <summary>The layer table: every layer's output shape and parameter count.</summary>
-        public const string Summary = "Model: FraudNet\nLayer (type)        Output shape       Params\n=============================================\nInput               [20]                    0\nBody (Dense, tanh)  [64]                1,344\nScore (Dense)       [1]                    64\n=============================================\nTotal params: 1,408\nLoss: binary cross-entropy on logits; optimizer: AdamW (lr 0.0003, weight decay 0.01)";
-
         // Parameter arena: constant offsets, each layer's weight then its bias; layers start on 64-byte boundaries.
         private const int __BodyWeight = 0;
         private const int __BodyBias = 1280;
@@ -61,11 +44,11 @@ partial class Risk
             new("score.weight", [1, 64], __ScoreWeight),
         ];
 
+        private static readonly global::Axon.Compiled.ModelInfo __info = new("FraudNet", InputSize, OutputSize, global::Axon.Loss.BinaryCrossEntropy, __ParameterArenaLength, __WorkspacePerSample, __FixedLength + __ConvScratchLength, __ScoreOutput, __ScoreGradient, __tensors);
+
         private readonly global::Axon.ModelCore __core;
         private readonly global::Axon.Layer __layer_Body;
         private readonly global::Axon.Layer __layer_Score;
-        private int __forwardRows = -1;   // rows of the last public Forward whose activations Backward may use; -1 after anything else
-        private int __trainCorrect = -1;   // correct count of the last training forward pass (IModel.LastTrainCorrect)
 
         /// <summary>
         /// Creates the model with its arenas sized for <paramref name="maxBatchSize"/> samples and parameters
@@ -75,197 +58,94 @@ partial class Risk
         /// <param name="seed">Initialisation seed. Default: 42.</param>
         /// <param name="optimizer">Replaces the declared optimizer (AdamW (lr 0.0003, weight decay 0.01)). Default: null.</param>
         public FraudNet(int maxBatchSize = DefaultMaxBatchSize, int seed = DefaultSeed, global::Axon.Optimizers.Optimizer? optimizer = null)
+            : this(new global::Axon.ModelCore(__info, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Adam(0.0003f, 0.9f, 0.999f, 1E-08f, 0.01f, true)))
         {
-            __core = new global::Axon.ModelCore("FraudNet", __ParameterArenaLength, __WorkspacePerSample, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Adam(0.0003f, 0.9f, 0.999f, 1E-08f, 0.01f, true), __tensors, __FixedLength + __ConvScratchLength);
+            Initialize(seed);
+        }
+
+        // Shared by the public constructor and CreateInferenceSession: the layer handles over a model's state.
+        private FraudNet(global::Axon.ModelCore core)
+        {
+            __core = core;
             __layer_Body = new global::Axon.Layer(__core, "Body", "Dense", 0, __BodyWeight, 1280, 64, [64]);
             __layer_Score = new global::Axon.Layer(__core, "Score", "Dense", 1, __ScoreWeight, 64, 0, [1]);
             __core.SetLayers([__layer_Body, __layer_Score]);
-            Initialize(seed);
         }
 
         internal partial global::Axon.Layer Body => __layer_Body;
         internal partial global::Axon.Layer Score => __layer_Score;
 
+        /// <summary>Input values per sample: shape [20].</summary>
+        public const int InputSize = 20;
+        /// <summary>Output values per sample.</summary>
+        public const int OutputSize = 1;
+        /// <summary>Number of trainable parameters (weights and biases).</summary>
+        public const int ParameterCount = 1408;
+        /// <summary>Smallest valid raw input value (the declared range; attacks clip to it).</summary>
+        public const float InputMin = -5f;
+        /// <summary>Largest valid raw input value.</summary>
+        public const float InputMax = 5f;
+        /// <summary>Batch capacity used when the constructor is not given one.</summary>
+        public const int DefaultMaxBatchSize = 256;
+        /// <summary>Initialisation seed used when the constructor is not given one.</summary>
+        public const int DefaultSeed = 42;
+        /// <summary>The layer table: every layer's output shape and parameter count.</summary>
+        public const string Summary = "Model: FraudNet\nLayer (type)        Output shape       Params\n=============================================\nInput               [20]                    0\nBody (Dense, tanh)  [64]                1,344\nScore (Dense)       [1]                    64\n=============================================\nTotal params: 1,408\nLoss: binary cross-entropy on logits; optimizer: AdamW (lr 0.0003, weight decay 0.01)";
         /// <summary>Largest batch the workspace holds.</summary>
         public int MaxBatchSize => __core.MaxBatchSize;
-        /// <summary>
-        /// Threads the kernels use: the caller plus pooled workers. Default: 1. Results are bitwise identical
-        /// for any thread count (work is split by output rows, never by the reduction).
-        /// </summary>
+        /// <summary>Threads the kernels use: the caller plus pooled workers. Default: 1. Results are bitwise identical for any thread count (work is split by output rows, never by the reduction).</summary>
         public int Threads { get => __core.Threads; set => __core.Threads = value; }
         /// <summary>The optimizer that <c>TrainStep</c> uses.</summary>
         public global::Axon.Optimizers.Optimizer Optimizer => __core.Optimizer;
         /// <summary>The layers, in order.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::Axon.Layer> Layers => __core.Layers;
-        /// <summary>The parameter arena (writable; layers start on 64-byte boundaries, see <see cref="global::Axon.Layer.ParameterOffset"/>).</summary>
+        /// <summary>The parameter arena (writable; layers start on 64-byte boundaries, see <see cref="global::Axon.Layer.ParameterOffset"/>). Shared with this model's inference sessions.</summary>
         public global::System.Span<float> Parameters => __core.Parameters.Span;
         /// <summary>The gradient arena, same layout as <see cref="Parameters"/>: the gradients of the last backward pass.</summary>
         public global::System.ReadOnlySpan<float> Gradients => __core.Gradients.Span;
+        /// <summary>Whether this instance is an inference session (<see cref="CreateInferenceSession"/>): it shares another instance's weights and cannot change them.</summary>
+        public bool IsInferenceSession => __core.IsSession;
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Initialize(global::Axon.Compiled.IModelKernel, int)"/>
+        public void Initialize(int seed) => global::Axon.Compiled.ModelDriver.Initialize(this, seed);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Predict(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::Axon.Compiled.ModelDriver.Predict(this, inputs, outputs);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Predict(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float})"/>
+        public float[] Predict(global::System.ReadOnlySpan<float> input) => global::Axon.Compiled.ModelDriver.Predict(this, input);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.PredictProbabilities(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        public void PredictProbabilities(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::Axon.Compiled.ModelDriver.PredictProbabilities(this, inputs, outputs);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.TrainStep(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/>
+        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::Axon.Compiled.ModelDriver.TrainStep(this, inputs, targets);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.ComputeGradients(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/>
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::Axon.Compiled.ModelDriver.ComputeGradients(this, inputs, targets);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.ComputeLoss(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::Axon.Compiled.ModelDriver.ComputeLoss(this, inputs, targets);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.ComputeLosses(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.Span{float})"/>
+        public void ComputeLosses(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> losses, global::System.Span<float> outputGradient = default) => global::Axon.Compiled.ModelDriver.ComputeLosses(this, inputs, targets, losses, outputGradient);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Evaluate(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/>
+        public global::Axon.Evaluation Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::Axon.Compiled.ModelDriver.Evaluate(this, inputs, targets);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.InputGradient(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        public float InputGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, inputs, targets, inputGradient);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Forward(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.Span{float}, bool)"/>
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, bool training) => global::Axon.Compiled.ModelDriver.Forward(this, inputs, outputs, training);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Backward(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, bool)"/>
+        public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool parameterGradients) => global::Axon.Compiled.ModelDriver.Backward(this, inputs, outputGradient, inputGradient, parameterGradients);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.ApplyGradients(global::Axon.Compiled.IModelKernel)"/>
+        public void ApplyGradients() => global::Axon.Compiled.ModelDriver.ApplyGradients(this);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Save(global::Axon.Compiled.IModelKernel, string)"/>
+        public void Save(string path) => global::Axon.Compiled.ModelDriver.Save(this, path);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Load(global::Axon.Compiled.IModelKernel, string)"/>
+        public void Load(string path) => global::Axon.Compiled.ModelDriver.Load(this, path);
+        /// <summary>A new instance that shares this model's parameters (no copy) with a workspace of its own for <paramref name="maxBatchSize"/> samples: give each thread its own session to predict concurrently. Sessions run every inference member (Predict, Classify, Evaluate, InputGradient, Forward in inference mode); members that change the weights throw. While any session is inside a call, a call that changes the weights on the model throws, and the reverse. Default batch: the model's MaxBatchSize.</summary>
+        public FraudNet CreateInferenceSession(int maxBatchSize = 0) => new(global::Axon.Compiled.ModelDriver.CreateSession(this, maxBatchSize > 0 ? maxBatchSize : __core.MaxBatchSize));
 
-        /// <summary>Re-initialises every parameter from <paramref name="seed"/> and resets the optimizer state.</summary>
-        public void Initialize(int seed)
+        // Parameters only: ModelDriver.Initialize resets the optimizer and the model's state around it.
+        void global::Axon.Compiled.IModelKernel.Initialize(int seed)
         {
             var rng = new global::Axon.Rng(seed);
             var p = __core.Parameters.Span;
             global::Axon.Initializers.Dense(p.Slice(__BodyWeight, 1280), p.Slice(__BodyBias, 64), 20, 64, global::Axon.Init.Default, ref rng);
             global::Axon.Initializers.Dense(p.Slice(__ScoreWeight, 64), p.Slice(__ScoreBias, 0), 64, 1, global::Axon.Init.Default, ref rng);
-            __forwardRows = -1;
-            __core.Optimizer.Reset();
         }
-
-        /// <summary>
-        /// Runs the network on one or more samples: <paramref name="inputs"/> is <c>[n, InputSize]</c>, <paramref name="outputs"/>
-        /// <c>[n, OutputSize]</c> (the output layer's values: logits for a logits loss). Any n; no allocation.
-        /// </summary>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
-        {
-            int n = global::Axon.Guard.Rows(inputs.Length, InputSize, "inputs", "FraudNet");
-            global::Axon.Guard.Length(outputs.Length, n * OutputSize, "outputs", "FraudNet");
-            global::Axon.Guard.Finite(inputs, "inputs");
-            for (int start = 0; start < n; start += __core.MaxBatchSize)
-            {
-                int m = global::System.Math.Min(__core.MaxBatchSize, n - start);
-                __Forward(inputs.Slice(start * InputSize, m * InputSize), m);
-                __core.Buffer(__ScoreOutput, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize, m * OutputSize));
-            }
-        }
-
-        /// <summary>Runs the network on one sample and returns a new array of <c>OutputSize</c> values.</summary>
-        public float[] Predict(global::System.ReadOnlySpan<float> input)
-        {
-            global::Axon.Guard.Length(input.Length, InputSize, "input", "FraudNet");
-            var output = new float[OutputSize];
-            Predict(input, output);
-            return output;
-        }
-
-        /// <summary>Probabilities, <c>σ(logit)</c> per sample: <paramref name="outputs"/> is <c>[n, OutputSize]</c>.</summary>
-        public void PredictProbabilities(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
-        {
-            Predict(inputs, outputs);
-            global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(outputs, outputs);
-        }
-
-        /// <summary>
-        /// One training step on a batch of at most <see cref="MaxBatchSize"/> samples: forward, binary cross-entropy on logits,
-        /// backward and an optimizer update of every layer that is not frozen. Returns the batch's mean loss.
-        /// Inputs are checked first (lengths, finite values, targets); on bad input nothing changes.
-        /// </summary>
-        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
-        {
-            float loss = ComputeGradients(inputs, targets);
-            __core.OptimizerStep();
-            return loss;
-        }
-
-        /// <summary>Forward, loss and backward without an update: fills <see cref="Gradients"/> with ∂(mean loss)/∂θ and returns the mean loss.</summary>
-        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
-        {
-            int n = __Check(inputs, targets, bounded: true);
-            __Forward(inputs, n, training: true);
-            float loss = __LossBackward(targets, n, 1f / n);
-            __trainCorrect = __Correct(targets, n);   // the outputs are intact until the next forward pass
-            __Backward(inputs, n, parameterGradients: true, default);
-            return loss / n;
-        }
-
-        /// <summary>The mean loss over any number of samples, without gradients.</summary>
-        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => (float)Evaluate(inputs, targets).Loss;
-
-        /// <summary>Mean loss and accuracy over any number of samples, in batches of <see cref="MaxBatchSize"/>; no allocation.</summary>
-        public global::Axon.Evaluation Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
-        {
-            int n = __Check(inputs, targets, bounded: false);
-            double loss = 0;
-            int correct = 0;
-            for (int start = 0; start < n; start += __core.MaxBatchSize)
-            {
-                int m = global::System.Math.Min(__core.MaxBatchSize, n - start);
-                __Forward(inputs.Slice(start * InputSize, m * InputSize), m);
-                loss += __Loss(targets.Slice(start * OutputSize, m * OutputSize), m);
-                correct += __Correct(targets.Slice(start * OutputSize, m * OutputSize), m);
-            }
-            return new global::Axon.Evaluation(loss / n, (double)correct / n, n);
-        }
-
-        /// <summary>
-        /// ∂L_i/∂x_i for every sample i: the gradient of each sample's own loss with respect to its raw input
-        /// (what attacks use; not divided by the batch size). Parameters and their gradients do not change.
-        /// Returns the mean loss. Any number of samples.
-        /// </summary>
-        public float InputGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputGradient)
-        {
-            int n = __Check(inputs, targets, bounded: false);
-            global::Axon.Guard.Length(inputGradient.Length, n * InputSize, "inputGradient", "FraudNet");
-            double loss = 0;
-            for (int start = 0; start < n; start += __core.MaxBatchSize)
-            {
-                int m = global::System.Math.Min(__core.MaxBatchSize, n - start);
-                var x = inputs.Slice(start * InputSize, m * InputSize);
-                __Forward(x, m);
-                loss += __LossBackward(targets.Slice(start * OutputSize, m * OutputSize), m, 1f);
-                __Backward(x, m, parameterGradients: false, inputGradient.Slice(start * InputSize, m * InputSize));
-            }
-            return (float)(loss / n);
-        }
-
-        /// <summary>
-        /// Runs the network on one batch and keeps every activation for <see cref="Backward"/>: <paramref name="inputs"/> is
-        /// <c>[n, InputSize]</c> with <c>n ≤ MaxBatchSize</c>, <paramref name="outputs"/> receives <c>[n, OutputSize]</c>, the output
-        /// layer's values (the logits for a logits loss; no loss is applied).
-        /// <paramref name="training"/> selects training mode as <c>TrainStep</c> runs it (this model has no dropout or BatchNorm, so both modes
-        /// compute the same) or inference mode as <c>Predict</c> runs it. No allocation.
-        /// </summary>
-        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, bool training)
-        {
-            int n = global::Axon.Guard.Rows(inputs.Length, InputSize, "inputs", "FraudNet");
-            global::Axon.Guard.Length(outputs.Length, n * OutputSize, "outputs", "FraudNet");
-            global::Axon.Guard.Batch(n, __core.MaxBatchSize, "FraudNet");
-            global::Axon.Guard.Finite(inputs, "inputs");
-            __Forward(inputs, n, training);
-            __core.Buffer(__ScoreOutput, n * OutputSize).CopyTo(outputs);
-            __forwardRows = n;
-        }
-
-        /// <summary>
-        /// Back-propagates <paramref name="outputGradient"/> = ∂L/∂outputs (<c>[n, OutputSize]</c>, for the outputs of the
-        /// <see cref="Forward"/> call made immediately before, on the same <paramref name="inputs"/>) through the network, in the
-        /// mode that Forward ran in. With <paramref name="parameterGradients"/>, <see cref="Gradients"/> is overwritten with
-        /// ∂L/∂θ as <c>ComputeGradients</c> does (frozen layers' entries are left as they were); a non-empty
-        /// <paramref name="inputGradient"/> (<c>[n, InputSize]</c>) receives ∂L/∂x (0 for id inputs). No scaling is applied:
-        /// for a mean over the batch, pass ∂(mean)/∂outputs. Each Forward allows one Backward; any other call in between
-        /// (prediction, training, <see cref="ApplyGradients"/>, loading, re-initialising) throws <see cref="global::System.InvalidOperationException"/>.
-        /// Parameters written directly through <see cref="Parameters"/> in between, or layers frozen in between, are not detected.
-        /// </summary>
-        public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool parameterGradients)
-        {
-            int n = __forwardRows;
-            if (n < 0)
-                throw new global::System.InvalidOperationException("FraudNet" + ".Backward needs the activations of a Forward call made immediately before it; none is available (Forward was not called, or another call such as Predict, TrainStep, Evaluate, InputGradient, ApplyGradients or a previous Backward used or invalidated them).");
-            if (inputs.Length != n * InputSize)
-                throw new global::System.InvalidOperationException("FraudNet" + ".Backward was given " + inputs.Length + " input values, but the preceding Forward ran on " + n + " rows (" + n * InputSize + " values); pass the same inputs.");
-            global::Axon.Guard.Length(outputGradient.Length, n * OutputSize, "outputGradient", "FraudNet");
-            if (!inputGradient.IsEmpty) global::Axon.Guard.Length(inputGradient.Length, n * InputSize, "inputGradient", "FraudNet");
-            global::Axon.Guard.Finite(outputGradient, "outputGradient");
-            __forwardRows = -1;   // one Backward per Forward: a strict contract leaves kernels free to reuse activation buffers
-            outputGradient.CopyTo(__core.Buffer(__ScoreGradient, n * OutputSize));
-            __Backward(inputs, n, parameterGradients, inputGradient);
-        }
-
-        /// <summary>
-        /// One optimizer step with the current <see cref="Gradients"/> (from <see cref="Backward"/> or <c>ComputeGradients</c>):
-        /// every layer that is not frozen is updated, exactly as the update inside <c>TrainStep</c>.
-        /// </summary>
-        public void ApplyGradients()
-        {
-            __forwardRows = -1;
-            __core.OptimizerStep();
-        }
-
-        /// <summary>Writes the parameters to a safetensors file (PyTorch names and shapes), atomically: a temporary file, flushed, then renamed.</summary>
-        public void Save(string path) => __core.Save(path);
-        /// <summary>Reads parameters from a safetensors file. Every name, shape, dtype and offset is checked first; on any error the model is unchanged.</summary>
-        public void Load(string path) { __forwardRows = -1; __core.Load(path); }
 
         string global::Axon.IModel.Name => "FraudNet";
         int global::Axon.IModel.InputSize => InputSize;
@@ -273,46 +153,24 @@ partial class Risk
         int global::Axon.IModel.ParameterCount => ParameterCount;
         global::Axon.TargetKind global::Axon.IModel.TargetKind => global::Axon.TargetKind.Values;
         bool global::Axon.IModel.HasAccuracy => true;
-        int global::Axon.IModel.LastTrainCorrect => __trainCorrect;
-        float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.Targets);
+        int global::Axon.IModel.LastTrainCorrect => __core.TrainCorrect;
+        float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.TrainStep(this, batch);
+        float global::Axon.IModel.ComputeGradients(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.ComputeGradients(this, batch);
         global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.BinaryCrossEntropy;
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;
-        float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => InputGradient(batch.Inputs, batch.Targets, inputGradient);
-        global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch)
-        {
-            var t = batch.Targets;
-            int n = __Check(batch.Inputs, t, bounded: true);
-            __Forward(batch.Inputs, n);
-            return new global::Axon.BatchResult(__Loss(t, n), __Correct(t, n));
-        }
-
-        private int __Check(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, bool bounded)
-        {
-            int n = global::Axon.Guard.Rows(inputs.Length, InputSize, "inputs", "FraudNet");
-            global::Axon.Guard.Length(targets.Length, n * OutputSize, "targets", "FraudNet");
-            if (bounded) global::Axon.Guard.Batch(n, __core.MaxBatchSize, "FraudNet");
-            global::Axon.Guard.Finite(inputs, "inputs");
-            global::Axon.Guard.Probabilities(targets, "targets");
-            return n;
-        }
+        float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, batch, inputGradient);
+        global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.EvaluateBatch(this, batch);
+        global::Axon.ModelCore global::Axon.Compiled.IModelKernel.Core => __core;
+        void global::Axon.Compiled.IModelKernel.Forward(global::System.ReadOnlySpan<float> x, int n, bool training) => __Forward(x, n, training);
+        void global::Axon.Compiled.IModelKernel.Backward(global::System.ReadOnlySpan<float> x, int n, bool parameterGradients, global::System.Span<float> inputGradient) => __Backward(x, n, parameterGradients, inputGradient);
 
         private void __Forward(global::System.ReadOnlySpan<float> x, int n, bool training = false)
         {
             var p = __core.Parameters.Span;
-            __forwardRows = -1;
             global::Axon.Kernels.Dense.Forward(x, p.Slice(__BodyWeight, 1280), p.Slice(__BodyBias, 64), __core.Buffer(__BodyOutput, n * 64), __core.Buffer(__BodyOutput, n * 64), n, 20, 64, default(global::Axon.Kernels.TanhActivation), __core.Pool);
             global::Axon.Kernels.Dense.Forward(__core.Buffer(__BodyOutput, n * 64), p.Slice(__ScoreWeight, 64), p.Slice(__ScoreBias, 0), __core.Buffer(__ScoreOutput, n * 1), __core.Buffer(__ScoreOutput, n * 1), n, 64, 1, default(global::Axon.Kernels.IdentityActivation), __core.Pool);
         }
-
-        // Summed loss of n samples; writes gradScale·∂L/∂output into the output layer's gradient buffer.
-        private float __LossBackward(global::System.ReadOnlySpan<float> targets, int n, float gradScale)
-        {
-            return global::Axon.Losses.BinaryCrossEntropy.ForwardBackward(__core.Buffer(__ScoreOutput, n * OutputSize), targets, __core.Buffer(__ScoreGradient, n * OutputSize), n * OutputSize, gradScale);
-        }
-
-        private float __Loss(global::System.ReadOnlySpan<float> targets, int n) => global::Axon.Losses.BinaryCrossEntropy.Loss(__core.Buffer(__ScoreOutput, n * OutputSize), targets, n * OutputSize);
-        private int __Correct(global::System.ReadOnlySpan<float> targets, int n) => global::Axon.Metrics.Accuracy.CountBinaryCorrect(__core.Buffer(__ScoreOutput, n * OutputSize), targets, n, 0f);
 
         private void __Backward(global::System.ReadOnlySpan<float> x, int n, bool parameterGradients, global::System.Span<float> inputGradient)
         {

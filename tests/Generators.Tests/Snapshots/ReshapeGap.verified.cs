@@ -26,25 +26,8 @@ namespace Demo
     /// </code>
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Axon.Generators", "0.1.0")]
-    partial class ReshapeGap : global::Axon.IModel
+    partial class ReshapeGap : global::Axon.IModel, global::Axon.Compiled.IModelKernel
     {
-        /// <summary>Input values per sample: shape [6].</summary>
-        public const int InputSize = 6;
-        /// <summary>Output values per sample.</summary>
-        public const int OutputSize = 3;
-        /// <summary>Number of trainable parameters (weights and biases).</summary>
-        public const int ParameterCount = 439;
-        /// <summary>Smallest valid raw input value (the declared range; attacks clip to it).</summary>
-        public const float InputMin = float.NegativeInfinity;
-        /// <summary>Largest valid raw input value.</summary>
-        public const float InputMax = float.PositiveInfinity;
-        /// <summary>Batch capacity used when the constructor is not given one.</summary>
-        public const int DefaultMaxBatchSize = 8;
-        /// <summary>Initialisation seed used when the constructor is not given one.</summary>
-        public const int DefaultSeed = 42;
-        /// <summary>The layer table: every layer's output shape and parameter count.</summary>
-        public const string Summary = "Model: ReshapeGap\nLayer (type)              Output shape       Params\n===================================================\nInput                     [6]                     0\nExpand (Dense, tanh)      [32]                  224\nImage (Reshape)           [2, 4, 4]               0\nConv (Conv2D, gelu)       [4, 4, 4]              72\nNorm (LayerNorm)          [4, 4, 4]             128\nFlat (Reshape)            [64]                    0\nBack (Reshape)            [4, 4, 4]               0\nSmooth (AvgPool2D)        [4, 3, 3]               0\nPool (GlobalAveragePool)  [4]                     0\nDrop (Dropout)            [4]                     0\nLogits (Dense)            [3]                    15\n===================================================\nTotal params: 439\nLoss: softmax cross-entropy; optimizer: SGD (lr 0.05, momentum 0.9)";
-
         // Parameter arena: constant offsets, each layer's weight then its bias; layers start on 64-byte boundaries.
         private const int __ExpandWeight = 0;
         private const int __ExpandBias = 192;
@@ -107,6 +90,8 @@ namespace Demo
             new("logits.bias", [3], __LogitsBias),
         ];
 
+        private static readonly global::Axon.Compiled.ModelInfo __info = new("ReshapeGap", InputSize, OutputSize, global::Axon.Loss.SoftmaxCrossEntropy, __ParameterArenaLength, __WorkspacePerSample, __FixedLength + __ConvScratchLength, __LogitsOutput, __LogitsGradient, __tensors);
+
         private readonly global::Axon.ModelCore __core;
         private readonly global::Axon.Layer __layer_Expand;
         private readonly global::Axon.Layer __layer_Image;
@@ -120,8 +105,6 @@ namespace Demo
         private readonly global::Axon.Layer __layer_Logits;
         private bool __training;   // set by each forward pass: Dropout and BatchNorm behave differently in training
         private global::Axon.Rng __dropoutRng;
-        private int __forwardRows = -1;   // rows of the last public Forward whose activations Backward may use; -1 after anything else
-        private int __trainCorrect = -1;   // correct count of the last training forward pass (IModel.LastTrainCorrect)
 
         /// <summary>
         /// Creates the model with its arenas sized for <paramref name="maxBatchSize"/> samples and parameters
@@ -131,8 +114,15 @@ namespace Demo
         /// <param name="seed">Initialisation seed. Default: 42.</param>
         /// <param name="optimizer">Replaces the declared optimizer (SGD (lr 0.05, momentum 0.9)). Default: null.</param>
         public ReshapeGap(int maxBatchSize = DefaultMaxBatchSize, int seed = DefaultSeed, global::Axon.Optimizers.Optimizer? optimizer = null)
+            : this(new global::Axon.ModelCore(__info, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Sgd(0.05f, 0.9f, false, 0f)))
         {
-            __core = new global::Axon.ModelCore("ReshapeGap", __ParameterArenaLength, __WorkspacePerSample, maxBatchSize, optimizer ?? new global::Axon.Optimizers.Sgd(0.05f, 0.9f, false, 0f), __tensors, __FixedLength + __ConvScratchLength);
+            Initialize(seed);
+        }
+
+        // Shared by the public constructor and CreateInferenceSession: the layer handles over a model's state.
+        private ReshapeGap(global::Axon.ModelCore core)
+        {
+            __core = core;
             __layer_Expand = new global::Axon.Layer(__core, "Expand", "Dense", 0, __ExpandWeight, 192, 32, [32]);
             __layer_Image = new global::Axon.Layer(__core, "Image", "Reshape", 1, __ImageWeight, 0, 0, [2, 4, 4]);
             __layer_Conv = new global::Axon.Layer(__core, "Conv", "Conv2D", 2, __ConvWeight, 72, 0, [4, 4, 4]);
@@ -144,7 +134,6 @@ namespace Demo
             __layer_Drop = new global::Axon.Layer(__core, "Drop", "Dropout", 8, __DropWeight, 0, 0, [4]);
             __layer_Logits = new global::Axon.Layer(__core, "Logits", "Dense", 9, __LogitsWeight, 12, 3, [3]);
             __core.SetLayers([__layer_Expand, __layer_Image, __layer_Conv, __layer_Norm, __layer_Flat, __layer_Back, __layer_Smooth, __layer_Pool, __layer_Drop, __layer_Logits]);
-            Initialize(seed);
         }
 
         public partial global::Axon.Layer Expand => __layer_Expand;
@@ -158,24 +147,73 @@ namespace Demo
         public partial global::Axon.Layer Drop => __layer_Drop;
         public partial global::Axon.Layer Logits => __layer_Logits;
 
+        /// <summary>Input values per sample: shape [6].</summary>
+        public const int InputSize = 6;
+        /// <summary>Output values per sample.</summary>
+        public const int OutputSize = 3;
+        /// <summary>Number of trainable parameters (weights and biases).</summary>
+        public const int ParameterCount = 439;
+        /// <summary>Smallest valid raw input value (the declared range; attacks clip to it).</summary>
+        public const float InputMin = float.NegativeInfinity;
+        /// <summary>Largest valid raw input value.</summary>
+        public const float InputMax = float.PositiveInfinity;
+        /// <summary>Batch capacity used when the constructor is not given one.</summary>
+        public const int DefaultMaxBatchSize = 8;
+        /// <summary>Initialisation seed used when the constructor is not given one.</summary>
+        public const int DefaultSeed = 42;
+        /// <summary>The layer table: every layer's output shape and parameter count.</summary>
+        public const string Summary = "Model: ReshapeGap\nLayer (type)              Output shape       Params\n===================================================\nInput                     [6]                     0\nExpand (Dense, tanh)      [32]                  224\nImage (Reshape)           [2, 4, 4]               0\nConv (Conv2D, gelu)       [4, 4, 4]              72\nNorm (LayerNorm)          [4, 4, 4]             128\nFlat (Reshape)            [64]                    0\nBack (Reshape)            [4, 4, 4]               0\nSmooth (AvgPool2D)        [4, 3, 3]               0\nPool (GlobalAveragePool)  [4]                     0\nDrop (Dropout)            [4]                     0\nLogits (Dense)            [3]                    15\n===================================================\nTotal params: 439\nLoss: softmax cross-entropy; optimizer: SGD (lr 0.05, momentum 0.9)";
         /// <summary>Largest batch the workspace holds.</summary>
         public int MaxBatchSize => __core.MaxBatchSize;
-        /// <summary>
-        /// Threads the kernels use: the caller plus pooled workers. Default: 1. Results are bitwise identical
-        /// for any thread count (work is split by output rows, never by the reduction).
-        /// </summary>
+        /// <summary>Threads the kernels use: the caller plus pooled workers. Default: 1. Results are bitwise identical for any thread count (work is split by output rows, never by the reduction).</summary>
         public int Threads { get => __core.Threads; set => __core.Threads = value; }
         /// <summary>The optimizer that <c>TrainStep</c> uses.</summary>
         public global::Axon.Optimizers.Optimizer Optimizer => __core.Optimizer;
         /// <summary>The layers, in order.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::Axon.Layer> Layers => __core.Layers;
-        /// <summary>The parameter arena (writable; layers start on 64-byte boundaries, see <see cref="global::Axon.Layer.ParameterOffset"/>).</summary>
+        /// <summary>The parameter arena (writable; layers start on 64-byte boundaries, see <see cref="global::Axon.Layer.ParameterOffset"/>). Shared with this model's inference sessions.</summary>
         public global::System.Span<float> Parameters => __core.Parameters.Span;
         /// <summary>The gradient arena, same layout as <see cref="Parameters"/>: the gradients of the last backward pass.</summary>
         public global::System.ReadOnlySpan<float> Gradients => __core.Gradients.Span;
+        /// <summary>Whether this instance is an inference session (<see cref="CreateInferenceSession"/>): it shares another instance's weights and cannot change them.</summary>
+        public bool IsInferenceSession => __core.IsSession;
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Initialize(global::Axon.Compiled.IModelKernel, int)"/>
+        public void Initialize(int seed) => global::Axon.Compiled.ModelDriver.Initialize(this, seed);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Predict(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::Axon.Compiled.ModelDriver.Predict(this, inputs, outputs);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Predict(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float})"/>
+        public float[] Predict(global::System.ReadOnlySpan<float> input) => global::Axon.Compiled.ModelDriver.Predict(this, input);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Classify(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float})"/>
+        public int Classify(global::System.ReadOnlySpan<float> input) => global::Axon.Compiled.ModelDriver.Classify(this, input);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.PredictProbabilities(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        public void PredictProbabilities(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::Axon.Compiled.ModelDriver.PredictProbabilities(this, inputs, outputs);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.TrainStep(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int})"/>
+        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels) => global::Axon.Compiled.ModelDriver.TrainStep(this, inputs, labels);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.ComputeGradients(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int})"/>
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels) => global::Axon.Compiled.ModelDriver.ComputeGradients(this, inputs, labels);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.ComputeLoss(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int})"/>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels) => global::Axon.Compiled.ModelDriver.ComputeLoss(this, inputs, labels);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.ComputeLosses(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, global::System.Span{float}, global::System.Span{float})"/>
+        public void ComputeLosses(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> losses, global::System.Span<float> outputGradient = default) => global::Axon.Compiled.ModelDriver.ComputeLosses(this, inputs, labels, losses, outputGradient);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Evaluate(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int})"/>
+        public global::Axon.Evaluation Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels) => global::Axon.Compiled.ModelDriver.Evaluate(this, inputs, labels);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.InputGradient(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, global::System.Span{float})"/>
+        public float InputGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, inputs, labels, inputGradient);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Forward(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.Span{float}, bool)"/>
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, bool training) => global::Axon.Compiled.ModelDriver.Forward(this, inputs, outputs, training);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Backward(global::Axon.Compiled.IModelKernel, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, bool)"/>
+        public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool parameterGradients) => global::Axon.Compiled.ModelDriver.Backward(this, inputs, outputGradient, inputGradient, parameterGradients);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.ApplyGradients(global::Axon.Compiled.IModelKernel)"/>
+        public void ApplyGradients() => global::Axon.Compiled.ModelDriver.ApplyGradients(this);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Save(global::Axon.Compiled.IModelKernel, string)"/>
+        public void Save(string path) => global::Axon.Compiled.ModelDriver.Save(this, path);
+        /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Load(global::Axon.Compiled.IModelKernel, string)"/>
+        public void Load(string path) => global::Axon.Compiled.ModelDriver.Load(this, path);
+        /// <summary>A new instance that shares this model's parameters (no copy) with a workspace of its own for <paramref name="maxBatchSize"/> samples: give each thread its own session to predict concurrently. Sessions run every inference member (Predict, Classify, Evaluate, InputGradient, Forward in inference mode); members that change the weights throw. While any session is inside a call, a call that changes the weights on the model throws, and the reverse. Default batch: the model's MaxBatchSize.</summary>
+        public ReshapeGap CreateInferenceSession(int maxBatchSize = 0) => new(global::Axon.Compiled.ModelDriver.CreateSession(this, maxBatchSize > 0 ? maxBatchSize : __core.MaxBatchSize));
 
-        /// <summary>Re-initialises every parameter from <paramref name="seed"/> and resets the optimizer state.</summary>
-        public void Initialize(int seed)
+        // Parameters only: ModelDriver.Initialize resets the optimizer and the model's state around it.
+        void global::Axon.Compiled.IModelKernel.Initialize(int seed)
         {
             var rng = new global::Axon.Rng(seed);
             var p = __core.Parameters.Span;
@@ -185,173 +223,7 @@ namespace Demo
             p.Slice(__NormBias, 64).Clear();
             global::Axon.Initializers.Dense(p.Slice(__LogitsWeight, 12), p.Slice(__LogitsBias, 3), 4, 3, global::Axon.Init.Default, ref rng);
             __dropoutRng = new global::Axon.Rng(0x5EED_0000_0000L + seed);   // dropout masks: reproducible from the seed, independent of the weights' stream
-            __forwardRows = -1;
-            __core.Optimizer.Reset();
         }
-
-        /// <summary>
-        /// Runs the network on one or more samples: <paramref name="inputs"/> is <c>[n, InputSize]</c>, <paramref name="outputs"/>
-        /// <c>[n, OutputSize]</c> (the output layer's values: logits for a logits loss). Any n; no allocation.
-        /// </summary>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
-        {
-            int n = global::Axon.Guard.Rows(inputs.Length, InputSize, "inputs", "ReshapeGap");
-            global::Axon.Guard.Length(outputs.Length, n * OutputSize, "outputs", "ReshapeGap");
-            global::Axon.Guard.Finite(inputs, "inputs");
-            for (int start = 0; start < n; start += __core.MaxBatchSize)
-            {
-                int m = global::System.Math.Min(__core.MaxBatchSize, n - start);
-                __Forward(inputs.Slice(start * InputSize, m * InputSize), m);
-                __core.Buffer(__LogitsOutput, m * OutputSize).CopyTo(outputs.Slice(start * OutputSize, m * OutputSize));
-            }
-        }
-
-        /// <summary>Runs the network on one sample and returns a new array of <c>OutputSize</c> values.</summary>
-        public float[] Predict(global::System.ReadOnlySpan<float> input)
-        {
-            global::Axon.Guard.Length(input.Length, InputSize, "input", "ReshapeGap");
-            var output = new float[OutputSize];
-            Predict(input, output);
-            return output;
-        }
-
-        /// <summary>The most likely class of one sample: the arg-max of its logits (ties: the lowest index).</summary>
-        public int Classify(global::System.ReadOnlySpan<float> input)
-        {
-            global::Axon.Guard.Length(input.Length, InputSize, "input", "ReshapeGap");
-            global::Axon.Guard.Finite(input, "input");
-            __Forward(input, 1);
-            return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(__core.Buffer(__LogitsOutput, OutputSize));
-        }
-
-        /// <summary>Class probabilities, <c>softmax(logits)</c> per sample: <paramref name="outputs"/> is <c>[n, OutputSize]</c>.</summary>
-        public void PredictProbabilities(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
-        {
-            Predict(inputs, outputs);
-            for (int r = 0; r < outputs.Length; r += OutputSize)
-                global::Axon.Kernels.Softmax.Row(outputs.Slice(r, OutputSize), outputs.Slice(r, OutputSize));
-        }
-
-        /// <summary>
-        /// One training step on a batch of at most <see cref="MaxBatchSize"/> samples: forward, softmax cross-entropy,
-        /// backward and an optimizer update of every layer that is not frozen. Returns the batch's mean loss.
-        /// Inputs are checked first (lengths, finite values, targets); on bad input nothing changes.
-        /// </summary>
-        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
-        {
-            float loss = ComputeGradients(inputs, labels);
-            __core.OptimizerStep();
-            return loss;
-        }
-
-        /// <summary>Forward, loss and backward without an update: fills <see cref="Gradients"/> with ∂(mean loss)/∂θ and returns the mean loss.</summary>
-        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
-        {
-            int n = __Check(inputs, labels, bounded: true);
-            __Forward(inputs, n, training: true);
-            float loss = __LossBackward(labels, n, 1f / n);
-            __trainCorrect = __Correct(labels, n);   // the outputs are intact until the next forward pass
-            __Backward(inputs, n, parameterGradients: true, default);
-            return loss / n;
-        }
-
-        /// <summary>The mean loss over any number of samples, without gradients.</summary>
-        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels) => (float)Evaluate(inputs, labels).Loss;
-
-        /// <summary>Mean loss and accuracy over any number of samples, in batches of <see cref="MaxBatchSize"/>; no allocation.</summary>
-        public global::Axon.Evaluation Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
-        {
-            int n = __Check(inputs, labels, bounded: false);
-            double loss = 0;
-            int correct = 0;
-            for (int start = 0; start < n; start += __core.MaxBatchSize)
-            {
-                int m = global::System.Math.Min(__core.MaxBatchSize, n - start);
-                __Forward(inputs.Slice(start * InputSize, m * InputSize), m);
-                loss += __Loss(labels.Slice(start, m), m);
-                correct += __Correct(labels.Slice(start, m), m);
-            }
-            return new global::Axon.Evaluation(loss / n, (double)correct / n, n);
-        }
-
-        /// <summary>
-        /// ∂L_i/∂x_i for every sample i: the gradient of each sample's own loss with respect to its raw input
-        /// (what attacks use; not divided by the batch size). Parameters and their gradients do not change.
-        /// Returns the mean loss. Any number of samples.
-        /// </summary>
-        public float InputGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> inputGradient)
-        {
-            int n = __Check(inputs, labels, bounded: false);
-            global::Axon.Guard.Length(inputGradient.Length, n * InputSize, "inputGradient", "ReshapeGap");
-            double loss = 0;
-            for (int start = 0; start < n; start += __core.MaxBatchSize)
-            {
-                int m = global::System.Math.Min(__core.MaxBatchSize, n - start);
-                var x = inputs.Slice(start * InputSize, m * InputSize);
-                __Forward(x, m);
-                loss += __LossBackward(labels.Slice(start, m), m, 1f);
-                __Backward(x, m, parameterGradients: false, inputGradient.Slice(start * InputSize, m * InputSize));
-            }
-            return (float)(loss / n);
-        }
-
-        /// <summary>
-        /// Runs the network on one batch and keeps every activation for <see cref="Backward"/>: <paramref name="inputs"/> is
-        /// <c>[n, InputSize]</c> with <c>n ≤ MaxBatchSize</c>, <paramref name="outputs"/> receives <c>[n, OutputSize]</c>, the output
-        /// layer's values (the logits for a logits loss; no loss is applied).
-        /// <paramref name="training"/> selects training mode as <c>TrainStep</c> runs it (dropout masks drawn, BatchNorm on the batch's
-        /// statistics, which also updates its running statistics) or inference mode as <c>Predict</c> runs it. No allocation.
-        /// </summary>
-        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, bool training)
-        {
-            int n = global::Axon.Guard.Rows(inputs.Length, InputSize, "inputs", "ReshapeGap");
-            global::Axon.Guard.Length(outputs.Length, n * OutputSize, "outputs", "ReshapeGap");
-            global::Axon.Guard.Batch(n, __core.MaxBatchSize, "ReshapeGap");
-            global::Axon.Guard.Finite(inputs, "inputs");
-            __Forward(inputs, n, training);
-            __core.Buffer(__LogitsOutput, n * OutputSize).CopyTo(outputs);
-            __forwardRows = n;
-        }
-
-        /// <summary>
-        /// Back-propagates <paramref name="outputGradient"/> = ∂L/∂outputs (<c>[n, OutputSize]</c>, for the outputs of the
-        /// <see cref="Forward"/> call made immediately before, on the same <paramref name="inputs"/>) through the network, in the
-        /// mode that Forward ran in. With <paramref name="parameterGradients"/>, <see cref="Gradients"/> is overwritten with
-        /// ∂L/∂θ as <c>ComputeGradients</c> does (frozen layers' entries are left as they were); a non-empty
-        /// <paramref name="inputGradient"/> (<c>[n, InputSize]</c>) receives ∂L/∂x (0 for id inputs). No scaling is applied:
-        /// for a mean over the batch, pass ∂(mean)/∂outputs. Each Forward allows one Backward; any other call in between
-        /// (prediction, training, <see cref="ApplyGradients"/>, loading, re-initialising) throws <see cref="global::System.InvalidOperationException"/>.
-        /// Parameters written directly through <see cref="Parameters"/> in between, or layers frozen in between, are not detected.
-        /// </summary>
-        public void Backward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool parameterGradients)
-        {
-            int n = __forwardRows;
-            if (n < 0)
-                throw new global::System.InvalidOperationException("ReshapeGap" + ".Backward needs the activations of a Forward call made immediately before it; none is available (Forward was not called, or another call such as Predict, TrainStep, Evaluate, InputGradient, ApplyGradients or a previous Backward used or invalidated them).");
-            if (inputs.Length != n * InputSize)
-                throw new global::System.InvalidOperationException("ReshapeGap" + ".Backward was given " + inputs.Length + " input values, but the preceding Forward ran on " + n + " rows (" + n * InputSize + " values); pass the same inputs.");
-            global::Axon.Guard.Length(outputGradient.Length, n * OutputSize, "outputGradient", "ReshapeGap");
-            if (!inputGradient.IsEmpty) global::Axon.Guard.Length(inputGradient.Length, n * InputSize, "inputGradient", "ReshapeGap");
-            global::Axon.Guard.Finite(outputGradient, "outputGradient");
-            __forwardRows = -1;   // one Backward per Forward: a strict contract leaves kernels free to reuse activation buffers
-            outputGradient.CopyTo(__core.Buffer(__LogitsGradient, n * OutputSize));
-            __Backward(inputs, n, parameterGradients, inputGradient);
-        }
-
-        /// <summary>
-        /// One optimizer step with the current <see cref="Gradients"/> (from <see cref="Backward"/> or <c>ComputeGradients</c>):
-        /// every layer that is not frozen is updated, exactly as the update inside <c>TrainStep</c>.
-        /// </summary>
-        public void ApplyGradients()
-        {
-            __forwardRows = -1;
-            __core.OptimizerStep();
-        }
-
-        /// <summary>Writes the parameters to a safetensors file (PyTorch names and shapes), atomically: a temporary file, flushed, then renamed.</summary>
-        public void Save(string path) => __core.Save(path);
-        /// <summary>Reads parameters from a safetensors file. Every name, shape, dtype and offset is checked first; on any error the model is unchanged.</summary>
-        public void Load(string path) { __forwardRows = -1; __core.Load(path); }
 
         string global::Axon.IModel.Name => "ReshapeGap";
         int global::Axon.IModel.InputSize => InputSize;
@@ -359,35 +231,22 @@ namespace Demo
         int global::Axon.IModel.ParameterCount => ParameterCount;
         global::Axon.TargetKind global::Axon.IModel.TargetKind => global::Axon.TargetKind.ClassIndex;
         bool global::Axon.IModel.HasAccuracy => true;
-        int global::Axon.IModel.LastTrainCorrect => __trainCorrect;
-        float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => TrainStep(batch.Inputs, batch.Labels);
+        int global::Axon.IModel.LastTrainCorrect => __core.TrainCorrect;
+        float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.TrainStep(this, batch);
+        float global::Axon.IModel.ComputeGradients(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.ComputeGradients(this, batch);
         global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.SoftmaxCrossEntropy;
         global::Axon.Rng? global::Axon.IModel.RandomState { get => __dropoutRng; set => __dropoutRng = value ?? throw new global::System.ArgumentNullException(nameof(value)); }
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;
-        float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => InputGradient(batch.Inputs, batch.Labels, inputGradient);
-        global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch)
-        {
-            var t = batch.Labels;
-            int n = __Check(batch.Inputs, t, bounded: true);
-            __Forward(batch.Inputs, n);
-            return new global::Axon.BatchResult(__Loss(t, n), __Correct(t, n));
-        }
-
-        private int __Check(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, bool bounded)
-        {
-            int n = global::Axon.Guard.Rows(inputs.Length, InputSize, "inputs", "ReshapeGap");
-            global::Axon.Guard.Length(labels.Length, n, "labels", "ReshapeGap");
-            if (bounded) global::Axon.Guard.Batch(n, __core.MaxBatchSize, "ReshapeGap");
-            global::Axon.Guard.Finite(inputs, "inputs");
-            global::Axon.Guard.Labels(labels, OutputSize, "ReshapeGap");
-            return n;
-        }
+        float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, batch, inputGradient);
+        global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.EvaluateBatch(this, batch);
+        global::Axon.ModelCore global::Axon.Compiled.IModelKernel.Core => __core;
+        void global::Axon.Compiled.IModelKernel.Forward(global::System.ReadOnlySpan<float> x, int n, bool training) => __Forward(x, n, training);
+        void global::Axon.Compiled.IModelKernel.Backward(global::System.ReadOnlySpan<float> x, int n, bool parameterGradients, global::System.Span<float> inputGradient) => __Backward(x, n, parameterGradients, inputGradient);
 
         private void __Forward(global::System.ReadOnlySpan<float> x, int n, bool training = false)
         {
             var p = __core.Parameters.Span;
-            __forwardRows = -1;
             __training = training;
             global::Axon.Kernels.Dense.Forward(x, p.Slice(__ExpandWeight, 192), p.Slice(__ExpandBias, 32), __core.Buffer(__ExpandOutput, n * 32), __core.Buffer(__ExpandOutput, n * 32), n, 6, 32, default(global::Axon.Kernels.TanhActivation), __core.Pool);
             global::Axon.Kernels.Conv2D.Forward(__core.Buffer(__ExpandOutput, n * 32), p.Slice(__ConvWeight, 72), p.Slice(__ConvBias, 0), __core.Buffer(__ConvPreActivation, n * 64), __core.Buffer(__ConvOutput, n * 64), n, __ConvShape, default(global::Axon.Kernels.GeluActivation), __ConvScratch, __core.Pool);
@@ -398,15 +257,6 @@ namespace Demo
             else __core.Buffer(__PoolOutput, n * 4).CopyTo(__core.Buffer(__DropOutput, n * 4));
             global::Axon.Kernels.Dense.Forward(__core.Buffer(__DropOutput, n * 4), p.Slice(__LogitsWeight, 12), p.Slice(__LogitsBias, 3), __core.Buffer(__LogitsOutput, n * 3), __core.Buffer(__LogitsOutput, n * 3), n, 4, 3, default(global::Axon.Kernels.IdentityActivation), __core.Pool);
         }
-
-        // Summed loss of n samples; writes gradScale·∂L/∂output into the output layer's gradient buffer.
-        private float __LossBackward(global::System.ReadOnlySpan<int> labels, int n, float gradScale)
-        {
-            return global::Axon.Losses.SoftmaxCrossEntropy.ForwardBackward(__core.Buffer(__LogitsOutput, n * OutputSize), labels, __core.Buffer(__LogitsGradient, n * OutputSize), n, OutputSize, gradScale);
-        }
-
-        private float __Loss(global::System.ReadOnlySpan<int> labels, int n) => global::Axon.Losses.SoftmaxCrossEntropy.Loss(__core.Buffer(__LogitsOutput, n * OutputSize), labels, n, OutputSize);
-        private int __Correct(global::System.ReadOnlySpan<int> labels, int n) => global::Axon.Metrics.Accuracy.CountArgMaxCorrect(__core.Buffer(__LogitsOutput, n * OutputSize), labels, n, OutputSize);
 
         private void __Backward(global::System.ReadOnlySpan<float> x, int n, bool parameterGradients, global::System.Span<float> inputGradient)
         {
