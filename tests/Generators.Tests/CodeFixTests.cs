@@ -171,7 +171,7 @@ public class CodeFixTests
     [Fact]
     public void EveryProvider_IsExportedForCSharp_SharedAndBatchFixable()
     {
-        Assert.Equal(8, Providers.Length);
+        Assert.Equal(9, Providers.Length);
         foreach (var type in Providers)
         {
             var export = type.GetCustomAttribute<ExportCodeFixProviderAttribute>();
@@ -190,7 +190,7 @@ public class CodeFixTests
     {
         var fixable = Providers.SelectMany(t => ((CodeFixProvider)Activator.CreateInstance(t)!).FixableDiagnosticIds).ToList();
         Assert.Equal(fixable.Count, fixable.Distinct().Count());
-        Assert.Equal(["AXN0001", "AXN0009", "AXN0102", "AXN0107", "AXN0201", "AXN0202", "AXN0203", "AXN0204", "AXN0205", "AXN0208", "AXN0303", "AXN0403"], fixable.Order());
+        Assert.Equal(["AXN0001", "AXN0009", "AXN0102", "AXN0107", "AXN0109", "AXN0201", "AXN0202", "AXN0203", "AXN0204", "AXN0205", "AXN0208", "AXN0303", "AXN0403"], fixable.Order());
         foreach (var descriptor in DiagnosticDescriptors.All)
         {
             string page = File.ReadAllText(Path.Combine(DiagnosticTests.RepoRoot(), "docs", "diagnostics", descriptor.Id + ".md"));
@@ -604,6 +604,58 @@ public class CodeFixTests
     public async Task DenseNeedsFeatures_NoFix_WhenNotADenseUnitsArgumentOrAlreadyFlattened(string members) =>
         await AssertTitles(new InsertFlattenCodeFixProvider(), await PrepareAt("AXN0205",
             "using Axon;\n[Model(Loss = Loss.MeanSquaredError)][Input(1, 28, 28)]\npublic partial class M\n{\n" + members + "\n}\n"));
+
+    // ---------------------------------------------------------------- AXN0109: misspelled member name
+
+    private static string Graph(string reader) => $$"""
+        using Axon;
+
+        [Model(Loss = Loss.MeanSquaredError)]
+        [Input(4)]
+        public partial class Regressor
+        {
+            [Dense(8)] public partial Layer Hidden { get; }
+            [Dense(8)] public partial Layer Other { get; }
+            {{reader}}
+        }
+
+        """;
+
+    [Theory]
+    [InlineData("[Dense(1, From = \"Hiden\")] public partial Layer Output { get; }", "[Dense(1, From = nameof(Hidden))] public partial Layer Output { get; }", "Hidden")]
+    [InlineData("[Dense(1, From = \"hidden\")] public partial Layer Output { get; }", "[Dense(1, From = nameof(Hidden))] public partial Layer Output { get; }", "Hidden")]
+    [InlineData("[Add(nameof(Hidden), \"Ohter\")] public partial Layer Sum { get; }\n    [Dense(1)] public partial Layer Output { get; }", "[Add(nameof(Hidden), nameof(Other))] public partial Layer Sum { get; }\n    [Dense(1)] public partial Layer Output { get; }", "Other")]
+    public Task UnknownReference_CloseToADeclaredMember_ReadsItByNameof(string before, string after, string name) =>
+        AssertFix(new UseSuggestedMemberCodeFixProvider(), "AXN0109", $"Read '{name}' (nameof({name}))", UseSuggestedMemberCodeFixProvider.Key,
+            Graph(before), Graph(after));
+
+    [Theory]
+    [InlineData("[Dense(1, From = \"Nothing\")] public partial Layer Output { get; }")]   // nothing close
+    [InlineData("[Dense(1, From = \"Odder\")] public partial Layer Output { get; }")]     // distance 2 from Other, but 5 letters allow 1
+    public async Task UnknownReference_NothingClose_NoFixAndNoSuggestion(string reader)
+    {
+        var reported = Assert.Single(GeneratorHarness.Run(Graph(reader)).AxonDiagnostics, d => d.Id == "AXN0109");
+        Assert.Contains("is not a layer of 'Regressor'; use nameof", reported.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        await AssertTitles(new UseSuggestedMemberCodeFixProvider(), await Prepare("AXN0109", Graph(reader)));
+    }
+
+    [Fact]
+    public void UnknownReference_Misspelled_MessageSuggestsTheMember()
+    {
+        var reported = Assert.Single(GeneratorHarness.Run(Graph("[Dense(1, From = \"Hiden\")] public partial Layer Output { get; }")).AxonDiagnostics, d => d.Id == "AXN0109");
+        Assert.Equal("Layer 'Output' reads 'Hiden', which is not a layer of 'Regressor'; did you mean 'Hidden'?; use nameof(...) of a layer member, or Graph.Input for the model input",
+            reported.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void NameSuggestion_PrefersTheUniqueClosest_AndRefusesTies()
+    {
+        Assert.Equal("Hidden", Axon.Generators.Analysis.NameSuggestion.Closest("Hiden", ["Hidden", "Logits"]));
+        Assert.Equal("Hidden", Axon.Generators.Analysis.NameSuggestion.Closest("Hdiden", ["Hidden", "Logits"]));   // transposition counts 1
+        Assert.Null(Axon.Generators.Analysis.NameSuggestion.Closest("Ab", ["Ac", "Ad"]));                          // two at distance 1
+        Assert.Null(Axon.Generators.Analysis.NameSuggestion.Closest("Logits", ["Hidden"]));
+        Assert.Equal(2, Axon.Generators.Analysis.NameSuggestion.Distance("Odder", "Other"));
+    }
 
     // ---------------------------------------------------------------- AXN0303: Nesterov without momentum
 

@@ -104,7 +104,10 @@ internal static class ShapeInference
                 if (reference.Name == "<input>") { sources[i][k] = -1; continue; }
                 if (!index.TryGetValue(reference.Name, out int j))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLayerReference, reference.Location, layer.Name, reference.Name, model.Type.Name));
+                    string? suggestion = NameSuggestion.Closest(reference.Name, model.Layers.Take(i).Select(l => l.Name));
+                    var unknown = DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLayerReference, reference.Location, layer.Name, reference.Name, model.Type.Name,
+                        suggestion is null ? "" : $"; did you mean '{suggestion}'?");
+                    diagnostics.Add(suggestion is null ? unknown : unknown.WithProperties(FixProperties.Suggestion, suggestion));
                     graphValid = false;
                     continue;
                 }

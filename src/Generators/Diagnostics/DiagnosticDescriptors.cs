@@ -104,7 +104,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnknownLayerReference = Error("AXN0109",
         "Reference to an unknown member",
-        "Layer '{0}' reads '{1}', which is not a layer of '{2}'; use nameof(...) of a layer member, or Graph.Input for the model input");
+        "Layer '{0}' reads '{1}', which is not a layer of '{2}'{3}; use nameof(...) of a layer member, or Graph.Input for the model input");
 
     public static readonly DiagnosticDescriptor ForwardLayerReference = Error("AXN0110",
         "Layer reads a layer that does not come before it",

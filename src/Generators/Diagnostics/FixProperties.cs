@@ -22,4 +22,7 @@ internal static class FixProperties
 
     /// <summary>Where the value comes from, for the fix's title: <c>the size of 'A'</c>, <c>as 'Hidden' of 'Pretrained'</c>.</summary>
     public const string Reason = "Axon.Reason";
+
+    /// <summary>AXN0109: the declared member that a misspelled reference most likely meant, e.g. <c>Hidden</c>.</summary>
+    public const string Suggestion = "Axon.Suggestion";
 }
