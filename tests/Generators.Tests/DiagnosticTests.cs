@@ -27,6 +27,8 @@ public class DiagnosticTests
         ("AXN0010", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(1, [|(Activation)99|])] public partial Layer O { get; } }"),
         ("AXN0011", "[Model(Loss = Loss.MeanSquaredError)][[|Input(4)|]] public partial class M { [Input(2)] public partial Layer A { get; } [Dense(1)] public partial Layer O { get; } }"),
         ("AXN0012", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(1)] public partial Layer O { get; } public [|M|]() { } }"),
+        ("AXN0013", "[Model(Loss = Loss.MeanSquaredError, [|MaxBatchSize = int.MaxValue|])][Input(4)] public partial class M { [Dense(1)] public partial Layer O { get; } }"),
+        ("AXN0013", "[Model(Loss = Loss.MeanSquaredError, [|MaxBatchSize = 1 << 20|])][Input(4096)] public partial class M { [Dense(4096)] public partial Layer H { get; } [Dense(1)] public partial Layer O { get; } }"),
         ("AXN0101", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense([|-3|])] public partial Layer H { get; } [Dense(1)] public partial Layer O { get; } }"),
         ("AXN0102", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(1)] public partial Layer [|O|] { get; set; } }"),
         ("AXN0103", "[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(3)] public partial Layer Hidden { get; } [Dense(1)] public partial Layer [|hidden|] { get; } }"),

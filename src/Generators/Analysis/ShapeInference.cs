@@ -31,6 +31,9 @@ internal static class ShapeInference
     /// <summary>Largest parameter arena or per-sample workspace, in floats: what one .NET array can hold with room to align.</summary>
     public const long MaxArenaLength = 0x7FFFFFC7L - 64;
 
+    /// <summary>The most elements one .NET array holds (<c>Array.MaxLength</c>).</summary>
+    public const long MaxArrayLength = 0x7FFFFFC7L;
+
     public static AnalyzedModel Run(ParseResult parsed) => Run(parsed, suggestFixes: true);
 
     /// <param name="parsed">The parsed model.</param>
@@ -172,6 +175,14 @@ internal static class ShapeInference
         }
         known = count > 0 && outputKnown[count - 1];
         shape = count > 0 ? outputs[count - 1] : default;
+
+        // The constructor allocates WorkspacePerSample · MaxBatchSize floats in one array. The layers' part is known
+        // here; the planner adds a few scratch rows, so this is a lower bound: a batch it lets through can still fail
+        // at run time (with the largest batch that fits in the message), but a declaration that cannot work is an error
+        // while typing rather than an exception in the constructor.
+        if (outputKnown.All(k => k) && workspace > 0 && model.MaxBatchSize > 0 && workspace * model.MaxBatchSize > MaxArrayLength)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MaxBatchSizeTooLarge, model.MaxBatchSizeLocation ?? model.LossLocation,   // the default batch: on the [Model] attribute
+                model.MaxBatchSize, workspace, MaxArrayLength, MaxArrayLength / workspace));
 
         if (graphValid && count > 0)
         {

@@ -69,6 +69,10 @@ internal static class DiagnosticDescriptors
         "Model constructor must chain to the generated one",
         "Model '{0}' declares {1}; the generated constructor allocates the model's arenas, so a constructor of a model must chain to it with ': this(...)' (a primary constructor cannot)");
 
+    public static readonly DiagnosticDescriptor MaxBatchSizeTooLarge = Error("AXN0013",
+        "MaxBatchSize too large for the workspace",
+        "MaxBatchSize {0} does not fit: the workspace needs at least {1} floats per sample and one array holds {2} floats, so at most {3} samples");
+
     // AXN01xx: layers
     public static readonly DiagnosticDescriptor NonPositiveUnits = Error("AXN0101",
         "Layer size must be positive",
@@ -192,7 +196,7 @@ internal static class DiagnosticDescriptors
     public static readonly IReadOnlyList<DiagnosticDescriptor> All =
     [
         ModelNotPartial, MissingInput, InvalidInputShape, NoLayers, MissingLoss, InvalidMaxBatchSize, InvalidInputRange,
-        UnsupportedModelType, ContainingTypeNotPartial, InvalidEnumValue, ClassAndMemberInputs, ConstructorNotChained,
+        UnsupportedModelType, ContainingTypeNotPartial, InvalidEnumValue, ClassAndMemberInputs, ConstructorNotChained, MaxBatchSizeTooLarge,
         NonPositiveUnits, UnsupportedLayerMember, DuplicateLayerName, ReservedMemberName, InvalidNegativeSlope, ModelTooLarge,
         InvalidLayerSetting, MultipleLayerAttributes, UnknownLayerReference, ForwardLayerReference,
         DoubleSoftmax, DoubleSigmoid, BinaryCrossEntropyUnits, SoftmaxCrossEntropyUnits, DenseNeedsFeatures,

@@ -15,6 +15,9 @@ internal sealed record ModelSpec(
     EquatableArray<LayerSpec> Layers,
     EquatableArray<string> ReservedConflicts)
 {
+    /// <summary>Where <c>MaxBatchSize</c> is written, if it is.</summary>
+    public LocationInfo? MaxBatchSizeLocation { get; init; }
+
     /// <summary>The declared transfer, if any.</summary>
     public TransferSpec? Transfer { get; init; }
 

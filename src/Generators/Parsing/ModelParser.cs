@@ -215,7 +215,7 @@ internal static class ModelParser
             reservedConflicts.Add("");   // marks the model invalid without a diagnostic: the user already sees a C# error
 
         var spec = new ModelSpec(typeSpec, input, loss, lossLocation, seed, maxBatch, optimizer ?? OptimizerSpec.DefaultAdam,
-            layers.ToEquatableArray(), reservedConflicts.ToEquatableArray()) { Transfer = transfer, Lora = lora, Adversarial = adversarial };
+            layers.ToEquatableArray(), reservedConflicts.ToEquatableArray()) { Transfer = transfer, Lora = lora, Adversarial = adversarial, MaxBatchSizeLocation = model.HasNamed("MaxBatchSize") ? model.NamedLocation("MaxBatchSize") : null };
         return new(spec, diagnostics.ToEquatableArray());
     }
 
