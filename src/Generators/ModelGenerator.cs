@@ -54,6 +54,15 @@ public sealed class ModelGenerator : IIncrementalGenerator
             if (file is not null) spc.AddSource(file.HintName, SourceText.From(file.Text, System.Text.Encoding.UTF8));
         });
 
+        // A type that cannot be a model still gets its layer properties implemented (throwing), so AXN0008 stands alone.
+        var stubs = parsed
+            .Select(static (p, _) => p.Stub)
+            .WithTrackingName(TrackingNames.Stub);
+        context.RegisterSourceOutput(stubs, static (spc, stub) =>
+        {
+            if (stub is not null) spc.AddSource(StubEmitter.HintName(stub), SourceText.From(StubEmitter.Emit(stub), System.Text.Encoding.UTF8));
+        });
+
         var diagnostics = analyzed
             .Select(static (a, _) => a.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);

@@ -9,6 +9,7 @@ internal static class TrackingNames
     public const string Plan = nameof(Plan);
     public const string Emit = nameof(Emit);
     public const string Diagnostics = nameof(Diagnostics);
+    public const string Stub = nameof(Stub);
 
-    public static readonly string[] All = [Parse, ShapeInference, Transfer, Plan, Emit, Diagnostics];
+    public static readonly string[] All = [Parse, ShapeInference, Transfer, Plan, Emit, Diagnostics, Stub];
 }

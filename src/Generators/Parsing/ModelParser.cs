@@ -51,7 +51,7 @@ internal static class ModelParser
         if (unsupported is not null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelType, nameLocation, type.Name, unsupported));
-            return new(null, diagnostics.ToEquatableArray());
+            return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, unsupported) };
         }
 
         var containers = new List<string>();
@@ -217,6 +217,34 @@ internal static class ModelParser
         var spec = new ModelSpec(typeSpec, input, loss, lossLocation, seed, maxBatch, optimizer ?? OptimizerSpec.DefaultAdam,
             layers.ToEquatableArray(), reservedConflicts.ToEquatableArray()) { Transfer = transfer, Lora = lora, Adversarial = adversarial, MaxBatchSizeLocation = model.HasNamed("MaxBatchSize") ? model.NamedLocation("MaxBatchSize") : null };
         return new(spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The re-declaration that implements a non-model type's get-only partial layer properties (a Layer-typed property
+    /// with an attribute), so the user sees AXN0008 and not a CS9248 per layer. Null for a nested or static type: a
+    /// nested one may sit in a type that is not partial, and a static class cannot have these members anyway.
+    /// </summary>
+    private static StubSpec? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string reason)
+    {
+        if (type.ContainingType is not null || type.IsStatic) return null;
+        var members = new List<StubMember>();
+        foreach (var property in declaration.Members.OfType<PropertyDeclarationSyntax>())
+        {
+            if (!property.Modifiers.Any(SyntaxKind.PartialKeyword) || property.AttributeLists.Count == 0
+                || property.ExpressionBody is not null || property.AccessorList is not { Accessors: { Count: 1 } accessors }
+                || !accessors[0].IsKind(SyntaxKind.GetAccessorDeclaration) || accessors[0].Body is not null || accessors[0].ExpressionBody is not null
+                || property.Type.ToString() is not ("Layer" or "Axon.Layer" or "global::Axon.Layer"))
+                continue;
+            string modifiers = string.Join(" ", property.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.ValueText));
+            members.Add(new StubMember(modifiers, "global::Axon.Layer", Emit.Literals.Identifier(property.Identifier.ValueText)));
+        }
+        if (members.Count == 0) return null;
+        string keyword = declaration is RecordDeclarationSyntax record
+            ? "record " + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "struct " : "")
+            : declaration.Keyword.ValueText + " ";
+        string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
+        return new StubSpec(ns, type.Name, "partial " + keyword + Emit.Literals.Identifier(type.Name) + (declaration.TypeParameterList?.ToString() ?? ""),
+            reason, members.ToEquatableArray());
     }
 
     /// <summary>
