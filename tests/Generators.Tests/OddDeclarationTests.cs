@@ -26,6 +26,7 @@ public class OddDeclarationTests
         ("parameterless constructor", $"[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M {{ {Layers} public M() {{ }} }}", "AXN0012"),
         ("constructor chaining to the generated one", $"[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M {{ {Layers} public M(string name) : this(maxBatchSize: 8) {{ }} }}", null),
         ("static readonly argument", "public static class Sizes { public static readonly int Hidden = 3; } [Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(Sizes.Hidden)] public partial Layer Hidden { get; } [Dense(1)] public partial Layer Output { get; } }", null),
+        ("file-local class", $"[Model(Loss = Loss.MeanSquaredError)][Input(4)] file partial class M {{ {Layers} }}", "AXN0008"),
         ("model inheriting a model", $"[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class A {{ {Layers} }} [Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class B : A {{ [Dense(2)] public partial Layer Other {{ get; }} }}", null),
     }.Select(c => new object?[] { c.Name, c.Source, c.Axon });
 

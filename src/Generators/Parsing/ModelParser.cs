@@ -47,7 +47,7 @@ internal static class ModelParser
             return new(null, diagnostics.ToEquatableArray());
         }
 
-        string? unsupported = type.IsStatic ? "static" : type.IsGenericType ? "generic" : type.IsRecord ? "a record" : type.TypeKind != TypeKind.Class ? "a " + type.TypeKind.ToString().ToLowerInvariant() : null;
+        string? unsupported = type.IsStatic ? "static" : type.IsFileLocal ? "file-local" : type.IsGenericType ? "generic" : type.IsRecord ? "a record" : type.TypeKind != TypeKind.Class ? "a " + type.TypeKind.ToString().ToLowerInvariant() : null;
         if (unsupported is not null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelType, nameLocation, type.Name, unsupported));
@@ -226,7 +226,7 @@ internal static class ModelParser
     /// </summary>
     private static StubSpec? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string reason)
     {
-        if (type.ContainingType is not null || type.IsStatic) return null;
+        if (type.ContainingType is not null || type.IsStatic || type.IsFileLocal) return null;   // a file-local type cannot be extended from another file
         var members = new List<StubMember>();
         foreach (var property in declaration.Members.OfType<PropertyDeclarationSyntax>())
         {
