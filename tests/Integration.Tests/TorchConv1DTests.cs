@@ -86,6 +86,26 @@ public class TorchConv1DTests
     }
 
     [Fact]
+    public void AxonsSavedFile_IsTheOneTorchLoadedAndPredictedFrom()
+    {
+        var model = new TorchTwinConv1D(seed: 1);
+        model.Load(Reference("conv1d.safetensors"));
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "conv1d.axon.safetensors");
+        model.Save(path);
+        // Byte for byte the file that `make_conv1d_reference.py --check` loaded into nn.Conv1d/nn.Linear with strict=True.
+        byte[] written = File.ReadAllBytes(path);
+        string committed = Reference("conv1d.axon.safetensors");
+        if (!File.Exists(committed) || !written.AsSpan().SequenceEqual(File.ReadAllBytes(committed)))
+        {
+            string received = Path.Combine(Path.GetTempPath(), "conv1d.axon.received.safetensors");
+            File.WriteAllBytes(received, written);
+            Assert.Fail($"Axon's file differs from Reference/conv1d.axon.safetensors (or it is missing); check {received} with " +
+                "`/usr/bin/python3 tools/pytorch/make_conv1d_reference.py --check FILE` and commit it as tests/Integration.Tests/Reference/conv1d.axon.safetensors.");
+        }
+    }
+
+    [Fact]
     public void FromTorchsInitialState_TheFirstGradientsAreTorchs()
     {
         var model = new TorchTwinConv1D(seed: 1);

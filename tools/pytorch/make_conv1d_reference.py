@@ -32,7 +32,13 @@ Model (tests/Integration.Tests/Reference/conv1d.*): the twin of TorchTwinConv1D 
   conv1d.json                  the batches and their losses, the gradients of the first batch's loss with respect to the
                                input and every tensor (before any step), eval inputs and the trained model's outputs
 
-Usage (Debian's python3-torch and python3-numpy): /usr/bin/python3 tools/pytorch/make_conv1d_reference.py
+--check FILE: reads a file Axon wrote (Reference/conv1d.axon.safetensors: TorchTwinConv1D loaded from conv1d.safetensors
+and saved; the C# test writes it to the temp folder when the committed copy is missing or differs), loads it into the
+twin with load_state_dict(strict=True) and requires torch's outputs on the eval inputs to equal conv1d.json's exactly.
+
+Usage (Debian's python3-torch and python3-numpy):
+  /usr/bin/python3 tools/pytorch/make_conv1d_reference.py
+  /usr/bin/python3 tools/pytorch/make_conv1d_reference.py --check /tmp/conv1d.axon.received.safetensors
 """
 
 import argparse
@@ -46,7 +52,7 @@ import torch.nn.functional as F
 
 sys.dont_write_bytecode = True  # no __pycache__ in the repository
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_safetensors_reference import floats, write_safetensors  # noqa: E402
+from make_safetensors_reference import floats, read_safetensors, write_safetensors  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 KERNEL_OUT = os.path.join(ROOT, "tests", "Runtime.Tests", "Kernels", "Reference", "conv1d.json")
@@ -230,11 +236,33 @@ def model_reference(out):
           f"losses {', '.join(f'{v:.5f}' for v in losses)}")
 
 
+def check(path, expect):
+    with open(expect) as f:
+        reference = json.load(f)
+    metadata, tensors, order = read_safetensors(path)
+    model = TwinConv1D()
+    model.load_state_dict(tensors, strict=True)
+    with torch.no_grad():
+        y = model(torch.tensor(reference["inputs"], dtype=torch.float32).reshape(EVAL_ROWS, 12, 3))
+    expected = torch.tensor(reference["outputs"], dtype=torch.float32).reshape(y.shape)
+    if not torch.equal(y, expected):
+        raise ValueError(f"outputs differ by up to {(y - expected).abs().max().item()}")
+    print(f"OK {path}: metadata {metadata}, tensors in file order {order}; torch's outputs from Axon's file equal the reference")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kernels", default=KERNEL_OUT, help="the kernel cases' JSON file")
     parser.add_argument("--model", default=MODEL_OUT, help="directory for the model's files")
+    parser.add_argument("--check", metavar="FILE", help="validate a safetensors file written by Axon")
     args = parser.parse_args()
+    if args.check:
+        try:
+            check(args.check, os.path.join(os.path.normpath(args.model), "conv1d.json"))
+        except (ValueError, KeyError, RuntimeError) as e:
+            print(f"FAIL {args.check}: {e}", file=sys.stderr)
+            sys.exit(1)
+        return
     cases = kernel_cases()
     os.makedirs(os.path.dirname(os.path.normpath(args.kernels)), exist_ok=True)
     with open(args.kernels, "w") as f:
