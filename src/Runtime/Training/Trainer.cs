@@ -107,7 +107,7 @@ public static class Trainer
         if (noisy is not null)
         {
             var x = noisy.AsSpan(0, clean.Inputs.Length);
-            Defenses.AddGaussianNoise(clean.Inputs, x, sigma, ref run.Noise, model.InputMin, model.InputMax);
+            model.InputConstraints.AddGaussianNoise(clean.Inputs, x, sigma, ref run.Noise);
             batch = new Batch(x, clean.Labels, clean.Targets, clean.Count);
         }
         if (run.Options.LearningRateSchedule is { } schedule)
