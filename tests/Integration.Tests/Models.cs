@@ -358,6 +358,7 @@ public partial class ConstrainedNet
     [Concat(nameof(RegionVec), nameof(Age), nameof(Accounts), nameof(Numeric))] public partial Layer Joined { get; }
     [Dense(8, Activation.Tanh)] public partial Layer Hidden { get; }
     [Dense(4)] public partial Layer Logits { get; }
+}
 
 /// <summary>A sequence <c>[5, 3]</c> through a per-step Dense, a LayerNorm over the whole sequence, Flatten and a head.</summary>
 [Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 16, Seed = 4)]

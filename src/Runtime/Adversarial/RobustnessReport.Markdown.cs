@@ -55,6 +55,14 @@ public sealed partial class RobustnessReport
                     $"{Number(m.MeanLinf, "0.0000")} | {Number(m.MeanRelativeL2, "0.0000")} |\n");
             s.Append('\n');
         }
+        if (MovedFeatures.Count > 0)
+        {
+            s.Append(CultureInfo.InvariantCulture, $"Input columns that moved most ({MovedFeaturesAttack}; mean |x′ − x| over the flipped samples):\n\n");
+            s.Append("| Column | Mean change |\n|---|---:|\n");
+            foreach (var m in MovedFeatures)
+                s.Append(CultureInfo.InvariantCulture, $"| {m.Name} | {Number(m.MeanChange, "0.0000")} |\n");
+            s.Append('\n');
+        }
         s.Append(CultureInfo.InvariantCulture, $"Sanity checks ({Checks.Count(c => c.Passed)}/{Checks.Count} passed):\n\n");
         foreach (var c in Checks)
             s.Append(CultureInfo.InvariantCulture, $"- {(c.Passed ? "PASS" : "**FAIL**")}: {c.Name} ({c.Detail})\n");

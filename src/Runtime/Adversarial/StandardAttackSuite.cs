@@ -19,7 +19,8 @@ public readonly record struct SuiteCounts(int Count, int Clean, int AfterApgdCe,
 /// AutoAttack's "standard" evaluation without FAB (Croce and Hein, 2020): APGD-CE (100 steps, 1 run), APGD-T with the
 /// targeted DLR loss (100 steps for each of the 9 classes scored highest after the top one; needs 4 classes or more) and the
 /// black-box Square attack (5,000 queries, p_init 0.8); per sample the worst case: the first attack that misclassifies it
-/// supplies its adversarial example. Samples the model already gets wrong are not attacked (their clean input is kept).
+/// supplies its adversarial example. Each attack runs only on the samples no earlier one fooled (gathered into one
+/// compact batch), as AutoAttack does; samples the model already gets wrong are not attacked (their clean input is kept).
 /// </summary>
 /// <remarks>
 /// Create one per model shape and keep it: its buffers and <see cref="AttackWorkspace"/> are allocated on the first run, and
@@ -28,8 +29,9 @@ public readonly record struct SuiteCounts(int Count, int Clean, int AfterApgdCe,
 public sealed class StandardAttackSuite
 {
     private readonly AttackWorkspace _workspace;
-    private readonly float[] _scratch;
     private readonly bool[] _fooled, _whiteBoxFooled;
+    private readonly float[] _subInputs, _subTargets, _subAdversarial;
+    private readonly int[] _subLabels, _index;
 
     /// <summary>Creates the suite for batches of up to <paramref name="maxCount"/> samples of <paramref name="model"/>'s shape.</summary>
     /// <param name="model">Gives the shapes.</param>
@@ -37,9 +39,13 @@ public sealed class StandardAttackSuite
     public StandardAttackSuite(IModel model, int maxCount = 0)
     {
         _workspace = new AttackWorkspace(model, maxCount);
-        _scratch = new float[_workspace.MaxCount * model.InputSize];
         _fooled = new bool[_workspace.MaxCount];
         _whiteBoxFooled = new bool[_workspace.MaxCount];
+        _subInputs = new float[_workspace.MaxCount * model.InputSize];
+        _subAdversarial = new float[_workspace.MaxCount * model.InputSize];
+        _subTargets = new float[_workspace.MaxCount * model.OutputSize];
+        _subLabels = new int[_workspace.MaxCount];
+        _index = new int[_workspace.MaxCount];
     }
 
     /// <summary>APGD iterations per run. Default: 100.</summary>
@@ -83,42 +89,59 @@ public sealed class StandardAttackSuite
             fooled[i] = margin[i] <= 0f;   // already wrong: nothing to attack
             if (!fooled[i]) clean++;
         }
-        var scratch = _scratch.AsSpan(0, n * f);
-        Attacks.Apgd(model, batch, norm, epsilon, scratch, _workspace, ApgdLoss.CrossEntropy, ApgdSteps, 1, Seed);
-        int afterCe = Merge(model, batch, scratch, adversarial, scorer);
+        int afterCe = Attack(model, batch, norm, epsilon, adversarial, 0);
         int afterT = afterCe;
         bool targetedRan = model.TargetKind == TargetKind.ClassIndex && model.OutputSize >= 4;
-        if (targetedRan && afterCe > 0)
-        {
-            Attacks.ApgdTargeted(model, batch, norm, epsilon, scratch, _workspace, TargetClasses, ApgdSteps, Seed);
-            afterT = Merge(model, batch, scratch, adversarial, scorer);
-        }
+        if (targetedRan && afterCe > 0) afterT = Attack(model, batch, norm, epsilon, adversarial, 1);
         fooled.CopyTo(whiteBox);
         int robust = afterT, squareOnly = 0;
         if (RunSquare && afterT > 0)
         {
-            Attacks.Square(model, batch, norm, epsilon, scratch, _workspace, SquareQueries, 0.8f, Seed, Layout);
-            robust = Merge(model, batch, scratch, adversarial, scorer);
+            robust = Attack(model, batch, norm, epsilon, adversarial, 2);
             for (int i = 0; i < n; i++) if (fooled[i] && !whiteBox[i]) squareOnly++;
         }
         return new SuiteCounts(n, clean, afterCe, afterT, robust, squareOnly, targetedRan);
     }
 
-    /// <summary>Samples not yet fooled take <paramref name="candidate"/>'s row when it fools the model; returns how many remain correct.</summary>
-    private int Merge(IModel model, in Batch batch, ReadOnlySpan<float> candidate, Span<float> adversarial, in Scorer scorer)
+    /// <summary>
+    /// Runs attack <paramref name="which"/> (0 APGD-CE, 1 APGD-T, 2 Square) on the samples not yet fooled, gathered into one
+    /// compact batch, and takes its example for those it fools; returns how many remain correct.
+    /// </summary>
+    private int Attack(IModel model, in Batch batch, AttackNorm norm, float epsilon, Span<float> adversarial, int which)
     {
-        int n = batch.Count, f = model.InputSize;
-        var margin = _workspace.Scalars(7, n);
-        scorer.Margins(model, candidate, margin, _workspace, default);
-        int remaining = 0;
+        int n = batch.Count, f = model.InputSize, c = model.OutputSize, m = 0;
+        bool labels = model.TargetKind == TargetKind.ClassIndex;
         for (int i = 0; i < n; i++)
         {
-            if (!_fooled[i] && margin[i] <= 0f)
-            {
-                _fooled[i] = true;
-                candidate.Slice(i * f, f).CopyTo(adversarial.Slice(i * f, f));
-            }
-            if (!_fooled[i]) remaining++;
+            if (_fooled[i]) continue;
+            batch.Inputs.Slice(i * f, f).CopyTo(_subInputs.AsSpan(m * f, f));
+            if (labels) _subLabels[m] = batch.Labels[i];
+            else batch.Targets.Slice(i * c, c).CopyTo(_subTargets.AsSpan(m * c, c));
+            _index[m++] = i;
+        }
+        if (m == 0) return 0;
+        var sub = labels
+            ? new Batch(_subInputs.AsSpan(0, m * f), _subLabels.AsSpan(0, m), default, m)
+            : new Batch(_subInputs.AsSpan(0, m * f), default, _subTargets.AsSpan(0, m * c), m);
+        var result = _subAdversarial.AsSpan(0, m * f);
+        switch (which)
+        {
+            case 0: Attacks.Apgd(model, sub, norm, epsilon, result, _workspace, ApgdLoss.CrossEntropy, ApgdSteps, 1, Seed); break;
+            case 1: Attacks.ApgdTargeted(model, sub, norm, epsilon, result, _workspace, TargetClasses, ApgdSteps, Seed); break;
+            default: Attacks.Square(model, sub, norm, epsilon, result, _workspace, SquareQueries, 0.8f, Seed, Layout); break;
+        }
+        var scorer = Scorer.For(model, sub, ScoreLoss.CrossEntropy);
+        var margin = _workspace.Scalars(7, m);
+        scorer.Margins(model, result, margin, _workspace, default);
+        int remaining = 0;
+        for (int i = 0; i < n; i++) if (!_fooled[i]) remaining++;
+        for (int j = 0; j < m; j++)
+        {
+            if (margin[j] > 0f) continue;
+            int i = _index[j];
+            _fooled[i] = true;
+            remaining--;
+            result.Slice(j * f, f).CopyTo(adversarial.Slice(i * f, f));
         }
         return remaining;
     }
