@@ -48,9 +48,10 @@ public sealed partial class RobustnessReport
         string modelName, int sampleCount, int inputSize, float inputMin, float inputMax, double cleanAccuracy, double lossSensitivity,
         float[] epsilons, float[] l2Epsilons, RobustnessAttack[] attacks, RobustnessOptions options, CarliniWagnerOptions cw,
         RobustnessResult[] results, MinimalPerturbationResult[] minimal, RobustnessCheck[] checks,
-        int squareOnly, MovedFeature[] moved, string movedBy)
+        int squareOnly, MovedFeature[] moved, string movedBy, IReadOnlyList<InputSegment> segments)
     {
         SquareOnly = squareOnly;
+        InputSegments = segments;
         MovedFeatures = Array.AsReadOnly(moved);
         MovedFeaturesAttack = movedBy;
         ModelName = modelName;
@@ -86,7 +87,7 @@ public sealed partial class RobustnessReport
     public int SquareOnly { get; }
 
     /// <summary>
-    /// The input columns the strongest L∞ attack run (the suite, else PGD, MI-FGSM, FGSM) changed most at the largest ε, by
+    /// The input columns the strongest ε-ball attack run (the L2 suite, L2 PGD, the L∞ suite, PGD, MI-FGSM, FGSM: the first run) changed most at its largest ε, by
     /// mean |x'ⱼ − xⱼ| over the samples it flipped, largest first (at most 10; empty when it flipped none). On a tabular model
     /// fed standardised features the changes are in standard deviations of each column.
     /// </summary>
@@ -94,6 +95,9 @@ public sealed partial class RobustnessReport
 
     /// <summary>The attack and ε <see cref="MovedFeatures"/> come from, e.g. <c>Suite at ε = 0.1</c>; empty when none ran.</summary>
     public string MovedFeaturesAttack { get; }
+
+    /// <summary>The model's input members with their own ranges and kinds (<see cref="IModel.InputConstraints"/>), which every attack respected.</summary>
+    public IReadOnlyList<InputSegment> InputSegments { get; }
 
     /// <summary>The model's <see cref="IModel.Name"/>.</summary>
     public string ModelName { get; }
@@ -291,11 +295,13 @@ public sealed partial class RobustnessReport
             }
             : null;
         int squareOnly = 0;
-        // The columns the strongest L∞ attack moves at the largest ε: sum of |δⱼ| over the samples it flips.
-        int movedAttack = Array.FindIndex(attacks, a => a == RobustnessAttack.Standard);
-        foreach (var preferred in new[] { RobustnessAttack.Pgd, RobustnessAttack.MiFgsm, RobustnessAttack.Fgsm })
+        // The columns the strongest ε-ball attack moves at its largest ε: sum of |δⱼ| over the samples it flips. L2 first: an L2
+        // attack spends its budget where the gradient is large, where an L∞ one moves nearly every column by ε.
+        int movedAttack = -1;
+        foreach (var preferred in new[] { RobustnessAttack.StandardL2, RobustnessAttack.PgdL2, RobustnessAttack.Standard, RobustnessAttack.Pgd, RobustnessAttack.MiFgsm, RobustnessAttack.Fgsm })
             if (movedAttack < 0) movedAttack = Array.IndexOf(attacks, preferred);
-        int movedCell = movedAttack < 0 || epsilons[^1] == 0f ? -1 : cellStart[movedAttack] + epsilons.Length - 1;
+        var movedList = movedAttack < 0 ? epsilons : NormOf(attacks[movedAttack]) == AttackNorm.L2 ? l2Epsilons : epsilons;
+        int movedCell = movedAttack < 0 || movedList[^1] == 0f ? -1 : cellStart[movedAttack] + movedList.Length - 1;
         var moved = new double[f];
         int movedSamples = 0;
         int cleanCorrect = 0;
@@ -431,10 +437,10 @@ public sealed partial class RobustnessReport
             .OrderByDescending(j => moved[j]).ThenBy(j => j).Take(10)
             .Select(j => new MovedFeature(options.FeatureNames?[j] ?? box.FeatureName(j), j, moved[j] / movedSamples))
             .ToArray();
-        string movedBy = movedCell < 0 ? "" : $"{LabelOf(attacks[movedAttack], options.PgdSteps, options.PgdRestarts, options.MiFgsmSteps)} at ε = {Format(epsilons[^1])}, {movedSamples} flipped samples";
+        string movedBy = movedCell < 0 ? "" : $"{LabelOf(attacks[movedAttack], options.PgdSteps, options.PgdRestarts, options.MiFgsmSteps)} at ε = {Format(movedList[^1])}, {movedSamples} flipped samples";
         return new RobustnessReport(
             model.Name, count, f, model.InputMin, model.InputMax, (double)cleanCorrect / count, gradientNormSum / count,
-            epsilons, l2Epsilons, attacks, options, cw, results, minimalResults, checks.ToArray(), squareOnly, movedFeatures, movedBy);
+            epsilons, l2Epsilons, attacks, options, cw, results, minimalResults, checks.ToArray(), squareOnly, movedFeatures, movedBy, box.Segments);
     }
 
     private static RobustnessCheck[] SanityChecks(
@@ -568,11 +574,18 @@ public sealed partial class RobustnessReport
             RobustnessAttack.PgdL2 => $"PGD-L2-{steps}{restarts}",
             RobustnessAttack.DeepFool => "DeepFool",
             RobustnessAttack.CarliniWagnerL2 => "CW-L2",
-            RobustnessAttack.Standard => "Suite (APGD-CE, APGD-T, Square)",
-            RobustnessAttack.StandardL2 => "Suite-L2 (APGD-CE, APGD-T, Square)",
+            RobustnessAttack.Standard => "Suite",
+            RobustnessAttack.StandardL2 => "Suite-L2",
             _ => attack.ToString(),
         };
     }
+
+    private static string SegmentText(InputSegment s) => s.Kind switch
+    {
+        InputFeatureKind.Ids => $"{s.Name}: ids, never perturbed",
+        InputFeatureKind.Immutable => $"{s.Name}: immutable",
+        _ => $"{s.Name}: [{Format(s.Min)}, {Format(s.Max)}]{(s.Kind == InputFeatureKind.Integer ? " integers" : "")}",
+    };
 
     private static string Format(float value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 
@@ -583,7 +596,9 @@ public sealed partial class RobustnessReport
         double.IsNaN(value) ? "n/a" : value.ToString(format, CultureInfo.InvariantCulture);
 
     private string RangeText =>
-        float.IsFinite(InputMin) && float.IsFinite(InputMax)
+        InputSegments.Count > 1
+            ? "each input member's own range (" + string.Join(", ", InputSegments.Select(SegmentText)) + ")"
+        : float.IsFinite(InputMin) && float.IsFinite(InputMax)
             ? $"[{Format(InputMin)}, {Format(InputMax)}]"
             : "an unbounded range";
 }
