@@ -180,3 +180,75 @@ internal static class SpanArgMax
 {
     public static int IndexOfMax(this Span<float> z) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(z);
 }
+
+/// <summary>A model whose gradients are zero (a crude gradient mask) but whose predictions are the inner model's.</summary>
+internal sealed class MaskedGradients(IModel inner) : IModel
+{
+    public string Name => "Masked" + inner.Name;
+    public int InputSize => inner.InputSize;
+    public int OutputSize => inner.OutputSize;
+    public int ParameterCount => inner.ParameterCount;
+    public int MaxBatchSize => inner.MaxBatchSize;
+    public TargetKind TargetKind => inner.TargetKind;
+    public bool HasAccuracy => inner.HasAccuracy;
+    public System.Collections.Generic.IReadOnlyList<Layer> Layers => inner.Layers;
+    public Optimizers.Optimizer Optimizer => inner.Optimizer;
+    public float InputMin => inner.InputMin;
+    public float InputMax => inner.InputMax;
+    public Loss Loss => inner.Loss;
+    public float TrainStep(in Batch batch) => throw new NotSupportedException();
+    public BatchResult EvaluateBatch(in Batch batch) => inner.EvaluateBatch(batch);
+    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs) => inner.Predict(inputs, outputs);
+    public float InputGradient(in Batch batch, Span<float> inputGradient) { inputGradient.Clear(); return 0f; }
+    public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, bool training) => inner.Predict(inputs, outputs);
+    public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, bool parameterGradients) => inputGradient.Clear();
+    public void Save(string path) => inner.Save(path);
+    public void Load(string path) => inner.Load(path);
+}
+
+public class SuiteReportTests(TrainedMlpFixture trained)
+    : IClassFixture<TrainedMlpFixture>
+{
+    [Fact]
+    public void Report_FlagsGradientMasking_WhenOnlyTheBlackBoxAttackSucceeds()
+    {
+        var data = new Dataset(trained.X.AsSpan(0, 32 * FashionMlp.InputSize).ToArray(), FashionMlp.InputSize, trained.Labels.AsSpan(0, 32).ToArray(), null);
+        var options = new RobustnessOptions { Epsilons = [0f, 0.1f], Attacks = [RobustnessAttack.Standard], SuiteApgdSteps = 10, SuiteTargetClasses = 2, SuiteSquareQueries = 300 };
+        var masked = RobustnessReport.Run(new MaskedGradients(trained.Model), data, options);
+        Assert.True(masked.SquareOnly > 0, "Square should fool samples that zero gradients hide from APGD");
+        Assert.Contains(masked.Checks, c => c.Name.StartsWith("gradient masking: the black-box", StringComparison.Ordinal) && !c.Passed);
+        var honest = RobustnessReport.Run(trained.Model, data, options);
+        Assert.Contains(honest.Checks, c => c.Name.StartsWith("gradient masking: the black-box", StringComparison.Ordinal) && c.Passed);
+    }
+
+    [Fact]
+    public void Report_OnATabularModel_NeverMovesIdsOrImmutables_AndNamesTheColumnsMovedMost()
+    {
+        var rng = new Rng(3);
+        const int N = 48, F = ConstrainedNet.InputSize;
+        var x = new float[N * F];
+        var labels = new int[N];
+        for (int i = 0; i < N; i++)
+        {
+            x[i * F] = rng.NextInt(4);
+            x[i * F + 1] = 18 + rng.NextInt(73);
+            x[i * F + 2] = rng.NextInt(11);
+            for (int j = 3; j < F; j++) x[i * F + j] = rng.NextUniform(-2f, 2f);
+        }
+        var model = new ConstrainedNet(seed: 2);
+        var z = new float[N * 4];
+        model.Predict(x, z);
+        for (int i = 0; i < N; i++) labels[i] = z.AsSpan(i * 4, 4).IndexOfMax();   // every clean sample correct
+        var report = RobustnessReport.Run(model, new Dataset(x, F, labels, null), new RobustnessOptions
+        {
+            Epsilons = [0f, 1f], L2Epsilons = [0f, 2f], Attacks = [RobustnessAttack.Standard, RobustnessAttack.StandardL2],
+            SuiteApgdSteps = 20, SuiteSquareQueries = 200,
+        });
+        Assert.NotEmpty(report.MovedFeatures);
+        Assert.DoesNotContain(report.MovedFeatures, m => m.Column is 0 or 1);
+        Assert.All(report.MovedFeatures, m => Assert.Equal(((IModel)model).InputConstraints.FeatureName(m.Column), m.Name));
+        Assert.Equal(4, report.InputSegments.Count);
+        Assert.Contains("Region: ids, never perturbed", report.ToMarkdown(), StringComparison.Ordinal);
+        Assert.StartsWith("Suite-L2 at ε = 2", report.MovedFeaturesAttack, StringComparison.Ordinal);
+    }
+}
