@@ -76,7 +76,7 @@ static int[] Range(int n)
     return r;
 }
 
-/// <summary>Injects the requested fault on rank 1 after epoch <c>epoch</c>: die, hang or throw.</summary>
+/// <summary>Injects the requested fault on rank 1 after epoch <c>epoch</c>: die (exit 9), kill (SIGKILL), hang or throw.</summary>
 internal sealed class Fault(string kind, int epoch, int rank) : Callback
 {
     public override void OnEpochEnd(TrainingContext context, EpochResult result)
@@ -87,6 +87,11 @@ internal sealed class Fault(string kind, int epoch, int rank) : Callback
             case "die":
                 Console.Error.WriteLine("rank 1: dying on purpose after epoch " + epoch);
                 Environment.Exit(9);
+                break;
+            case "kill":
+                Console.Error.WriteLine("rank 1: killing itself (SIGKILL) after epoch " + epoch);
+                Console.Error.Flush();
+                System.Diagnostics.Process.GetCurrentProcess().Kill();
                 break;
             case "hang":
                 Console.Error.WriteLine("rank 1: hanging on purpose after epoch " + epoch);
