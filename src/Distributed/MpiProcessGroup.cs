@@ -32,7 +32,9 @@ public sealed unsafe class MpiProcessGroup : ProcessGroup, IDisposable
     private readonly Thread _watchdog;
     private long _enteredAt;          // Stopwatch timestamp of the collective in progress, 0 when none
     private string _operation = "";
+    private int _count;
     private long _collectives;
+    private long _allReduceTicks;
     private volatile bool _disposed;
 
     private MpiProcessGroup(TimeSpan timeout)
@@ -94,19 +96,26 @@ public sealed unsafe class MpiProcessGroup : ProcessGroup, IDisposable
     /// <summary>Collectives completed so far (a progress counter for messages).</summary>
     public long Collectives => Interlocked.Read(ref _collectives);
 
+    /// <summary>
+    /// Time spent inside float all-reduces so far (the gradient sums of data-parallel training, one per step): the transfer and the
+    /// wait for the slowest rank. For measurements (examples/DistributedFashion prints its share of the training time).
+    /// </summary>
+    public TimeSpan AllReduceTime => Stopwatch.GetElapsedTime(0, _allReduceTicks);
+
     /// <inheritdoc/>
     public override void AllReduceSum(Span<float> values)
     {
-        Enter("an all-reduce of " + values.Length + " floats");
+        long start = Enter("an all-reduce of {0} floats", values.Length);
         fixed (float* p = values)
             MpiNative.Check(MpiNative.Allreduce((void*)MpiNative.InPlace, p, values.Length, MpiNative.Float, MpiNative.OpSum, MpiNative.CommWorld), "MPI_Allreduce");
         Leave();
+        _allReduceTicks += Stopwatch.GetTimestamp() - start;
     }
 
     /// <inheritdoc/>
     public override void AllReduceSum(Span<double> values)
     {
-        Enter("an all-reduce of " + values.Length + " doubles");
+        Enter("an all-reduce of {0} doubles", values.Length);
         fixed (double* p = values)
             MpiNative.Check(MpiNative.Allreduce((void*)MpiNative.InPlace, p, values.Length, MpiNative.Double, MpiNative.OpSum, MpiNative.CommWorld), "MPI_Allreduce");
         Leave();
@@ -117,7 +126,7 @@ public sealed unsafe class MpiProcessGroup : ProcessGroup, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(root);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(root, _size);
-        Enter("a broadcast of " + values.Length + " floats from rank " + root);
+        Enter("a broadcast of {0} floats", values.Length);
         fixed (float* p = values)
             MpiNative.Check(MpiNative.Bcast(p, values.Length, MpiNative.Float, root, MpiNative.CommWorld), "MPI_Bcast");
         Leave();
@@ -128,7 +137,7 @@ public sealed unsafe class MpiProcessGroup : ProcessGroup, IDisposable
     {
         if (all.Length != local.Length * _size)
             throw new ArgumentException($"AllGather of {local.Length} values on {_size} ranks needs {local.Length * _size} places; {all.Length} were given.", nameof(all));
-        Enter("an all-gather of " + local.Length + " integers");
+        Enter("an all-gather of {0} integers", local.Length);
         fixed (long* s = local)
         fixed (long* r = all)
             MpiNative.Check(MpiNative.Allgather(s, local.Length, MpiNative.Int64, r, local.Length, MpiNative.Int64, MpiNative.CommWorld), "MPI_Allgather");
@@ -138,7 +147,7 @@ public sealed unsafe class MpiProcessGroup : ProcessGroup, IDisposable
     /// <summary>Waits until every rank has called it (<c>MPI_Barrier</c>), bounded by <see cref="Timeout"/>.</summary>
     public void Barrier()
     {
-        Enter("a barrier");
+        Enter("a barrier", 0);
         MpiNative.Check(MpiNative.Barrier(MpiNative.CommWorld), "MPI_Barrier");
         Leave();
     }
@@ -163,18 +172,22 @@ public sealed unsafe class MpiProcessGroup : ProcessGroup, IDisposable
         lock (s_lock)
         {
             if (_disposed) return;
-            Enter("MPI_Finalize");
+            Enter("MPI_Finalize", 0);
             MpiNative.Check(MpiNative.Finalize(), "MPI_Finalize");
             Leave();
             _disposed = true;
         }
     }
 
-    private void Enter(string operation)
+    // The description is a constant format and a count, formatted only by the watchdog: a step allocates nothing.
+    private long Enter(string operation, int count)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _operation = operation;
-        Volatile.Write(ref _enteredAt, Stopwatch.GetTimestamp());
+        _count = count;
+        long now = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _enteredAt, now);
+        return now;
     }
 
     private void Leave()
@@ -195,7 +208,7 @@ public sealed unsafe class MpiProcessGroup : ProcessGroup, IDisposable
             Console.Out.Flush();
             string waited = Timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
             Console.Error.WriteLine(
-                $"Axon.Distributed: rank {_rank} of {_size} on {HostName} waited {waited} s in {_operation} (collective #{Collectives + 1}) " +
+                $"Axon.Distributed: rank {_rank} of {_size} on {HostName} waited {waited} s in {string.Format(CultureInfo.InvariantCulture, _operation, _count)} (collective #{Collectives + 1}) " +
                 "for the other ranks: one of them stopped or hangs. This rank exits with code 124 so mpirun ends the job; " +
                 "resume from the last checkpoint (FitOptions.ResumeFrom).");
             Console.Error.Flush();
