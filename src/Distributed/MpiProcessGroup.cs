@@ -35,6 +35,7 @@ public sealed unsafe class MpiProcessGroup : ProcessGroup, IDisposable
     private int _count;
     private long _collectives;
     private long _allReduceTicks;
+    private long _timeoutTicks;
     private volatile bool _disposed;
 
     private MpiProcessGroup(TimeSpan timeout)
@@ -90,8 +91,20 @@ public sealed unsafe class MpiProcessGroup : ProcessGroup, IDisposable
     /// <summary>The machine this rank runs on (<c>MPI_Get_processor_name</c>).</summary>
     public string HostName { get; }
 
-    /// <summary>The longest a rank waits in one collective before its watchdog ends it.</summary>
-    public TimeSpan Timeout { get; }
+    /// <summary>
+    /// The longest a rank waits in one collective before its watchdog ends it. Settable at any time (a long one while the ranks load
+    /// their data, a short one once steps take milliseconds).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not positive.</exception>
+    public TimeSpan Timeout
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _timeoutTicks));
+        set
+        {
+            if (value <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(value), value, "the collective timeout must be positive.");
+            Interlocked.Exchange(ref _timeoutTicks, value.Ticks);
+        }
+    }
 
     /// <summary>Collectives completed so far (a progress counter for messages).</summary>
     public long Collectives => Interlocked.Read(ref _collectives);
@@ -198,15 +211,14 @@ public sealed unsafe class MpiProcessGroup : ProcessGroup, IDisposable
 
     private void Watch()
     {
-        long limit = (long)(Timeout.TotalSeconds * Stopwatch.Frequency);
-        int poll = (int)Math.Clamp(Timeout.TotalMilliseconds / 10, 10, 1000);
         while (!_disposed)
         {
-            Thread.Sleep(poll);
+            var timeout = Timeout;
+            Thread.Sleep((int)Math.Clamp(timeout.TotalMilliseconds / 10, 10, 1000));
             long entered = Volatile.Read(ref _enteredAt);
-            if (entered == 0 || Stopwatch.GetTimestamp() - entered < limit) continue;
+            if (entered == 0 || Stopwatch.GetElapsedTime(entered) < timeout) continue;
             Console.Out.Flush();
-            string waited = Timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
+            string waited = timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
             Console.Error.WriteLine(
                 $"Axon.Distributed: rank {_rank} of {_size} on {HostName} waited {waited} s in {string.Format(CultureInfo.InvariantCulture, _operation, _count)} (collective #{Collectives + 1}) " +
                 "for the other ranks: one of them stopped or hangs. This rank exits with code 124 so mpirun ends the job; " +

@@ -23,7 +23,8 @@ foreach (var a in args)
 string Get(string key, string fallback) => o.TryGetValue(key, out var v) ? v : fallback;
 int Int(string key, int fallback) => int.Parse(Get(key, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
-using var group = MpiProcessGroup.Initialize(TimeSpan.FromSeconds(Int("timeout", 60)));
+// A long timeout while the ranks start and load the data (a loaded CI machine), the requested one from the first step (Fault.OnTrainBegin).
+using var group = MpiProcessGroup.Initialize(TimeSpan.FromSeconds(120));
 int rank = group.Rank;
 var (all, _) = FashionMnist.Load(Path.Combine(AppContext.BaseDirectory, "data", "fashion-mnist"));
 var data = all.Subset(Range(Int("samples", 2048)));
@@ -37,7 +38,7 @@ IModel model = Get("model", "mlp") switch
     _ when mismatch == "model" && rank == 1 => new WorkerOtherMlp(),
     _ => new WorkerMlp(),
 };
-var callbacks = new List<Callback> { new Fault(Get("fault", ""), Int("fault-epoch", 1), rank) };
+var callbacks = new List<Callback> { new Fault(Get("fault", ""), Int("fault-epoch", 1), rank, group, TimeSpan.FromSeconds(Int("timeout", 60))) };
 if (o.TryGetValue("checkpoint", out var checkpoint)) callbacks.Insert(0, new ModelCheckpoint(checkpoint));
 var options = new FitOptions
 {
@@ -77,8 +78,10 @@ static int[] Range(int n)
 }
 
 /// <summary>Injects the requested fault on rank 1 after epoch <c>epoch</c>: die (exit 9), kill (SIGKILL), hang or throw.</summary>
-internal sealed class Fault(string kind, int epoch, int rank) : Callback
+internal sealed class Fault(string kind, int epoch, int rank, MpiProcessGroup group, TimeSpan timeout) : Callback
 {
+    public override void OnTrainBegin(TrainingContext context) => group.Timeout = timeout;
+
     public override void OnEpochEnd(TrainingContext context, EpochResult result)
     {
         if (rank != 1 || result.Epoch != epoch) return;
