@@ -28,7 +28,9 @@ internal sealed record WindowSettings(int Kernel, int Stride, int Padding)
         if (stride <= 0) c.Invalid(strideLocation, "Stride", LayerParseContext.Int(stride), poolStride ? "a positive step (or 0 for the window size)" : "a positive step");
         int padding = reader.Named("Padding", 0);
         var paddingLocation = c.Locate("Padding", reader.NamedLocation("Padding"));
-        if (padding is not (0 or 1))
+        if (padding == 2)
+            c.Invalid(paddingLocation, "Padding", "Causal", "Valid or Same (causal padding is for Conv1D)");
+        else if (padding is not (0 or 1))
             c.Report(DiagnosticDescriptors.InvalidEnumValue, paddingLocation, "Padding", padding);
         return new WindowSettings(kernel, stride, padding);
     }
@@ -42,6 +44,11 @@ internal sealed record WindowSettings(int Kernel, int Stride, int Padding)
     {
         var layer = c.Layer;
         var input = c.Input;
+        if (input.IsSequence)
+        {
+            SequenceShapes.Reject(c, "[channels, height, width]", $"use {layer.Kind.Name.Replace("2D", "1D")} for a sequence");
+            return (false, default, this);
+        }
         if (!input.Spatial)
         {
             c.Report(DiagnosticDescriptors.NeedsSpatialInput, layer.AttributeLocation, layer.Name, layer.Kind.Name, input.ToString());
@@ -57,6 +64,6 @@ internal sealed record WindowSettings(int Kernel, int Stride, int Padding)
                 Kernel, input.ToString(), given, System.Math.Min(input.Height, input.Width));
             return (false, default, this);
         }
-        return (true, new TensorShape(channels, oh, ow, true), this with { PadTop = top, PadLeft = left });
+        return (true, TensorShape.Image(channels, oh, ow), this with { PadTop = top, PadLeft = left });
     }
 }
