@@ -39,3 +39,20 @@ public partial class RegularizedWindowMlp
     [Dropout(0.3f)] public partial Layer Drop { get; }
     [Dense(1)] public partial Layer Forecast { get; }
 }
+
+/// <summary>
+/// The window as a sequence <c>[20, 4]</c>: a 1-D convolution of 8 filters over 5 days slides along the steps (<c>[16, 8]</c>),
+/// average pooling over 4 steps keeps a coarse order of time (<c>[4, 8]</c>), then the 32 values are flattened, dropped out at
+/// 0.3 while training and mapped to one forecast. AdamW with weight decay 0.1, as the regularised Dense network.
+/// </summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 256)]
+[Input(Windows.Steps, Windows.Features)]
+[AdamW(LearningRate = 0.001f, WeightDecay = 0.1f)]
+public partial class WindowConv1D
+{
+    [Conv1D(8, 5, Activation.Relu)] public partial Layer Conv { get; }
+    [AvgPool1D(4)] public partial Layer Pool { get; }
+    [Reshape(32)] public partial Layer Flat { get; }
+    [Dropout(0.3f)] public partial Layer Drop { get; }
+    [Dense(1)] public partial Layer Forecast { get; }
+}

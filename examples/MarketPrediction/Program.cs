@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
@@ -28,7 +29,13 @@ var total = Stopwatch.StartNew();
 string path = parse.GetValue(dataOption)?.FullName ?? Path.Combine(AppContext.BaseDirectory, "data", "eu-stock-markets", "eu_stock_markets.csv");
 var settings = defaults with { Seeds = parse.GetValue(seedsOption), Epochs = parse.GetValue(epochsOption), Test = parse.GetValue(testOption) };
 var closes = Lesson.LoadCloses(path);
-var folds = Lesson.Folds(closes.Length - 1, settings);
+IReadOnlyList<Axon.Data.TimeSeries.WalkForwardSplit> folds;
+try { folds = Lesson.Folds(closes.Length - 1, settings); }
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"{AppDomain.CurrentDomain.FriendlyName}: --test {settings.Test} leaves no fold: {e.Message.Split(" (Parameter")[0]}");
+    return ExampleCommandLine.UsageError;
+}
 Console.WriteLine($"EuStockMarkets: {closes.Length} business days of {string.Join(", ", closes.Columns)} closes → {closes.Length - 1} daily log returns");
 Console.WriteLine($"Walk-forward: {folds.Count} folds, expanding training period from row {folds[0].Train.Start}, {settings.Validation} validation " +
                   $"and {settings.Test} test days per fold; windows of {Windows.Steps} days × {Windows.Features} indices; " +
