@@ -98,7 +98,7 @@ public static class Lesson
 
     /// <summary>
     /// Task 2: the next day's absolute DAX log return from the last 20 days' absolute log returns of the four indices. Baselines:
-    /// the mean of the last 20 days' absolute returns, RiskMetrics EWMA (σ̂·√(2/π), the mean absolute value of a normal with
+    /// the training period's mean (a constant: no volatility clustering), the mean of the last 20 days' absolute returns, RiskMetrics EWMA (σ̂·√(2/π), the mean absolute value of a normal with
     /// that σ; and with the factor fitted on the training period instead), ridge on the same windows.
     /// </summary>
     public static TaskResult VolatilityTask(Series closes, LessonSettings s, TextWriter? log = null)
@@ -112,6 +112,7 @@ public static class Lesson
         float normal = MathF.Sqrt(2f / MathF.PI);
         var baselines = new List<Baseline>
         {
+            new("training mean", (fold, _) => (float)Mean(target, fold.Train)),
             new($"rolling mean, {s.RollingDays} days", (_, t) => rolling[t]),
             new($"RiskMetrics EWMA λ {s.Lambda:0.00}, ×√(2/π)", (_, t) => normal * sigma[t]),
             new($"RiskMetrics EWMA λ {s.Lambda:0.00}, factor fitted", (fold, t) => (float)Factor(fold.Train, target, sigma) * sigma[t]),
