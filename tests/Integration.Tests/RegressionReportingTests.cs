@@ -67,6 +67,29 @@ public class RegressionReportingTests
     }
 
     [Fact]
+    public void EarlyStopping_OnValidationMae_TracksTheBestEpoch_AndAClassifierCannotMonitorIt()
+    {
+        var model = new ScalarRegressor(seed: 1);
+        var stopping = new EarlyStopping(Monitor.ValidationMeanAbsoluteError, patience: 100);
+        var history = model.Fit(Data(64, 2), new FitOptions { Epochs = 6, Validation = Data(20, 5), Callbacks = [stopping], Progress = ProgressMode.None });
+        Assert.Equal(history.Min(e => e.ValidationMeanAbsoluteError), stopping.BestValue);
+        Assert.Equal(history.MinBy(e => e.ValidationMeanAbsoluteError).Epoch, stopping.BestEpoch);
+
+        var classifier = new XorNet();
+        var data = Dataset.FromBinary(new float[] { 0, 0, 0, 1, 1, 0, 1, 1 }, new float[] { 0, 1, 1, 0 }, 2);
+        var e = Assert.Throws<ArgumentException>(() => classifier.Fit(data, new FitOptions
+        {
+            Validation = data, Callbacks = [new EarlyStopping(Monitor.ValidationMeanAbsoluteError)], Progress = ProgressMode.None,
+        }));
+        Assert.Contains("is not a regression", e.Message);
+        var accuracy = Assert.Throws<ArgumentException>(() => model.Fit(Data(8, 1), new FitOptions
+        {
+            Callbacks = [new EarlyStopping(Monitor.TrainAccuracy)], Progress = ProgressMode.None,
+        }));
+        Assert.Contains("has no accuracy; monitor a loss or the mean absolute error", accuracy.Message);
+    }
+
+    [Fact]
     public void Fit_Regression_RunningMaeIsEachBatchBeforeItsUpdate_AndLinesShowMaeNotAcc()
     {
         var train = Data(64, 2);
