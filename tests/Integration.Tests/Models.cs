@@ -343,6 +343,23 @@ public partial class ToolkitDropNet
     [Dense(3)] public partial Layer Logits { get; }
 }
 
+/// <summary>
+/// A tabular classifier with every input kind: ids through an embedding, an immutable age, an integer count and bounded
+/// numeric columns, each with its own range; 4 classes so targeted APGD applies.
+/// </summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 16)]
+public partial class ConstrainedNet
+{
+    [Input(1, Ids = true)] public partial Layer Region { get; }
+    [Input(1, Min = 18f, Max = 90f, Immutable = true)] public partial Layer Age { get; }
+    [Input(1, Min = 0f, Max = 10f, Integer = true)] public partial Layer Accounts { get; }
+    [Input(3, Min = -2f, Max = 2f)] public partial Layer Numeric { get; }
+    [Embedding(4, 2, From = nameof(Region))] public partial Layer RegionVec { get; }
+    [Concat(nameof(RegionVec), nameof(Age), nameof(Accounts), nameof(Numeric))] public partial Layer Joined { get; }
+    [Dense(8, Activation.Tanh)] public partial Layer Hidden { get; }
+    [Dense(4)] public partial Layer Logits { get; }
+}
+
 /// <summary>A sequence <c>[5, 3]</c> through a per-step Dense, a LayerNorm over the whole sequence, Flatten and a head.</summary>
 [Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 16, Seed = 4)]
 [Input(5, 3)]

@@ -28,6 +28,7 @@ public sealed class ExampleCommandLineTests
         { "FraudDetection", "--splits", false, true },
         { "Recommender", "--folds", true, true },
         { "MarketPrediction", "--seeds", false, true },
+        { "DistributedFashion", "--epochs", true, true },
     };
 
     [Theory]
