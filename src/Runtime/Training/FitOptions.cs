@@ -85,8 +85,8 @@ public sealed class FitOptions
 
     /// <summary>
     /// Gaussian data augmentation: the standard deviation σ ≥ 0 (raw input units) of the noise added to every
-    /// training input before each step, <c>x̃ = clip(x + σ·N(0, I), InputMin, InputMax)</c>
-    /// (<see cref="Defenses.AddGaussianNoise"/>), fresh noise every step from <see cref="Seed"/>, so training stays
+    /// training input before each step, <c>x̃ = clip(x + σ·N(0, I), range)</c> with each column's own range, ids and immutable
+    /// columns left bitwise unchanged and integer columns rounded (<see cref="InputConstraints.AddGaussianNoise"/>), fresh noise every step from <see cref="Seed"/>, so training stays
     /// deterministic. With <see cref="Adversarial"/> the attack starts from the noisy batch. Validation uses
     /// clean inputs. Default: 0 (off). It improves robustness to random noise, and only a little to worst-case
     /// perturbations; it is also how models for randomized smoothing (Cohen et al., 2019) are trained.

@@ -87,6 +87,12 @@ internal sealed class StepRunner
     /// <summary>Whether steps compute the loss before the update (so they can refuse a step).</summary>
     public bool ChecksBeforeUpdate => _manual;
 
+    /// <summary>
+    /// For a regression (mean squared error) trained through the checked path, <c>Σ |y − t|</c> over the outputs of the last
+    /// applied step's training forward pass (before its update, as the running loss); NaN otherwise.
+    /// </summary>
+    public double LastAbsoluteErrorSum { get; private set; } = double.NaN;
+
     /// <summary>Batches skipped this epoch (<see cref="NonFiniteAction.SkipBatch"/>).</summary>
     public int Skipped { get; private set; }
 
@@ -115,6 +121,7 @@ internal sealed class StepRunner
     /// </summary>
     public bool Step(in Batch batch, int step, int steps, out float loss, out int correct)
     {
+        LastAbsoluteErrorSum = double.NaN;
         if (!_manual)
         {
             loss = _adversarial is null ? _model.TrainStep(in batch) : _adversarial.TrainStep(_model, in batch);
@@ -166,6 +173,7 @@ internal sealed class StepRunner
                 return Refuse(step, steps, Parallel is null ? $"a gradient of layer {layer.Name} is not finite" : problem!);
         if (_clip is float c) Clip(gradients, c);
         _model.ApplyGradients();
+        if (_loss == Loss.MeanSquaredError) LastAbsoluteErrorSum = Metrics.RegressionMetrics.AbsoluteErrorSum(outputs, batch.Targets);
         return true;
     }
 
