@@ -37,6 +37,12 @@ public readonly record struct EpochResult(
     /// <summary>Batches skipped for a non-finite loss or gradient (<see cref="NonFiniteAction.SkipBatch"/>). Default: 0.</summary>
     public int SkippedBatches { get; init; }
 
+    /// <summary>
+    /// With <see cref="FitOptions.DifferentialPrivacy"/>: the ε of the (ε, δ)-DP guarantee of the training so far, after this epoch's
+    /// steps (<see cref="Privacy.RdpAccountant"/>, at <see cref="Privacy.DpSgdOptions.Delta"/>). NaN otherwise (the default).
+    /// </summary>
+    public double Epsilon { get; init; } = double.NaN;
+
     /// <summary>Whether the epoch was validated (<see cref="ValidationLoss"/> is a number).</summary>
     public bool HasValidation => !double.IsNaN(ValidationLoss);
 }

@@ -176,4 +176,14 @@ public sealed class FitOptions
     /// bitwise the run that was never stopped (see docs/training.md). Default: null.
     /// </summary>
     public string? ResumeFrom { get; init; }
+
+    /// <summary>
+    /// Train with DP-SGD (Abadi et al. 2016, as Opacus): Poisson-sampled batches of expected size <see cref="BatchSize"/>, each sample's
+    /// gradient clipped to <see cref="Privacy.DpSgdOptions.MaxGradientNorm"/>, Gaussian noise added to their sum, and the (ε, δ) spent reported
+    /// per epoch in <see cref="EpochResult.Epsilon"/>; see <see cref="Privacy.DpSgdOptions"/>. Default: null (ordinary training). Not allowed
+    /// with adversarial training, <see cref="GaussianNoise"/>, <see cref="BalancedSampling"/>, <see cref="ClassWeights"/>,
+    /// <see cref="PositiveClassWeight"/>, <see cref="FocalLoss"/>, <see cref="L1"/>, <see cref="GradientClipNorm"/>, <see cref="ResumeFrom"/>,
+    /// on a model that does not declare its loss, or on a model with a BatchNorm layer.
+    /// </summary>
+    public Privacy.DpSgdOptions? DifferentialPrivacy { get; init; }
 }
