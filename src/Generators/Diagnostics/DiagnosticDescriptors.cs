@@ -12,13 +12,15 @@ namespace Axon.Generators.Diagnostics;
 internal static class DiagnosticDescriptors
 {
     private const string Category = "Axon";
-    private const string HelpRoot = "https://github.com/axon-dotnet/axon/blob/main/docs/diagnostics/";
 
+    // No help link here: Axon has no public web site, and a link that 404s is worse than none. The link a user
+    // sees is set when the diagnostic is reported (HelpLinks.WithHelp), from the build property AxonHelpRoot,
+    // which the package's targets point at the help pages the package itself ships (docs/diagnostics/).
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
     // AXN00xx: the model declaration
     public static readonly DiagnosticDescriptor ModelNotPartial = Error("AXN0001",
@@ -114,6 +116,10 @@ internal static class DiagnosticDescriptors
         "Layer reads a layer that does not come before it",
         "Layer '{0}' reads '{1}', which {2}; layers run in declaration order, so a layer can only read members declared above it (anything else is a cycle)");
 
+    public static readonly DiagnosticDescriptor SequenceShapeMismatch = Error("AXN0140",
+        "Sequence where features or an image are expected, or the reverse",
+        "{0} expects {1}, but {2} has shape {3}; {4}");
+
     // AXN02xx: shapes and losses
     public static readonly DiagnosticDescriptor DoubleSoftmax = Error("AXN0201",
         "Softmax before a loss that applies softmax",
@@ -203,6 +209,7 @@ internal static class DiagnosticDescriptors
         NeedsSpatialInput, WindowLargerThanInput, OperandShapeMismatch, UnusedLayerOutput, EmbeddingNeedsIds, InputReachesNoOutput,
         MultipleOptimizers, InvalidOptimizerSetting, NesterovWithoutMomentum, InvalidAdversarialTraining,
         TransferSourceNotModel, TransferLayerMissing, TransferShapeMismatch, InvalidLoraTarget,
+        SequenceShapeMismatch,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);
