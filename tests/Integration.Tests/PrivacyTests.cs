@@ -76,15 +76,16 @@ public class PrivacyTests
         Assert.True(plain.Auc > 0.9 && dp.Auc < plain.Auc - 0.15, $"plain {plain}; DP {dp}");
     }
 
-    /// <summary>Each sample's gradient of the mean loss over that sample alone, clipped to <paramref name="clip"/>, summed, divided by B.</summary>
-    private static float[] ExplicitClippedMean(Dataset data, out float clip)
+    private static IModel Create(bool dense) => dense ? new PrivacyMlp(seed: 11) : new PrivacyNormMlp(seed: 11);
+
+    /// <summary>Each sample's gradient of its own loss (the model run on that sample alone), clipped to the median norm, summed, divided by B.</summary>
+    private static float[] ExplicitClippedMean(IModel model, Dataset data, out float clip)
     {
-        var model = new PrivacyMlp(seed: 11);
         var perSample = new float[data.Count][];
         var norms = new double[data.Count];
         for (int i = 0; i < data.Count; i++)
         {
-            model.ComputeGradients(data.FeaturesOf(i), data.Labels.AsSpan(i, 1));
+            model.ComputeGradients(data.AsBatch(i, 1));
             perSample[i] = model.Gradients.ToArray();
             norms[i] = Math.Sqrt(perSample[i].Sum(v => (double)v * v));
         }
@@ -99,9 +100,8 @@ public class PrivacyTests
         return sum.Select(s => (float)(s / data.Count)).ToArray();
     }
 
-    private static float[] DpGradient(Dataset data, float clip, float sigma)
+    private static float[] DpGradient(IModel model, Dataset data, float clip, float sigma)
     {
-        var model = new PrivacyMlp(seed: 11);
         // BatchSize = N makes q = 1: every sample is in the one batch, so the step is comparable to the explicit computation.
         model.Fit(data, new FitOptions
         {
@@ -111,14 +111,20 @@ public class PrivacyTests
         return model.Gradients.ToArray();
     }
 
-    [Fact]
-    public void DpSgd_ClipsEachSampleLikeAnExplicitOneSampleAtATimeComputation()
+    /// <summary>
+    /// Dense only: per-sample norms from ‖x_i‖²·‖δ_i‖² (+ ‖δ_i‖²) in one batched backward pass and a second pass with scaled rows;
+    /// with a LayerNorm: one forward and backward pass per sample. Both must equal the explicit computation.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void DpSgd_ClipsEachSampleLikeAnExplicitOneSampleAtATimeComputation(bool denseOnly)
     {
         var data = Random(24, 12);
-        var expected = ExplicitClippedMean(data, out float clip);
-        var actual = DpGradient(data, clip, sigma: 0f);
+        var expected = ExplicitClippedMean(Create(denseOnly), data, out float clip);
+        var actual = DpGradient(Create(denseOnly), data, clip, sigma: 0f);
         Assert.Contains(actual, g => g != 0f);
-        for (int j = 0; j < expected.Length; j++) Assert.Equal(expected[j], actual[j], 1e-6);
+        for (int j = 0; j < expected.Length; j++) Assert.Equal(expected[j], actual[j], 2e-6);
     }
 
     [Fact]
@@ -126,8 +132,8 @@ public class PrivacyTests
     {
         var data = Random(24, 13);
         float clip = 0.5f, sigma = 2f;
-        var clean = DpGradient(data, clip, 0f);
-        var noisy = DpGradient(data, clip, sigma);
+        var clean = DpGradient(new PrivacyMlp(seed: 11), data, clip, 0f);
+        var noisy = DpGradient(new PrivacyMlp(seed: 11), data, clip, sigma);
         var model = new PrivacyMlp();
         // Only the layers' weights and biases get noise (not the arena's alignment padding).
         var difference = model.Layers.Where(l => l.ParameterCount > 0)
@@ -159,11 +165,13 @@ public class PrivacyTests
         public override void OnEpochEnd(TrainingContext context, EpochResult result) => Bytes.Add(GC.GetAllocatedBytesForCurrentThread() - _start);
     }
 
-    [Fact]
-    public void DpSgd_Epochs_AllocateNothingAfterWarmUp()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void DpSgd_Epochs_AllocateNothingAfterWarmUp(bool denseOnly)
     {
         var probe = new EpochAllocations();
-        new PrivacyMlp().Fit(Random(160, 15), new FitOptions
+        Create(denseOnly).Fit(Random(160, 15), new FitOptions
         {
             Epochs = 4, BatchSize = 16, ValidationSplit = 0.2, Progress = ProgressMode.None, Callbacks = [probe],
             DifferentialPrivacy = new DpSgdOptions { NoiseMultiplier = 1f },

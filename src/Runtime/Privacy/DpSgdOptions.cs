@@ -13,10 +13,17 @@ namespace Axon.Privacy;
 /// <c>g = (Σ_i ḡ_i + N(0, σ²C²·I)) / B</c>, divided by the expected batch size, not the drawn one, as Opacus does (so the noise
 /// scale does not reveal the batch size). The guarantee is computed by <see cref="RdpAccountant"/> from <c>q</c>, <c>σ</c> and the
 /// steps taken, at <see cref="Delta"/>, and reported per epoch in <see cref="Training.EpochResult.Epsilon"/>.</para>
-/// <para>How the per-sample gradients are computed: one forward and backward pass per sample (training mode), each gradient clipped
-/// and accumulated into a buffer of the parameter arena's size, so memory is one extra gradient, not one per sample; it works for
-/// every layer kind except BatchNorm, whose batch statistics mix samples (rejected, as Opacus does; use LayerNorm). A step costs
-/// about <c>B</c> single-sample passes instead of one batched pass.</para>
+/// <para>How the per-sample gradients are clipped. When every layer with parameters is a Dense layer applied once per sample
+/// (other layers: inputs, dropout, reshapes), no per-sample gradient is formed (Goodfellow 2015): sample i's share of a Dense
+/// layer's weight gradient is the outer product <c>δ_i x_iᵀ</c>, of squared norm <c>‖x_i‖²·‖δ_i‖²</c> (plus <c>‖δ_i‖²</c> for the bias),
+/// so one batched backward pass collects every sample's norm from the layer inputs and back-propagated errors alone (skipping the
+/// weight-gradient products), and a second backward pass of the same activations, with each sample's output gradient scaled by
+/// its clip factor, yields <c>Σ_i ḡ_i</c> (back-propagation is linear in the output gradient). A step then costs one forward and
+/// about one and a half backward passes. A Poisson batch larger than the model's <c>MaxBatchSize</c> (construct the model with
+/// room for about <c>B + 4√B</c>) and every other model take one forward and backward pass per sample instead, each gradient
+/// clipped and accumulated into a buffer of the parameter arena's size (memory: one extra gradient, not one per sample): this
+/// works for every layer kind except BatchNorm, whose batch statistics mix samples (refused, as Opacus does; use LayerNorm), and
+/// costs about <c>B</c> single-sample passes.</para>
 /// <para>The noise comes from Axon's deterministic generator seeded from <see cref="Training.FitOptions.Seed"/>, which makes runs
 /// reproducible but is not a cryptographically secure source: for a formal guarantee against someone who can learn the seed, this
 /// is not enough (Opacus's <c>secure_mode</c>).</para>

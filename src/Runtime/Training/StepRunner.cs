@@ -71,7 +71,8 @@ internal sealed partial class StepRunner
         _extraCopy = new float[extraLength];
         _trainable = model.Layers.Where(l => l.ParameterCount > 0).ToArray();
         _kernels = model.Layers.Where(l => l.WeightCount > 0 && l.Kind is "Dense" or "Conv2D").ToArray();
-        if (options.DifferentialPrivacy is { } dp) _dp = new DpSgdState(dp, parameterLength, batchSize, options.Seed);
+        if (options.DifferentialPrivacy is { } dp)
+            _dp = new DpSgdState(dp, parameterLength, batchSize, options.Seed, GhostNormsApply(model), model.MaxBatchSize, model.OutputSize);
     }
 
     /// <summary>Whether steps compute the loss before the update (so they can refuse a step).</summary>
