@@ -9,6 +9,8 @@
 // 2. Trains the same MLP from the same seed with DP-SGD (FitOptions.DifferentialPrivacy: Poisson sampling, per-sample
 //    clipping to C = 1, Gaussian noise σ·C) at two noise levels, reports the (ε, δ = 1e-5) the RDP accountant gives, the
 //    accuracy it costs and the same two attacks.
+// 3. Evasion: PGD-40 against AutoAttack's standard suite (APGD-CE, APGD-T, Square; StandardAttackSuite) at L∞ ε = 0.1 on an
+//    MLP trained on the whole training file, with and without FGSM adversarial training (--no-suite skips it).
 // With no folder it uses the full Fashion-MNIST when /usr/share/datasets/fashion-mnist exists, else the committed subset.
 using System;
 using System.Collections.Generic;
@@ -16,6 +18,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
 using Axon;
+using Axon.Adversarial;
 using Axon.Data;
 using Axon.Examples;
 using Axon.Privacy;
@@ -27,15 +30,18 @@ var membersOption = ExampleCommandLine.PositiveInt("--members", 2000, "Training 
 var epochsOption = ExampleCommandLine.PositiveInt("--epochs", 80, "Epochs of ordinary training (the target and the shadow models)");
 var dpEpochsOption = ExampleCommandLine.PositiveInt("--dp-epochs", 20, "Epochs of DP-SGD training");
 var dpRateOption = new Option<float>("--dp-lr") { Description = "Adam learning rate of the DP-SGD runs", DefaultValueFactory = _ => 0.004f };
+var attackSamplesOption = ExampleCommandLine.PositiveInt("--attack-samples", 200, "Test images attacked in part 3 (PGD-40 against the standard suite)");
+var noSuiteOption = new Option<bool>("--no-suite") { Description = "Skip part 3 (the attack suite against PGD-40)" };
 var shadowsOption = ExampleCommandLine.PositiveInt("--shadows", 4, "Shadow models of the LiRA attack (at least 2)");
 var command = new RootCommand("Model security: membership inference against an overfitting MLP, and DP-SGD at two privacy levels.")
 {
-    folderArgument, membersOption, epochsOption, dpEpochsOption, dpRateOption, shadowsOption,
+    folderArgument, membersOption, epochsOption, dpEpochsOption, dpRateOption, shadowsOption, attackSamplesOption, noSuiteOption,
 };
 if (ExampleCommandLine.Parse(command, args, out int exitCode) is not { } parsed) return exitCode;
 int members = parsed.GetValue(membersOption), epochs = parsed.GetValue(epochsOption), dpEpochs = parsed.GetValue(dpEpochsOption);
 int shadowCount = parsed.GetValue(shadowsOption);
 float dpLearningRate = parsed.GetValue(dpRateOption);
+int attackSamples = parsed.GetValue(attackSamplesOption);
 if (shadowCount < 2)
 {
     Console.Error.WriteLine($"{AppDomain.CurrentDomain.FriendlyName}: --shadows expects at least 2 (LiRA estimates a variance), but was given {shadowCount}");
@@ -108,6 +114,50 @@ foreach (var r in rows)
         $"| {r.Model} | {(double.IsInfinity(r.Epsilon) ? "∞" : r.Epsilon.ToString("F2"))} | {r.TrainAccuracy:P1} | {r.TestAccuracy:P1} | " +
         $"{r.Loss.Auc:F3} | {r.Loss.TprAtTenthPercentFpr:P1} | {r.Loss.TprAtOnePercentFpr:P1} | " +
         $"{r.Lira.Auc:F3} | {r.Lira.TprAtTenthPercentFpr:P1} | {r.Lira.TprAtOnePercentFpr:P1} |");
+if (parsed.GetValue(noSuiteOption)) return 0;
+
+// 3. Evasion: robust accuracy under PGD-40 against AutoAttack's standard suite (APGD-CE, APGD-T, Square), on an MLP trained on
+//    the whole training file and on the same MLP with FGSM adversarial training (ε = 0.1); L∞ ε = 0.1.
+const float Epsilon = 0.1f;
+int attacked = Math.Min(attackSamples, test.Count), f = PrivateMlp.InputSize, k = PrivateMlp.OutputSize;
+var table = new List<string>
+{
+    $"| model ({attacked} test images, L∞ ε = {Epsilon}) | clean | PGD-40 | APGD-CE | + APGD-T | + Square (suite) | Square-only |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+};
+Console.WriteLine();
+foreach (var (label, adversarialTraining) in new[] { ("standard MLP", false), ("FGSM-trained MLP (ε = 0.1)", true) })
+{
+    clock.Restart();
+    var model = new PrivateMlp(seed: 7);
+    model.Fit(train, new FitOptions
+    {
+        Epochs = 3, BatchSize = 64, Seed = 1, Progress = ProgressMode.None,
+        Adversarial = adversarialTraining ? new AdversarialTrainingOptions { Epsilon = Epsilon } : null,
+    });
+    const int Chunk = 100;
+    var suite = new StandardAttackSuite(model, Chunk) { SquareQueries = 1000, Seed = 1 };
+    var adversarial = new float[Chunk * f];
+    var gradient = new float[Chunk * f];
+    var logits = new float[Chunk * k];
+    int pgd = 0, clean = 0, afterCe = 0, afterT = 0, robust = 0, squareOnly = 0;
+    for (int start = 0; start < attacked; start += Chunk)
+    {
+        int m = Math.Min(Chunk, attacked - start);
+        var batch = new Batch(test.Features.AsSpan(start * f, m * f), test.Labels.AsSpan(start, m), default, m);
+        Attacks.Pgd(model, batch, Epsilon, 2.5f * Epsilon / 40, 40, adversarial.AsSpan(0, m * f), gradient.AsSpan(0, m * f), seed: 1);
+        model.Predict(adversarial.AsSpan(0, m * f), logits.AsSpan(0, m * k));
+        for (int i = 0; i < m; i++)
+            if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(logits.AsSpan(i * k, k)) == batch.Labels[i]) pgd++;
+        var counts = suite.Run(model, batch, AttackNorm.LInf, Epsilon, adversarial.AsSpan(0, m * f));
+        clean += counts.Clean; afterCe += counts.AfterApgdCe; afterT += counts.AfterApgdT; robust += counts.Robust; squareOnly += counts.SquareOnly;
+    }
+    double n = attacked;
+    table.Add($"| {label} | {clean / n:P1} | {pgd / n:P1} | {afterCe / n:P1} | {afterT / n:P1} | {robust / n:P1} | {squareOnly} |");
+    Console.WriteLine($"{label}: {clock.Elapsed.TotalSeconds:F1} s (training and attacks)");
+}
+Console.WriteLine();
+foreach (string line in table) Console.WriteLine(line);
 return 0;
 
 static int[] Range(int start, int count)

@@ -105,6 +105,13 @@ public interface IModel
     float InputMax { get; }
 
     /// <summary>
+    /// Each input position's own range and kind (ids, immutable, integer), from the <c>[Input]</c> of the member that holds it;
+    /// every attack, <c>FitOptions.GaussianNoise</c> and TRADES project onto it. Generated models return one static instance;
+    /// the default is one continuous segment over <see cref="InputMin"/>..<see cref="InputMax"/>, built once per model instance.
+    /// </summary>
+    InputConstraints InputConstraints => DefaultInputConstraints.For(this);
+
+    /// <summary>
     /// ∂L_i/∂x_i for every sample of the batch (each sample's own loss, not divided by the batch
     /// size), written to <paramref name="inputGradient"/> (<c>[Count, InputSize]</c>); parameters do not
     /// change. Returns the mean loss.

@@ -206,6 +206,7 @@ internal static partial class ModelEmitter
             w.Line($"global::Axon.Rng? global::Axon.IModel.RandomState {{ get => {randomField}; set => {randomField} = value ?? throw new global::System.ArgumentNullException(nameof(value)); }}");
         w.Line("float global::Axon.IModel.InputMin => InputMin;");
         w.Line("float global::Axon.IModel.InputMax => InputMax;");
+        EmitInputConstraints(w, plan, name);
         w.Line($"float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, {Span} inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, batch, inputGradient);");
         w.Line("global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.EvaluateBatch(this, batch);");
         w.Line("global::Axon.ModelCore global::Axon.Compiled.IModelKernel.Core => __core;");

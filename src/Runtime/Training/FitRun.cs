@@ -72,6 +72,9 @@ internal sealed class FitRun
 
     public string? StopReason { get; set; }
 
+    /// <summary>Whether this process writes the run's files: always, except on ranks other than 0 of a <see cref="FitOptions.ProcessGroup"/>.</summary>
+    public bool WritesFiles => Options.ProcessGroup is not { IsRoot: false };
+
     /// <summary>Replays the batch order of <paramref name="epochs"/> finished epochs (a resumed run then shuffles as the original did).</summary>
     public void SkipEpochs(int epochs)
     {
@@ -87,7 +90,10 @@ internal sealed class FitRun
         var model = Model;
         var options = Options;
         var runner = new StepRunner(model, options, Adversarial, BatchSize);
-        var printer = ProgressPrinter.Create(options, StepsPerEpoch);
+        var parallel = runner.Parallel;
+        parallel?.Begin(this);
+        // Data-parallel: rank 0 speaks for the group (the figures it prints are the group's, reduced below).
+        var printer = parallel is { Group.IsRoot: false } ? null : ProgressPrinter.Create(options, StepsPerEpoch);
         var context = new TrainingContext(this);
         // Indexed loops: foreach over the interface would allocate an enumerator every epoch.
         IReadOnlyList<Callback> callbacks = options.Callbacks ?? [];
@@ -130,6 +136,11 @@ internal sealed class FitRun
                 }
             }
             runner.EndEpoch(StepsPerEpoch);
+            if (parallel is not null)
+            {
+                parallel.Reduce(ref totals);
+                parallel.CheckInSync(epoch);
+            }
             if (totals.Seen == 0)
                 throw new TrainingDivergedException(
                     $"{model.Name}: every one of the {StepsPerEpoch} batches of epoch {epoch} had a non-finite loss or gradient and was skipped; " +
@@ -140,6 +151,7 @@ internal sealed class FitRun
             if (options.EvaluateTrainingSet)
             {
                 var e = Trainer.EvaluateCore(model, Train);
+                if (parallel is not null) e = parallel.Reduce(e);
                 trainLoss = e.Loss;
                 trainAccuracy = e.Accuracy;
             }
@@ -147,6 +159,7 @@ internal sealed class FitRun
             if (Validation is not null)
             {
                 var e = Trainer.EvaluateCore(model, Validation);
+                if (parallel is not null) e = parallel.Reduce(e);
                 validationLoss = e.Loss;
                 validationAccuracy = e.Accuracy;
             }

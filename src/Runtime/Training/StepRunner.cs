@@ -73,7 +73,18 @@ internal sealed partial class StepRunner
         _kernels = model.Layers.Where(l => l.WeightCount > 0 && l.Kind is "Dense" or "Conv2D").ToArray();
         if (options.DifferentialPrivacy is { } dp)
             _dp = new DpSgdState(dp, parameterLength, batchSize, options.Seed, GhostNormsApply(model), model.MaxBatchSize, model.OutputSize);
+        if (options.ProcessGroup is { } group)
+        {
+            if (!_manual || !_canRestore)
+                throw new NotSupportedException(
+                    $"{model.Name}: data-parallel training (FitOptions.ProcessGroup) needs a generated model that declares its loss and trains " +
+                    "without adversarial examples: its gradients must be summed over the ranks between the backward pass and the update.");
+            Parallel = new DataParallel(model, group, _extra);
+        }
     }
+
+    /// <summary>The data-parallel side of the steps (<see cref="FitOptions.ProcessGroup"/>), or null.</summary>
+    public DataParallel? Parallel { get; }
 
     /// <summary>Whether steps compute the loss before the update (so they can refuse a step).</summary>
     public bool ChecksBeforeUpdate => _manual;
@@ -134,16 +145,28 @@ internal sealed partial class StepRunner
         if (_l1 > 0f)
             foreach (var layer in _kernels)
                 if (!layer.IsFrozen) loss += _l1 * TensorPrimitives.SumOfMagnitudes<float>(layer.Weight);
-        if (!float.IsFinite(loss)) return Refuse(step, steps, $"the loss is {Text(loss)}");
-        if (Guard.IndexOfNonFinite(gradient) >= 0) return Refuse(step, steps, "the gradient of the loss with respect to the outputs is not finite");
-        _model.Backward(batch.Inputs, gradient, default, parameterGradients: true);
+        string? problem = !float.IsFinite(loss) ? $"the loss is {Text(loss)}"
+            : Guard.IndexOfNonFinite(gradient) >= 0 ? "the gradient of the loss with respect to the outputs is not finite" : null;
+        if (Parallel is null)
+        {
+            if (problem is not null) return Refuse(step, steps, problem);
+            _model.Backward(batch.Inputs, gradient, default, parameterGradients: true);
+        }
+        else
+        {
+            // Every rank must reach the all-reduce; a rank whose step failed sends NaN, so every rank refuses the step below.
+            if (problem is null) _model.Backward(batch.Inputs, gradient, default, parameterGradients: true);
+            else Writable(_model.Gradients).Fill(float.NaN);
+            Parallel.ReduceGradients(Writable(_model.Gradients));
+            problem ??= "a gradient is not finite after the sum over the ranks (another rank's loss or gradient was not finite)";
+        }
         var gradients = Writable(_model.Gradients);
         if (_l1 > 0f)
             foreach (var layer in _kernels)
                 if (!layer.IsFrozen) AddSign(layer.Weight, gradients.Slice(layer.ParameterOffset, layer.WeightCount), _l1);
         foreach (var layer in _trainable)
             if (!layer.IsFrozen && Guard.IndexOfNonFinite(gradients.Slice(layer.ParameterOffset, layer.ParameterCount)) >= 0)
-                return Refuse(step, steps, $"a gradient of layer {layer.Name} is not finite");
+                return Refuse(step, steps, Parallel is null ? $"a gradient of layer {layer.Name} is not finite" : problem!);
         if (_clip is float c) Clip(gradients, c);
         _model.ApplyGradients();
         return true;

@@ -51,7 +51,23 @@ public static class Trainer
     /// <exception cref="NotSupportedException">TRADES on a model that is not trained with class-index softmax cross-entropy,
     /// or on a model that does not implement <see cref="IModel.Forward"/> and <see cref="IModel.Backward"/>; loss options
     /// (class weights, focal loss, L1, clipping) with adversarial training or on a model that does not declare its loss.</exception>
+    /// <exception cref="ProcessGroupMismatchException">With <see cref="FitOptions.ProcessGroup"/>: the ranks do not train the same model,
+    /// amount of data or options (thrown on every rank alike). Any other exception on one rank alone ends every rank through
+    /// <see cref="ProcessGroup.Abort"/>.</exception>
     public static History Fit(IModel model, Dataset train, FitOptions? options = null)
+    {
+        if (options?.ProcessGroup is not { } group) return FitAlone(model, train, options);
+        try { return FitAlone(model, train, options); }
+        // Thrown alike on every rank (decided on reduced figures): the ranks leave together, nothing waits.
+        catch (Exception e) when (e is not (ProcessGroupMismatchException or TrainingDivergedException))
+        {
+            // One rank alone failed: the others would wait for it in the next collective forever.
+            group.Abort(e);
+            throw;
+        }
+    }
+
+    private static History FitAlone(IModel model, Dataset train, FitOptions? options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -107,7 +123,7 @@ public static class Trainer
         if (noisy is not null)
         {
             var x = noisy.AsSpan(0, clean.Inputs.Length);
-            Defenses.AddGaussianNoise(clean.Inputs, x, sigma, ref run.Noise, model.InputMin, model.InputMax);
+            model.InputConstraints.AddGaussianNoise(clean.Inputs, x, sigma, ref run.Noise);
             batch = new Batch(x, clean.Labels, clean.Targets, clean.Count);
         }
         if (run.Options.LearningRateSchedule is { } schedule)

@@ -75,6 +75,7 @@ internal static class TrainingChecks
             : options.L1 != 0f ? "L1"
             : options.GradientClipNorm is not null ? "GradientClipNorm (DP-SGD clips each sample's gradient to DifferentialPrivacy.MaxGradientNorm)"
             : options.ResumeFrom is not null ? "ResumeFrom (a checkpoint does not hold the DP sampler's and noise's random state)"
+            : options.ProcessGroup is not null ? "ProcessGroup (data-parallel steps would sum several ranks' noise and batches)"
             : null;
         if (clash is not null)
             throw new NotSupportedException($"DifferentialPrivacy (DP-SGD) cannot be combined with {clash}; its privacy accounting covers plain DP-SGD steps only.");
