@@ -410,3 +410,17 @@ public partial class SmoothSequenceConv
     [GlobalAveragePool1D] public partial Layer Mean { get; }
     [Dense(2)] public partial Layer Out { get; }
 }
+
+/// <summary>The twin of tools/pytorch/make_conv1d_reference.py's TwinConv1D (PyTorch nn.Conv1d weights, step-major sequences).</summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 8)]
+[Input(12, 3)]
+[Adam(LearningRate = 0.01f)]
+public partial class TorchTwinConv1D
+{
+    [Conv1D(4, 3, Activation.Relu, Padding = Padding.Causal, Dilation = 2)] public partial Layer Causal { get; }
+    [Conv1D(5, 3, Activation.Tanh, Stride = 2, Padding = Padding.Same)] public partial Layer Strided { get; }
+    [MaxPool1D(2)] public partial Layer Pool { get; }
+    [Dense(3, Activation.Gelu)] public partial Layer PerStep { get; }
+    [Flatten] public partial Layer Flat { get; }
+    [Dense(2)] public partial Layer Out { get; }
+}

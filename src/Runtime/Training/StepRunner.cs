@@ -89,6 +89,12 @@ internal sealed partial class StepRunner
     /// <summary>Whether steps compute the loss before the update (so they can refuse a step).</summary>
     public bool ChecksBeforeUpdate => _manual;
 
+    /// <summary>
+    /// For a regression (mean squared error) trained through the checked path, <c>Σ |y − t|</c> over the outputs of the last
+    /// applied step's training forward pass (before its update, as the running loss); NaN otherwise.
+    /// </summary>
+    public double LastAbsoluteErrorSum { get; private set; } = double.NaN;
+
     /// <summary>Batches skipped this epoch (<see cref="NonFiniteAction.SkipBatch"/>).</summary>
     public int Skipped { get; private set; }
 
@@ -117,6 +123,7 @@ internal sealed partial class StepRunner
     /// </summary>
     public bool Step(in Batch batch, int step, int steps, out float loss, out int correct)
     {
+        LastAbsoluteErrorSum = double.NaN;
         if (_dp is not null) return DpStep(in batch, step, steps, out loss, out correct);
         if (!_manual)
         {
@@ -169,6 +176,7 @@ internal sealed partial class StepRunner
                 return Refuse(step, steps, Parallel is null ? $"a gradient of layer {layer.Name} is not finite" : problem!);
         if (_clip is float c) Clip(gradients, c);
         _model.ApplyGradients();
+        if (_loss == Loss.MeanSquaredError) LastAbsoluteErrorSum = Metrics.RegressionMetrics.AbsoluteErrorSum(outputs, batch.Targets);
         return true;
     }
 
