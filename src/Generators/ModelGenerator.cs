@@ -69,9 +69,12 @@ public sealed class ModelGenerator : IIncrementalGenerator
 
         // Only the reporting step sees the compilation: it rebuilds real locations from the
         // equatable LocationInfo, and re-running it is cheap.
-        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (spc, pair) =>
+        var helpRoot = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => HelpLinks.Root(options.GlobalOptions));
+
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider).Combine(helpRoot), static (spc, pair) =>
         {
-            var (infos, compilation) = pair;
+            var ((infos, compilation), root) = pair;
             if (infos.IsEmpty) return;
             var trees = compilation.SyntaxTrees.ToDictionary(t => t.FilePath, t => t);
             foreach (var info in infos)
@@ -79,7 +82,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
                 Location location = Location.None;
                 if (info.Location is { } l)
                     location = trees.TryGetValue(l.FilePath, out var tree) ? Location.Create(tree, l.Span) : Location.Create(l.FilePath, l.Span, l.LineSpan);
-                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ById(info.Id), location, Properties(info), info.Arguments.Cast<object>().ToArray()));
+                spc.ReportDiagnostic(Diagnostic.Create(HelpLinks.WithHelp(DiagnosticDescriptors.ById(info.Id), root), location, Properties(info), info.Arguments.Cast<object>().ToArray()));
             }
         });
     }

@@ -108,7 +108,7 @@ public class DiagnosticTests
         foreach (var descriptor in Diagnostics.DiagnosticDescriptors.All)
         {
             Assert.Contains(descriptor.Id, tested);
-            Assert.EndsWith(descriptor.Id + ".md", descriptor.HelpLinkUri);
+            Assert.Equal("", descriptor.HelpLinkUri);   // set where reported, from AxonHelpRoot (HelpLinkTests)
             Assert.True(System.IO.File.Exists(System.IO.Path.Combine(RepoRoot(), "docs", "diagnostics", descriptor.Id + ".md")), $"help page for {descriptor.Id}");
         }
     }

@@ -75,6 +75,30 @@ public sealed class ConsumerTests(PackedFeed feed, ITestOutputHelper output) : I
     }
 
     [Fact]
+    public void ModelError_InAConsumerProject_HelpLinkOpensThePageShippedInThePackage()
+    {
+        Assert.True(feed.Pack.ExitCode == 0, $"dotnet pack failed: {feed.Pack}");
+        string app = CreateConsumer("BrokenModel");
+        File.WriteAllText(Path.Combine(app, "Program.cs"),
+            "using Axon;\n[Model(Loss = Loss.MeanSquaredError)][Input(4)] public partial class M { [Dense(-3)] public partial Layer H { get; } [Dense(1)] public partial Layer O { get; } }\n");
+        string sarif = Path.Combine(app, "errors.sarif");
+
+        var build = Run(app, "build", "-c", "Release", "--disable-build-servers", "-tl:off", $"-p:ErrorLog={sarif}%2Cversion=2.1");
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error AXN0101", build.Output, StringComparison.Ordinal);
+
+        // The IDE shows the rule's helpUri; the compiler's SARIF log carries the same descriptor.
+        using var log = System.Text.Json.JsonDocument.Parse(File.ReadAllText(sarif));
+        var rule = log.RootElement.GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("rules")
+            .EnumerateArray().Single(r => r.GetProperty("id").GetString() == "AXN0101");
+        var link = new Uri(rule.GetProperty("helpUri").GetString()!);
+        Assert.True(link.IsFile, $"help link {link} is not the shipped page");
+        Assert.True(File.Exists(link.LocalPath), $"help link {link} does not resolve");
+        Assert.Contains(Path.Combine("axon", feed.Version.ToLowerInvariant(), "docs", "diagnostics"), link.LocalPath, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(File.ReadAllText(Repository.PathOf("docs", "diagnostics", "AXN0101.md")), File.ReadAllText(link.LocalPath));
+    }
+
+    [Fact]
     public void ProjectReferencingRuntimeWithoutGenerator_FailsWithOneErrorSayingWhatToAdd()
     {
         // A clone's project (inside the repository, so Directory.Build.targets applies as it does to examples/ and

@@ -12,13 +12,15 @@ namespace Axon.Generators.Diagnostics;
 internal static class DiagnosticDescriptors
 {
     private const string Category = "Axon";
-    private const string HelpRoot = "https://github.com/axon-dotnet/axon/blob/main/docs/diagnostics/";
 
+    // No help link here: Axon has no public web site, and a link that 404s is worse than none. The link a user
+    // sees is set when the diagnostic is reported (HelpLinks.WithHelp), from the build property AxonHelpRoot,
+    // which the package's targets point at the help pages the package itself ships (docs/diagnostics/).
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
     // AXN00xx: the model declaration
     public static readonly DiagnosticDescriptor ModelNotPartial = Error("AXN0001",
