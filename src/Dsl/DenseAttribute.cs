@@ -8,6 +8,12 @@ namespace Axon;
 /// <c>name.bias</c>). Put it on a <c>public partial Layer Name { get; }</c> property; layers run
 /// in declaration order, each reading the previous one's output.
 /// </summary>
+/// <remarks>
+/// On a sequence <c>[T, F]</c> it applies per step, as Keras's <c>Dense</c> (and <c>nn.Linear</c> on the last axis):
+/// <c>[T, F]</c> → <c>[T, units]</c>, <c>y_t = f(x_t·Wᵀ + b)</c> with the same <c>W [units, F]</c> and <c>b</c> at every
+/// step (computed as one product over batch·T rows). To mix the steps, add <see cref="FlattenAttribute"/> first.
+/// LoRA cannot adapt a per-step Dense (AXN0404).
+/// </remarks>
 /// <example><c>[Dense(128, Activation.Relu)] public partial Layer Hidden { get; }</c></example>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
 public sealed class DenseAttribute : Attribute

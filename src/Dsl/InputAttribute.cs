@@ -3,7 +3,8 @@ using System;
 namespace Axon;
 
 /// <summary>
-/// Declares the model's input: its shape (<c>[features]</c> or <c>[channels, height, width]</c>) and,
+/// Declares the model's input: its shape (<c>[features]</c>, a sequence <c>[steps, features]</c> or
+/// <c>[channels, height, width]</c>) and,
 /// optionally, the range its raw values live in. The range is part of the model's contract:
 /// adversarial attacks clip to it.
 /// </summary>
@@ -13,7 +14,11 @@ namespace Axon;
 /// the members' values end to end, in declaration order (that row is what <c>Predict</c>,
 /// <c>TrainStep</c> and datasets carry), and layers read an input member like any other member.
 /// </remarks>
-/// <example><c>[Input(784, Min = 0f, Max = 1f)]</c></example>
+/// <remarks>
+/// A sequence <c>[T, F]</c> is Keras's <c>(timesteps, features)</c>: T time steps of F features each, stored step by step
+/// (each sample's row is step 0's F values, then step 1's, …; PyTorch's <c>batch_first=True</c>).
+/// </remarks>
+/// <example><c>[Input(784, Min = 0f, Max = 1f)]</c>, <c>[Input(30, 4)]</c> (30 steps of 4 features)</example>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
 public sealed class InputAttribute : Attribute
 {

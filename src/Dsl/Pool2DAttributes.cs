@@ -69,7 +69,10 @@ public sealed class GlobalAveragePoolAttribute : Attribute
     public string? From { get; set; }
 }
 
-/// <summary>Reads a <c>[C, H, W]</c> tensor as <c>[C·H·W]</c> features (row-major, as <c>torch.flatten</c>). No parameters, no copy.</summary>
+/// <summary>
+/// Reads a <c>[C, H, W]</c> tensor as <c>[C·H·W]</c> features, or a sequence <c>[T, F]</c> as <c>[T·F]</c> (row-major, as
+/// <c>torch.flatten</c>). No parameters, no copy.
+/// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
 public sealed class FlattenAttribute : Attribute
 {
@@ -88,7 +91,7 @@ public sealed class FlattenAttribute : Attribute
 public sealed class ReshapeAttribute : Attribute
 {
     /// <summary>Declares a reshape.</summary>
-    /// <param name="shape"><c>[features]</c> or <c>[channels, height, width]</c>, with as many values as the input.</param>
+    /// <param name="shape"><c>[features]</c>, <c>[steps, features]</c> (a sequence) or <c>[channels, height, width]</c>, with as many values as the input.</param>
     public ReshapeAttribute(params int[] shape) => Shape = shape;
 
     /// <summary>The new shape.</summary>

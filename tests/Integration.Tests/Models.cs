@@ -342,3 +342,23 @@ public partial class ToolkitDropNet
     [Dropout(0.3f)] public partial Layer Drop { get; }
     [Dense(3)] public partial Layer Logits { get; }
 }
+
+/// <summary>A sequence <c>[5, 3]</c> through a per-step Dense, a LayerNorm over the whole sequence, Flatten and a head.</summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 16, Seed = 4)]
+[Input(5, 3)]
+[Adam(LearningRate = 0.01f)]
+public partial class PerStepRegressor
+{
+    [Dense(4, Activation.Tanh)] public partial Layer Step { get; }
+    [LayerNorm] public partial Layer Norm { get; }
+    [Flatten] public partial Layer Flat { get; }
+    [Dense(2)] public partial Layer Head { get; }
+}
+
+/// <summary>A per-step Dense as the output: <c>[5, 3]</c> → <c>[5, 4]</c>, one target per step and unit.</summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 16)]
+[Input(5, 3)]
+public partial class PerStepOutput
+{
+    [Dense(4, Activation.Tanh)] public partial Layer Step { get; }
+}

@@ -23,7 +23,7 @@ internal readonly record struct LayerShapes(TensorShape Input, TensorShape Outpu
 
 /// <summary>
 /// Pure shape inference: walks the layers in order, computing each one's input shape from the
-/// previous output (<c>[features]</c> or <c>[C, H, W]</c>), checks each layer against the shape it
+/// previous output (<c>[features]</c>, <c>[T, F]</c> or <c>[C, H, W]</c>), checks each layer against the shape it
 /// receives, and checks the output layer against the loss. No Roslyn types involved.
 /// </summary>
 internal static class ShapeInference
@@ -50,10 +50,9 @@ internal static class ShapeInference
 
         var shapes = new List<LayerShapes>();
         var input = model.Input;
-        bool known = input is not null && input.Shape.Count is 1 or 3 && input.Shape.All(d => d > 0);
-        var shape = !known ? default
-            : input!.Shape.Count == 1 ? TensorShape.Features(input.Shape[0])
-            : new TensorShape(input.Shape[0], input.Shape[1], input.Shape[2], true);
+        var declaredInput = input is null ? null : TensorShape.FromDimensions(input.Shape);
+        bool known = declaredInput is not null;
+        var shape = declaredInput ?? default;
         if (known && shape.Size > MaxArenaLength)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, input!.Location, shape.ToString(),
@@ -232,6 +231,9 @@ internal static class ShapeInference
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraTarget, target.Location, target.Name, $"is not a layer of '{model.Type.Name}'"));
                 else if (!model.Layers[i].Kind.SupportsLora)
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraTarget, target.Location, target.Name, $"is a {model.Layers[i].Kind.Name} layer"));
+                else if (i < shapes.Count && shapes[i].Input.IsSequence)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraTarget, target.Location, target.Name,
+                        $"is a Dense layer applied per step to the sequence {shapes[i].Input}"));
                 else if (!targeted.Add(target.Name))
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraTarget, target.Location, target.Name, "is listed twice"));
                 else if (lora.Rank > 0 && i < shapes.Count && shapes[i].Output.Size > 0
@@ -260,6 +262,10 @@ internal static class ShapeInference
             switch (model.Loss)
             {
                 case LossKind.SoftmaxCrossEntropy:
+                    // One softmax over T·classes values would not be a per-step classification.
+                    if (known && shape.IsSequence)
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SequenceShapeMismatch, output.ShapeLocation, "Loss.SoftmaxCrossEntropy",
+                            "one vector of class scores per sample, [classes]", $"output layer '{output.Name}'", shape.ToString(), Layers.SequenceShapes.ToFeatures));
                     if (activation == ActivationKind.Softmax)
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DoubleSoftmax, output.At("activation"), output.Name));
                     if (outputSize == 1)

@@ -116,6 +116,10 @@ internal static class DiagnosticDescriptors
         "Layer reads a layer that does not come before it",
         "Layer '{0}' reads '{1}', which {2}; layers run in declaration order, so a layer can only read members declared above it (anything else is a cycle)");
 
+    public static readonly DiagnosticDescriptor SequenceShapeMismatch = Error("AXN0140",
+        "Sequence where features or an image are expected, or the reverse",
+        "{0} expects {1}, but {2} has shape {3}; {4}");
+
     // AXN02xx: shapes and losses
     public static readonly DiagnosticDescriptor DoubleSoftmax = Error("AXN0201",
         "Softmax before a loss that applies softmax",
@@ -205,6 +209,7 @@ internal static class DiagnosticDescriptors
         NeedsSpatialInput, WindowLargerThanInput, OperandShapeMismatch, UnusedLayerOutput, EmbeddingNeedsIds, InputReachesNoOutput,
         MultipleOptimizers, InvalidOptimizerSetting, NesterovWithoutMomentum, InvalidAdversarialTraining,
         TransferSourceNotModel, TransferLayerMissing, TransferShapeMismatch, InvalidLoraTarget,
+        SequenceShapeMismatch,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

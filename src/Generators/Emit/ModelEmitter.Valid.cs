@@ -229,7 +229,7 @@ internal static partial class ModelEmitter
         EmitInternals(w, plan);
     }
 
-    private static string ShapeList(TensorShape s) => s.Spatial ? $"{s.Channels}, {s.Height}, {s.Width}" : $"{s.Channels}";
+    private static string ShapeList(TensorShape s) => s.DimensionList;
 
     private static string OptimizerExpression(OptimizerSpec o) => o.Kind switch
     {

@@ -22,7 +22,9 @@ internal sealed class BatchNorm : LayerKind<BatchNormSettings>
         return new BatchNormSettings(momentum, LayerNorm.ReadEpsilon(c));
     }
 
-    public override LayerInference Infer(LayerInferenceContext c) => new(true, c.Input);
+    // Its kernel is channel-major ([C, H·W]); a sequence is step-major, so it would normalise the wrong axis.
+    public override LayerInference Infer(LayerInferenceContext c) =>
+        c.Input.IsSequence ? SequenceShapes.Reject(c, "[features] or [channels, height, width]", "add Flatten before it, or use LayerNorm") : new(true, c.Input);
 
     public override bool IsNormalization => true;
 

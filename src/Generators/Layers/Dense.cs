@@ -5,7 +5,10 @@ using Axon.Generators.Model;
 
 namespace Axon.Generators.Layers;
 
-/// <summary><c>[Dense(units, activation)]</c>: <c>y = act(x·Wᵀ + b)</c>, <c>W [out, in]</c> as nn.Linear; LoRA may adapt it.</summary>
+/// <summary>
+/// <c>[Dense(units, activation)]</c>: <c>y = act(x·Wᵀ + b)</c>, <c>W [out, in]</c> as nn.Linear; LoRA may adapt it. On a
+/// sequence <c>[T, F]</c> it applies per step (Keras): <c>[T, units]</c>, one product over batch·T rows of F.
+/// </summary>
 internal sealed record DenseSettings(int Units, ActivationSettings Act) : LayerSettings
 {
     public override ActivationSettings? Activation => Act;
@@ -34,24 +37,46 @@ internal sealed class Dense : LayerKind<DenseSettings>
             c.Report(DiagnosticDescriptors.DenseNeedsFeatures, c.Layer.At("units"), c.Layer.Name, c.Input.ToString());
             return LayerInference.Fail;
         }
-        return s.Units <= 0 ? LayerInference.Fail : new LayerInference(true, TensorShape.Features(s.Units));
+        if (s.Units <= 0) return LayerInference.Fail;
+        return new LayerInference(true, c.Input.IsSequence ? TensorShape.Sequence(c.Input.Steps, s.Units) : TensorShape.Features(s.Units));
     }
 
     public override (int Size, string Reason)? SizeToFit(LayerShapes shapes, TensorShape other, string otherName) =>
-        other.Spatial ? null : (other.Channels, $"the size of '{otherName}'");
+        other.Kind == shapes.Output.Kind && other.Height == shapes.Output.Height && !other.Spatial
+            ? (other.Channels, other.IsSequence ? $"the features per step of '{otherName}'" : $"the size of '{otherName}'")
+            : null;
 
     public override string TransferSignature(LayerSettings settings) => Of(settings).Act.Bias ? "" : ", no bias";
 
     public override bool SupportsLora => true;
 
-    public override long WeightCount(LayerSettings settings, TensorShape input, TensorShape output) => input.Size * output.Size;
+    public override long WeightCount(LayerSettings settings, TensorShape input, TensorShape output) => Width(input) * Width(output);
 
-    public override long BiasCount(LayerSettings settings, TensorShape input, TensorShape output) => Of(settings).Act.Bias ? output.Size : 0;
+    public override long BiasCount(LayerSettings settings, TensorShape input, TensorShape output) => Of(settings).Act.Bias ? Width(output) : 0;
+
+    /// <summary>The features of one row: a sequence's features per step, else the whole size.</summary>
+    private static long Width(TensorShape s) => s.IsSequence ? s.FeaturesPerStep : s.Size;
+
+    /// <summary>The rows per sample (a sequence's steps, else 1), its input and output width, and the rows expression.</summary>
+    private static (int In, int Out, string Rows) PerRow(LayerPlan l) =>
+        l.InputShape.IsSequence
+            ? (l.InputShape.FeaturesPerStep, l.OutputShape.FeaturesPerStep, $"n * {l.InputShape.Steps}")
+            : (l.InFeatures, l.OutFeatures, "n");
+
+    public override System.Collections.Generic.IEnumerable<TensorEntry> Tensors(LayerPlan l)
+    {
+        var (inWidth, outWidth, _) = PerRow(l);
+        if (l.WeightCount > 0) yield return new(".weight", $"{outWidth}, {inWidth}", $"__{l.Name}Weight");
+        if (l.BiasCount > 0) yield return new(".bias", $"{outWidth}", $"__{l.Name}Bias");
+    }
 
     public override bool UsesWeightGradientScratch => true;
 
-    public override void EmitInitialize(SourceWriter w, LayerPlan l) =>
-        w.Line($"global::Axon.Initializers.Dense(p.Slice(__{l.Name}Weight, {l.WeightCount}), p.Slice(__{l.Name}Bias, {l.BiasCount}), {l.InFeatures}, {l.OutFeatures}, global::Axon.Init.{Of(l).Act.Init}, ref rng);");
+    public override void EmitInitialize(SourceWriter w, LayerPlan l)
+    {
+        var (inWidth, outWidth, _) = PerRow(l);
+        w.Line($"global::Axon.Initializers.Dense(p.Slice(__{l.Name}Weight, {l.WeightCount}), p.Slice(__{l.Name}Bias, {l.BiasCount}), {inWidth}, {outWidth}, global::Axon.Init.{Of(l).Act.Init}, ref rng);");
+    }
 
     public override void EmitForward(LayerEmitContext c)
     {
@@ -66,14 +91,16 @@ internal sealed class Dense : LayerKind<DenseSettings>
                 c.W.Line($"global::Axon.Kernels.Dense.Activate({pre}, {c.Out}, n, {l.OutFeatures}, {activation});");
             return;
         }
-        c.W.Line($"global::Axon.Kernels.Dense.Forward({c.In()}, {c.Weight()}, {c.Bias()}, {pre}, {c.Out}, n, {l.InFeatures}, {l.OutFeatures}, {activation}, __core.Pool);");
+        var (inWidth, outWidth, rows) = PerRow(l);
+        c.W.Line($"global::Axon.Kernels.Dense.Forward({c.In()}, {c.Weight()}, {c.Bias()}, {pre}, {c.Out}, {rows}, {inWidth}, {outWidth}, {activation}, __core.Pool);");
     }
 
     public override void EmitBackward(LayerEmitContext c)
     {
         var l = c.Layer;
+        var (inWidth, outWidth, rows) = PerRow(l);
         c.W.Line($"global::Axon.Kernels.Dense.Backward({c.In()}, {c.Weight()}, {c.PreActivation(forward: false)}, {c.Out}, {c.Grad},");
-        c.W.Line($"    {c.Weight("g")}, {c.Bias("g")}, {c.InputGrad}, n, {l.InFeatures}, {l.OutFeatures}, {Of(l).Act.Expression},");
+        c.W.Line($"    {c.Weight("g")}, {c.Bias("g")}, {c.InputGrad}, {rows}, {inWidth}, {outWidth}, {Of(l).Act.Expression},");
         c.W.Line($"    gradIsPreActivation: false, computeParameterGradients: {c.ParameterGradients}, computeInputGradient: below,");
         c.W.Line($"    __core.Pool, __core.Buffer(__Scratch, n * {l.OutFeatures}));");
         if (l.LoraRank > 0)

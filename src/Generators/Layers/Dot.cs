@@ -18,7 +18,7 @@ internal sealed class Dot : Merge
 
     protected override string Rule => "Dot needs two [features] operands of the same size";
 
-    protected override bool Fits(TensorShape o, TensorShape first) => !o.Spatial && o == first;
+    protected override bool Fits(TensorShape o, TensorShape first) => o.Kind == ShapeKind.Features && o == first;
 
     protected override TensorShape? Output(IReadOnlyList<TensorShape> operands) => TensorShape.Features(1);
 

@@ -35,7 +35,7 @@ internal sealed class Embedding : LayerKind<EmbeddingSettings>
         var layer = c.Layer;
         var s = Of(layer);
         int source = c.Sources[0];
-        if (source < 0 || c.Model.Layers[source].Settings is not InputSettings { Ids: true } || c.Input.Spatial)
+        if (source < 0 || c.Model.Layers[source].Settings is not InputSettings { Ids: true } || c.Input.Kind != ShapeKind.Features)
         {
             string sourceName = source < 0 ? "the model input" : c.Model.Layers[source].Name;
             var location = layer.Inputs.IsEmpty ? layer.AttributeLocation : layer.Inputs[0].Location;
@@ -49,7 +49,7 @@ internal sealed class Embedding : LayerKind<EmbeddingSettings>
     public override (int Size, string Reason)? SizeToFit(LayerShapes shapes, TensorShape other, string otherName)
     {
         long ids = shapes.Input.Size;
-        if (other.Spatial || ids <= 0 || other.Size % ids != 0) return null;
+        if (other.Kind != ShapeKind.Features || ids <= 0 || other.Size % ids != 0) return null;
         return ((int)(other.Size / ids), ids == 1 ? $"the size of '{otherName}'" : $"its {ids} ids then fill the size of '{otherName}'");
     }
 

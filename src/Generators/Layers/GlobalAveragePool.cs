@@ -13,6 +13,7 @@ internal sealed class GlobalAveragePool : LayerKind<NoSettings>
 
     public override LayerInference Infer(LayerInferenceContext c)
     {
+        if (c.Input.IsSequence) return SequenceShapes.Reject(c, "[channels, height, width]", "use GlobalAveragePool1D for a sequence");
         if (!c.Input.Spatial)
         {
             c.Report(DiagnosticDescriptors.NeedsSpatialInput, c.Layer.AttributeLocation, c.Layer.Name, Name, c.Input.ToString());

@@ -9,10 +9,8 @@ namespace Axon.Generators.Layers;
 /// <summary>An input member's declared shape, valid range and whether it holds integer ids.</summary>
 internal sealed record InputSettings(EquatableArray<int> Shape, float Min, float Max, bool Ids) : LayerSettings
 {
-    /// <summary>The declared shape, or null when it is not <c>[features]</c> or <c>[C, H, W]</c> with positive sizes.</summary>
-    public TensorShape? Declared => Shape.Count is 1 or 3 && Shape.All(d => d > 0)
-        ? Shape.Count == 1 ? TensorShape.Features(Shape[0]) : new TensorShape(Shape[0], Shape[1], Shape[2], true)
-        : null;
+    /// <summary>The declared shape, or null when it is not <c>[features]</c>, <c>[T, F]</c> or <c>[C, H, W]</c> with positive sizes.</summary>
+    public TensorShape? Declared => TensorShape.FromDimensions(Shape);
 }
 
 /// <summary>

@@ -41,7 +41,7 @@ internal sealed class LayerNorm : LayerKind<LayerNormSettings>
     public override IEnumerable<TensorEntry> Tensors(LayerPlan l)
     {
         var i = l.InputShape;
-        string shape = i.Spatial ? $"{i.Channels}, {i.Height}, {i.Width}" : $"{l.InFeatures}";
+        string shape = i.DimensionList;
         yield return new(".weight", shape, $"__{l.Name}Weight");
         yield return new(".bias", shape, $"__{l.Name}Bias");
     }

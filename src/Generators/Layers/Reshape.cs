@@ -6,7 +6,7 @@ using Axon.Generators.Model;
 
 namespace Axon.Generators.Layers;
 
-/// <summary><c>[Reshape(shape)]</c>: the same values as <c>[features]</c> or <c>[C, H, W]</c>.</summary>
+/// <summary><c>[Reshape(shape)]</c>: the same values as <c>[features]</c>, <c>[T, F]</c> or <c>[C, H, W]</c>.</summary>
 internal sealed record ReshapeSettings(EquatableArray<int> Shape) : LayerSettings;
 
 /// <summary>A shape change; a view when it can alias its source.</summary>
@@ -20,8 +20,8 @@ internal sealed class Reshape : LayerKind<ReshapeSettings>
         var values = reader.PositionalArray(0);
         var shape = values.Select(v => v.Value is int d ? d : 0).ToArray();
         c.Locate("shape", values.Length > 0 ? reader.PositionalLocation(0, "shape") : reader.NameLocation);
-        if (values.Length is not (1 or 3) || shape.Any(d => d <= 0))
-            c.Invalid(reader.NameLocation, "Shape", "[" + string.Join(", ", shape) + "]", "[features] or [channels, height, width] with positive sizes");
+        if (values.Length is not (1 or 2 or 3) || shape.Any(d => d <= 0))
+            c.Invalid(reader.NameLocation, "Shape", "[" + string.Join(", ", shape) + "]", "[features], [steps, features] or [channels, height, width] with positive sizes");
         return new ReshapeSettings(shape.ToEquatableArray());
     }
 
@@ -32,11 +32,11 @@ internal sealed class Reshape : LayerKind<ReshapeSettings>
         var layer = c.Layer;
         var input = c.Input;
         var d = Of(layer).Shape;
-        if (d.Count is not (1 or 3) || d.Any(x => x <= 0)) return LayerInference.Fail;
-        var target = d.Count == 1 ? TensorShape.Features(d[0]) : new TensorShape(d[0], d[1], d[2], true);
+        if (TensorShape.FromDimensions(d) is not { } target) return LayerInference.Fail;
         if (target.Size == input.Size) return new LayerInference(true, target);
         int[] suggested = d.Count == 3 && input.Size % ((long)d[1] * d[2]) == 0
             ? [(int)(input.Size / ((long)d[1] * d[2])), d[1], d[2]]
+            : d.Count == 2 && input.Size % d[1] == 0 ? [(int)(input.Size / d[1]), d[1]]
             : [(int)input.Size];
         string fix = "[" + string.Join(", ", suggested) + "]";
         c.Report(DiagnosticDescriptors.InvalidLayerSetting, layer.At("shape"), layer.Name, "the shape " + target,

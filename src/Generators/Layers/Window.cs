@@ -42,6 +42,11 @@ internal sealed record WindowSettings(int Kernel, int Stride, int Padding)
     {
         var layer = c.Layer;
         var input = c.Input;
+        if (input.IsSequence)
+        {
+            SequenceShapes.Reject(c, "[channels, height, width]", $"use {layer.Kind.Name.Replace("2D", "1D")} for a sequence");
+            return (false, default, this);
+        }
         if (!input.Spatial)
         {
             c.Report(DiagnosticDescriptors.NeedsSpatialInput, layer.AttributeLocation, layer.Name, layer.Kind.Name, input.ToString());
@@ -57,6 +62,6 @@ internal sealed record WindowSettings(int Kernel, int Stride, int Padding)
                 Kernel, input.ToString(), given, System.Math.Min(input.Height, input.Width));
             return (false, default, this);
         }
-        return (true, new TensorShape(channels, oh, ow, true), this with { PadTop = top, PadLeft = left });
+        return (true, TensorShape.Image(channels, oh, ow), this with { PadTop = top, PadLeft = left });
     }
 }

@@ -125,15 +125,75 @@ internal sealed record LayerSpec(
 /// <summary>A reference to another member (or <c>Graph.Input</c>) and where it is written.</summary>
 internal sealed record InputRef(string Name, LocationInfo? Location);
 
+/// <summary>What a per-sample shape is: a feature vector, a sequence of feature vectors, or an image.</summary>
+internal enum ShapeKind
+{
+    /// <summary><c>[features]</c>.</summary>
+    Features,
+
+    /// <summary><c>[steps, features]</c>, stored step-major (Keras's <c>(timesteps, features)</c>, PyTorch's <c>batch_first</c>).</summary>
+    Sequence,
+
+    /// <summary><c>[channels, height, width]</c>, stored channel-major (PyTorch's NCHW).</summary>
+    Image,
+}
+
 /// <summary>
-/// A tensor shape per sample: <c>[features]</c> (<see cref="Spatial"/> false, height = width = 1) or
+/// A tensor shape per sample: <c>[features]</c> (height = width = 1), <c>[steps, features]</c>
+/// (<see cref="Steps"/> in <see cref="Height"/>, <see cref="FeaturesPerStep"/> in <see cref="Channels"/>, width 1) or
 /// <c>[channels, height, width]</c>.
 /// </summary>
-internal readonly record struct TensorShape(int Channels, int Height, int Width, bool Spatial)
+internal readonly record struct TensorShape(int Channels, int Height, int Width, ShapeKind Kind)
 {
-    public static TensorShape Features(int n) => new(n, 1, 1, false);
+    public static TensorShape Features(int n) => new(n, 1, 1, ShapeKind.Features);
+
+    public static TensorShape Sequence(int steps, int features) => new(features, steps, 1, ShapeKind.Sequence);
+
+    public static TensorShape Image(int channels, int height, int width) => new(channels, height, width, ShapeKind.Image);
+
+    /// <summary>
+    /// The shape of declared dimensions (<c>[Input]</c>, <c>[Reshape]</c>): one is features, two a sequence, three an
+    /// image; null for another count or a size that is not positive.
+    /// </summary>
+    public static TensorShape? FromDimensions(System.Collections.Generic.IReadOnlyList<int> d)
+    {
+        for (int i = 0; i < d.Count; i++)
+            if (d[i] <= 0) return null;
+        return d.Count switch
+        {
+            1 => Features(d[0]),
+            2 => Sequence(d[0], d[1]),
+            3 => Image(d[0], d[1], d[2]),
+            _ => null,
+        };
+    }
+
+    /// <summary>An image, <c>[C, H, W]</c>.</summary>
+    public bool Spatial => Kind == ShapeKind.Image;
+
+    /// <summary>A sequence, <c>[T, F]</c>.</summary>
+    public bool IsSequence => Kind == ShapeKind.Sequence;
+
+    /// <summary>A sequence's time steps T.</summary>
+    public int Steps => Height;
+
+    /// <summary>A sequence's features per step F.</summary>
+    public int FeaturesPerStep => Channels;
 
     public long Size => (long)Channels * Height * Width;
 
-    public override string ToString() => Spatial ? $"[{Channels}, {Height}, {Width}]" : $"[{Channels}]";
+    public override string ToString() => Kind switch
+    {
+        ShapeKind.Image => $"[{Channels}, {Height}, {Width}]",
+        ShapeKind.Sequence => $"[{Height}, {Channels}]",
+        _ => $"[{Channels}]",
+    };
+
+    /// <summary>The dimensions as written in C#, e.g. <c>30, 4</c>.</summary>
+    public string DimensionList => Kind switch
+    {
+        ShapeKind.Image => $"{Channels}, {Height}, {Width}",
+        ShapeKind.Sequence => $"{Height}, {Channels}",
+        _ => $"{Channels}",
+    };
 }

@@ -293,9 +293,9 @@ internal static class ModelParser
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, reader.PositionalLocation(i, "shape"),
                     ShapeText(shape, values.Length), $"dimension {i} is {shape[i]}, expected a positive size"));
         }
-        if (values.Length is not (1 or 3))
+        if (values.Length is not (1 or 2 or 3))
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, reader.NameLocation,
-                ShapeText(shape, values.Length), $"it has {values.Length} dimensions, expected [features] or [channels, height, width]"));
+                ShapeText(shape, values.Length), $"it has {values.Length} dimensions, expected [features], [steps, features] or [channels, height, width]"));
 
         float min = reader.Named("Min", float.NegativeInfinity), max = reader.Named("Max", float.PositiveInfinity);
         if (!(min < max))
