@@ -43,6 +43,9 @@ public class SnapshotTests
     public void Reshape_SpatialLayerNorm_GlobalAveragePool_Emitted() => VerifyModel(SnapshotModels.ReshapeGap, "ReshapeGap");
 
     [Fact]
+    public void StackedLstmDropoutGru_Emitted() => VerifyModel(SnapshotModels.SequenceForecaster, "SequenceForecaster");
+
+    [Fact]
     public void NegativeSeed_UnderACultureWithAnotherMinusSign_EmitsTheSnapshotUnchanged()
     {
         // Invariant globalization is on for the tests, so build a culture whose minus sign differs (as sv-SE's U+2212 does).

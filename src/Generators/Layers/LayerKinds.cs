@@ -32,6 +32,8 @@ internal static class LayerKinds
         new Dot(),
         Input,
         new Embedding(),
+        new Gru(),
+        new Lstm(),
     ];
 
     private static readonly Dictionary<string, LayerKind> ByAttribute = All.ToDictionary(k => k.AttributeName);
