@@ -128,7 +128,8 @@ public static class Gru
             if (!biasGrad.IsEmpty) KernelCheck.AtLeast(biasGrad.Length, 2L * g, nameof(biasGrad), "Gru.Backward");
         }
         if (computeInputGradient) KernelCheck.AtLeast(inputGrad.Length, (long)n * steps * features, nameof(inputGrad), "Gru.Backward");
-        if (batch == 0) return;
+        // Nothing asked (a frozen first layer): the pass through time would compute nothing anyone reads.
+        if (batch == 0 || !(computeParameterGradients || computeInputGradient)) return;
         var ws = new Layout(workspace, n, steps, features, units);
         var wih = weight.Slice(0, g * features);
         var whh = weight.Slice(g * features, g * h);

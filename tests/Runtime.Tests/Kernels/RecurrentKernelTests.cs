@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Axon.Kernels;
 using Xunit;
 using static Axon.Runtime.Tests.Kernels.RecurrentTestSupport;
@@ -122,6 +123,23 @@ public class RecurrentKernelTests
             Backward(lstm, x, w, dy, ws, dw, db, dx, n, t, f, h, false);
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Backward_AskedForNothing_WritesNothing(bool lstm)
+    {
+        const int n = 2, t = 3, f = 2, h = 8;
+        var (x, w, b) = Inputs(lstm, n, t, f, h, true, seed: 10);
+        var ws = new float[n * Workspace(lstm, t, f, h)];
+        Forward(lstm, x, w, b, new float[n * h], ws, n, t, f, h, false);
+        var kept = (float[])ws.Clone();
+        float[] dw = LayerTestSupport.Filled(w.Length, float.NaN), db = LayerTestSupport.Filled(b.Length, float.NaN), dx = LayerTestSupport.Filled(x.Length, float.NaN);
+        if (lstm) Lstm.Backward(x, w, LayerTestSupport.Random(n * h, 11), ws, dw, db, dx, n, t, f, h, false, false, false);
+        else Gru.Backward(x, w, LayerTestSupport.Random(n * h, 11), ws, dw, db, dx, n, t, f, h, false, false, false);
+        Assert.Equal(kept, ws);
+        Assert.All(dw.Concat(db).Concat(dx), v => Assert.True(float.IsNaN(v)));
     }
 
     [Fact]
