@@ -17,7 +17,8 @@ public partial class CreditRiskNet
     [Input(1, Ids = true)] public partial Layer EmploymentLength { get; }  // < 1 year … ≥ 10 years, unknown: 12
     [Input(1, Ids = true)] public partial Layer Term { get; }              // 36 or 60 months
     [Input(1, Ids = true)] public partial Layer Verification { get; }      // 3
-    [Input(LendingClub.NumericCount)] public partial Layer Numeric { get; }
+    // Standardised and clipped to ±5 by the pipeline: attacks stay in that range (ids are never perturbed).
+    [Input(LendingClub.NumericCount, Min = -5f, Max = 5f)] public partial Layer Numeric { get; }
 
     [Embedding(LendingClub.SubGradeIds, 4, From = nameof(SubGrade))] public partial Layer SubGradeVec { get; }
     [Embedding(LendingClub.StateIds, 3, From = nameof(State))] public partial Layer StateVec { get; }

@@ -40,4 +40,17 @@ public sealed class InputAttribute : Attribute
     /// by an <see cref="EmbeddingAttribute"/> layer. Default: <see langword="false"/>.
     /// </summary>
     public bool Ids { get; set; }
+
+    /// <summary>
+    /// Whether the values are facts an attacker cannot change (age, an account's opening date): adversarial attacks,
+    /// Gaussian noise augmentation and TRADES leave them bitwise unchanged. Only on an input member (on the class-level
+    /// input it would leave nothing to perturb: AXN0310). Ids are never perturbed anyway. Default: <see langword="false"/>.
+    /// </summary>
+    public bool Immutable { get; set; }
+
+    /// <summary>
+    /// Whether the values are integer counts (number of accounts, dependants): perturbed values are rounded to integers
+    /// inside the ε-ball and the range. Min and Max, when finite, must then be integers (AXN0310). Default: <see langword="false"/>.
+    /// </summary>
+    public bool Integer { get; set; }
 }

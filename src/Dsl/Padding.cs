@@ -11,4 +11,10 @@ public enum Padding
     /// is split with the odd element at the bottom/right, as Keras and TensorFlow do.
     /// </summary>
     Same = 1,
+
+    /// <summary>
+    /// Conv1D only: <c>(k − 1)·dilation</c> zeros before the sequence and none after (Keras's <c>causal</c>), so output
+    /// step <c>t</c> depends on input steps up to <c>t·stride</c> and never on later ones; <c>out = ⌈in / s⌉</c>.
+    /// </summary>
+    Causal = 2,
 }

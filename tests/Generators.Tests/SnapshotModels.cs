@@ -179,6 +179,28 @@ internal static class SnapshotModels
         }
         """;
 
+    public const string SequenceConv = """
+        using Axon;
+        namespace Demo;
+
+        [Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 16)]
+        [Input(30, 4)]
+        [Adam(LearningRate = 0.003f)]
+        public partial class SequenceConv
+        {
+            [Conv1D(8, 3, Activation.Relu, Padding = Padding.Causal, Dilation = 2)] public partial Layer Causal { get; }
+            [Conv1D(8, 1, Activation.Gelu)] public partial Layer Mix { get; }
+            [MaxPool1D(2)] public partial Layer Pool { get; }
+            [Conv1D(6, 3, Stride = 2, Padding = Padding.Same, Bias = false)] public partial Layer Strided { get; }
+            [AvgPool1D(2, Stride = 1, Padding = Padding.Same)] public partial Layer Smooth { get; }
+            [Dense(4, Activation.Tanh)] public partial Layer PerStep { get; }
+            [GlobalAveragePool1D] public partial Layer Mean { get; }
+            [GlobalMaxPool1D(From = nameof(PerStep))] public partial Layer Peak { get; }
+            [Concat(nameof(Mean), nameof(Peak))] public partial Layer Both { get; }
+            [Dense(1)] public partial Layer Forecast { get; }
+        }
+        """;
+
     public const string Broken = """
         using Axon;
         [Model(Loss = Loss.SoftmaxCrossEntropy)]
@@ -207,6 +229,7 @@ internal static class SnapshotModels
         [nameof(Recommender)] = Recommender,
         [nameof(ReshapeGap)] = ReshapeGap,
         [nameof(SequenceForecaster)] = SequenceForecaster,
+        [nameof(SequenceConv)] = SequenceConv,
         [nameof(Broken)] = Broken,
     };
 }

@@ -46,6 +46,9 @@ public class SnapshotTests
     public void StackedLstmDropoutGru_Emitted() => VerifyModel(SnapshotModels.SequenceForecaster, "SequenceForecaster");
 
     [Fact]
+    public void Conv1D_Dilated_Causal_Pointwise_Strided_Pools_PerStepDense_GlobalPools_Emitted() => VerifyModel(SnapshotModels.SequenceConv, "SequenceConv");
+
+    [Fact]
     public void NegativeSeed_UnderACultureWithAnotherMinusSign_EmitsTheSnapshotUnchanged()
     {
         // Invariant globalization is on for the tests, so build a culture whose minus sign differs (as sv-SE's U+2212 does).

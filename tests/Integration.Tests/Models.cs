@@ -343,6 +343,23 @@ public partial class ToolkitDropNet
     [Dense(3)] public partial Layer Logits { get; }
 }
 
+/// <summary>
+/// A tabular classifier with every input kind: ids through an embedding, an immutable age, an integer count and bounded
+/// numeric columns, each with its own range; 4 classes so targeted APGD applies.
+/// </summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 16)]
+public partial class ConstrainedNet
+{
+    [Input(1, Ids = true)] public partial Layer Region { get; }
+    [Input(1, Min = 18f, Max = 90f, Immutable = true)] public partial Layer Age { get; }
+    [Input(1, Min = 0f, Max = 10f, Integer = true)] public partial Layer Accounts { get; }
+    [Input(3, Min = -2f, Max = 2f)] public partial Layer Numeric { get; }
+    [Embedding(4, 2, From = nameof(Region))] public partial Layer RegionVec { get; }
+    [Concat(nameof(RegionVec), nameof(Age), nameof(Accounts), nameof(Numeric))] public partial Layer Joined { get; }
+    [Dense(8, Activation.Tanh)] public partial Layer Hidden { get; }
+    [Dense(4)] public partial Layer Logits { get; }
+}
+
 /// <summary>A sequence <c>[5, 3]</c> through a per-step Dense, a LayerNorm over the whole sequence, Flatten and a head.</summary>
 [Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 16, Seed = 4)]
 [Input(5, 3)]
@@ -396,4 +413,49 @@ public partial class RecurrentGradientNet
     [Lstm(5, ReturnSequences = true, Bias = false)] public partial Layer A { get; }
     [Gru(4)] public partial Layer B { get; }
     [Dense(2)] public partial Layer Output { get; }
+}
+
+/// <summary>The 1-D layers in one stack: a dilated causal Conv1D, max and average pools, a strided same Conv1D, both global pools.</summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 64, Seed = 5)]
+[Input(16, 2)]
+[Adam(LearningRate = 0.01f)]
+public partial class SequenceConvNet
+{
+    [Conv1D(8, 3, Activation.Relu, Padding = Padding.Causal, Dilation = 2)] public partial Layer Causal { get; }
+    [MaxPool1D(2)] public partial Layer Pool { get; }
+    [Conv1D(8, 3, Activation.Tanh, Stride = 2, Padding = Padding.Same)] public partial Layer Strided { get; }
+    [AvgPool1D(2, Stride = 1, Padding = Padding.Same)] public partial Layer Smooth { get; }
+    [GlobalAveragePool1D] public partial Layer Mean { get; }
+    [GlobalMaxPool1D(From = nameof(Smooth))] public partial Layer Peak { get; }
+    [Concat(nameof(Mean), nameof(Peak))] public partial Layer Both { get; }
+    [Dense(1)] public partial Layer Forecast { get; }
+}
+
+/// <summary>Smooth 1-D layers for finite differences: valid dilated, causal strided, pointwise, same; an average pool and a per-step Dense.</summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 8, Seed = 6)]
+[Input(11, 3)]
+public partial class SmoothSequenceConv
+{
+    [Conv1D(4, 3, Activation.Gelu, Dilation = 2)] public partial Layer Valid { get; }
+    [Conv1D(5, 2, Activation.Tanh, Stride = 2, Dilation = 2, Padding = Padding.Causal)] public partial Layer Causal { get; }
+    [Conv1D(3, 1, Activation.Sigmoid)] public partial Layer Pointwise { get; }
+    [Conv1D(3, 4, Padding = Padding.Same, Bias = false)] public partial Layer Same { get; }
+    [AvgPool1D(2, Stride = 1, Padding = Padding.Same)] public partial Layer Smooth { get; }
+    [Dense(2, Activation.Tanh)] public partial Layer PerStep { get; }
+    [GlobalAveragePool1D] public partial Layer Mean { get; }
+    [Dense(2)] public partial Layer Out { get; }
+}
+
+/// <summary>The twin of tools/pytorch/make_conv1d_reference.py's TwinConv1D (PyTorch nn.Conv1d weights, step-major sequences).</summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 8)]
+[Input(12, 3)]
+[Adam(LearningRate = 0.01f)]
+public partial class TorchTwinConv1D
+{
+    [Conv1D(4, 3, Activation.Relu, Padding = Padding.Causal, Dilation = 2)] public partial Layer Causal { get; }
+    [Conv1D(5, 3, Activation.Tanh, Stride = 2, Padding = Padding.Same)] public partial Layer Strided { get; }
+    [MaxPool1D(2)] public partial Layer Pool { get; }
+    [Dense(3, Activation.Gelu)] public partial Layer PerStep { get; }
+    [Flatten] public partial Layer Flat { get; }
+    [Dense(2)] public partial Layer Out { get; }
 }

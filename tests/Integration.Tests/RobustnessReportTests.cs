@@ -201,11 +201,11 @@ public class RobustnessReportTests(TrainedFashionFixture fixture) : IClassFixtur
         var regressor = new SoftmaxRegressor();
         var data = Dataset.FromRegression(new float[8], new float[6], 4, 3);
         Assert.Throws<ArgumentException>(() => RobustnessReport.Run(regressor, data));
-        // A binary model has an accuracy but no class logits: the default leaves DeepFool out, asking for it is an error.
+        // A binary model has an accuracy but no class logits: the default leaves DeepFool out (the suite attacks its one logit), asking for it is an error.
         var binary = new BinaryModel();
         var binaryData = Dataset.FromRegression(new float[12], new float[] { 0, 1, 0, 1 }, 3, 1);
         var report = RobustnessReport.Run(binary, binaryData);
-        Assert.Equal([RobustnessAttack.Fgsm, RobustnessAttack.Pgd], report.Attacks);
+        Assert.Equal([RobustnessAttack.Fgsm, RobustnessAttack.Pgd, RobustnessAttack.Standard], report.Attacks);
         Assert.True(double.IsNaN(report.EmpiricalRobustness));
         Assert.Throws<NotSupportedException>(() => RobustnessReport.Run(binary, binaryData, new RobustnessOptions { Attacks = [RobustnessAttack.DeepFool] }));
     }

@@ -27,6 +27,8 @@ public sealed class ExampleCommandLineTests
         { "CreditRisk", "--splits", false, true },
         { "FraudDetection", "--splits", false, true },
         { "Recommender", "--folds", true, true },
+        { "MarketPrediction", "--seeds", false, true },
+        { "DistributedFashion", "--epochs", true, true },
     };
 
     [Theory]

@@ -143,6 +143,7 @@ internal static class ModelPlanner
             TransferSourceName = model.Transfer?.SourceName ?? "",
             Transfers = analyzed.Transfers,
             Adversarial = model.Adversarial,
+            InputInteger = input?.Integer ?? false,
             HasAdapters = model.Lora is not null,
         };
     }

@@ -182,6 +182,10 @@ internal static class DiagnosticDescriptors
         "Invalid adversarial training setting",
         "AdversarialTraining.{0} is {1}; expected {2}");
 
+    public static readonly DiagnosticDescriptor InvalidInputConstraint = Error("AXN0310",
+        "Invalid input constraint",
+        "{0}: {1}");
+
     // AXN04xx: transfer learning
     public static readonly DiagnosticDescriptor TransferSourceNotModel = Error("AXN0401",
         "Transfer source is not a model",
@@ -209,7 +213,7 @@ internal static class DiagnosticDescriptors
         NeedsSpatialInput, WindowLargerThanInput, OperandShapeMismatch, UnusedLayerOutput, EmbeddingNeedsIds, InputReachesNoOutput,
         MultipleOptimizers, InvalidOptimizerSetting, NesterovWithoutMomentum, InvalidAdversarialTraining,
         TransferSourceNotModel, TransferLayerMissing, TransferShapeMismatch, InvalidLoraTarget,
-        SequenceShapeMismatch,
+        SequenceShapeMismatch, InvalidInputConstraint,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

@@ -15,7 +15,8 @@ internal static partial class ModelEmitter
         var last = plan.Layers[plan.Layers.Count - 1];
         var loss = plan.Loss;
         bool labels = loss == LossKind.SoftmaxCrossEntropy;
-        bool hasAccuracy = labels || plan.OutputSize == 1;
+        // A regression (mean squared error) has no accuracy, even with one output: thresholding a predicted price at 0.5 means nothing.
+        bool hasAccuracy = labels || (plan.OutputSize == 1 && loss == LossKind.BinaryCrossEntropy);
 
         w.Line("// Parameter arena: constant offsets, each layer's weight then its bias; layers start on 64-byte boundaries.");
         foreach (var l in plan.Layers)
@@ -206,6 +207,7 @@ internal static partial class ModelEmitter
             w.Line($"global::Axon.Rng? global::Axon.IModel.RandomState {{ get => {randomField}; set => {randomField} = value ?? throw new global::System.ArgumentNullException(nameof(value)); }}");
         w.Line("float global::Axon.IModel.InputMin => InputMin;");
         w.Line("float global::Axon.IModel.InputMax => InputMax;");
+        EmitInputConstraints(w, plan, name);
         w.Line($"float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, {Span} inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, batch, inputGradient);");
         w.Line("global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.EvaluateBatch(this, batch);");
         w.Line("global::Axon.ModelCore global::Axon.Compiled.IModelKernel.Core => __core;");

@@ -9,6 +9,15 @@ namespace Axon.Generators.Layers;
 /// <summary>An input member's declared shape, valid range and whether it holds integer ids.</summary>
 internal sealed record InputSettings(EquatableArray<int> Shape, float Min, float Max, bool Ids) : LayerSettings
 {
+    /// <summary>Never perturbed by attacks and noise.</summary>
+    public bool Immutable { get; init; }
+
+    /// <summary>Perturbed values stay integers.</summary>
+    public bool Integer { get; init; }
+
+    /// <summary>The runtime's <c>InputFeatureKind</c> member name.</summary>
+    public string FeatureKind => Ids ? "Ids" : Immutable ? "Immutable" : Integer ? "Integer" : "Continuous";
+
     /// <summary>The declared shape, or null when it is not <c>[features]</c>, <c>[T, F]</c> or <c>[C, H, W]</c> with positive sizes.</summary>
     public TensorShape? Declared => TensorShape.FromDimensions(Shape);
 }
@@ -23,8 +32,8 @@ internal sealed class Input : LayerKind<InputSettings>
 
     public override LayerSettings Parse(LayerParseContext c)
     {
-        var spec = ModelParser.ParseInput(c.Reader, c.Diagnostics);
-        return new InputSettings(spec.Shape, spec.Min, spec.Max, c.Reader.Named("Ids", false));
+        var spec = ModelParser.ParseInput(c.Reader, c.Diagnostics, member: true);
+        return new InputSettings(spec.Shape, spec.Min, spec.Max, c.Reader.Named("Ids", false)) { Immutable = spec.Immutable, Integer = spec.Integer };
     }
 
     public override bool IsInputMember => true;

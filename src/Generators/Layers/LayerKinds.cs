@@ -34,6 +34,11 @@ internal static class LayerKinds
         new Embedding(),
         new Gru(),
         new Lstm(),
+        new Conv1D(),
+        new MaxPool1D(),
+        new AvgPool1D(),
+        new GlobalAveragePool1D(),
+        new GlobalMaxPool1D(),
     ];
 
     private static readonly Dictionary<string, LayerKind> ByAttribute = All.ToDictionary(k => k.AttributeName);

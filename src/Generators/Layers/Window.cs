@@ -28,7 +28,9 @@ internal sealed record WindowSettings(int Kernel, int Stride, int Padding)
         if (stride <= 0) c.Invalid(strideLocation, "Stride", LayerParseContext.Int(stride), poolStride ? "a positive step (or 0 for the window size)" : "a positive step");
         int padding = reader.Named("Padding", 0);
         var paddingLocation = c.Locate("Padding", reader.NamedLocation("Padding"));
-        if (padding is not (0 or 1))
+        if (padding == 2)
+            c.Invalid(paddingLocation, "Padding", "Causal", "Valid or Same (causal padding is for Conv1D)");
+        else if (padding is not (0 or 1))
             c.Report(DiagnosticDescriptors.InvalidEnumValue, paddingLocation, "Padding", padding);
         return new WindowSettings(kernel, stride, padding);
     }

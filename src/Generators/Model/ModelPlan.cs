@@ -52,6 +52,9 @@ internal sealed record ModelPlan(
     /// <summary>Whether the model declares LoRA adapters (their members exist on invalid models too).</summary>
     public bool HasAdapters { get; init; }
 
+    /// <summary>A class-level <c>[Input(…, Integer = true)]</c>: every input value stays an integer under attack.</summary>
+    public bool InputInteger { get; init; }
+
     /// <summary>The declared adversarial training, exposed as <c>IModel.AdversarialTraining</c>, or null.</summary>
     public AdversarialSpec? Adversarial { get; init; }
 }

@@ -59,7 +59,14 @@ internal sealed record TypeSpec(string Namespace, string Name, EquatableArray<st
 }
 
 /// <summary>The declared input: shape and the valid range of raw values.</summary>
-internal sealed record InputSpec(EquatableArray<int> Shape, float Min, float Max, LocationInfo? Location);
+internal sealed record InputSpec(EquatableArray<int> Shape, float Min, float Max, LocationInfo? Location)
+{
+    /// <summary><c>Integer = true</c>: perturbed values stay integers.</summary>
+    public bool Integer { get; init; }
+
+    /// <summary><c>Immutable = true</c>: never perturbed.</summary>
+    public bool Immutable { get; init; }
+}
 
 /// <summary>The optimizer and its hyperparameters, with PyTorch's defaults where unset.</summary>
 internal sealed record OptimizerSpec(

@@ -282,7 +282,7 @@ internal static class ModelParser
         return new AdversarialSpec(epsilon, method, alpha, steps, stepSize, beta);
     }
 
-    internal static InputSpec ParseInput(AttributeReader reader, List<DiagnosticInfo> diagnostics)
+    internal static InputSpec ParseInput(AttributeReader reader, List<DiagnosticInfo> diagnostics, bool member = false)
     {
         var values = reader.PositionalArray(0);
         var shape = new int[values.Length];
@@ -301,7 +301,23 @@ internal static class ModelParser
         if (!(min < max))
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputRange,
                 reader.HasNamed("Min") ? reader.NamedLocation("Min") : reader.NamedLocation("Max"), Literal(min), Literal(max)));
-        return new InputSpec(shape.ToEquatableArray(), min, max, reader.Location);
+        bool integer = reader.Named("Integer", false), immutable = reader.Named("Immutable", false), ids = member && reader.Named("Ids", false);
+        // What attacks may change is checked here, where the squiggle can sit on the argument that is wrong.
+        if (immutable && !member)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputConstraint, reader.NamedLocation("Immutable"),
+                "Immutable = true on the class-level input", "it would leave attacks nothing to change; declare the inputs as members and mark only the immutable ones"));
+        if (ids && (immutable || integer))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputConstraint, reader.NamedLocation(immutable ? "Immutable" : "Integer"),
+                $"{(immutable ? "Immutable" : "Integer")} = true with Ids = true", "ids are never perturbed; remove it"));
+        else if (immutable && integer)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputConstraint, reader.NamedLocation("Integer"),
+                "Integer = true with Immutable = true", "immutable values are never perturbed, so rounding never applies; keep one"));
+        if (integer)
+            foreach (var (bound, value) in new[] { ("Min", min), ("Max", max) })
+                if (!float.IsInfinity(value) && !float.IsNaN(value) && value != (float)Math.Round(value))
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputConstraint, reader.NamedLocation(bound),
+                        $"Integer = true with {bound} = {Literal(value)}", "the bounds of an integer input must be integers (or unbounded)"));
+        return new InputSpec(shape.ToEquatableArray(), min, max, reader.Location) { Integer = integer, Immutable = immutable };
     }
 
     private static TransferSpec ParseTransfer(AttributeReader reader)

@@ -245,7 +245,7 @@ internal sealed class AdversarialStep
         var adversarialLogits = logits.Slice(n * k, n * k);
         var klGradient = logitGradient.Slice(n * k, n * k);
         var inputGradient = _gradient.AsSpan(0, n * f);
-        float min = model.InputMin, max = model.InputMax;
+        var box = model.InputConstraints;
 
         // p(x) in inference mode, as the authors' attack runs the model in eval mode; it is a constant of the maximisation.
         model.Forward(x, p, training: false);
@@ -253,7 +253,7 @@ internal sealed class AdversarialStep
 
         var rng = new Rng(NextSeed());
         for (int i = 0; i < adversarial.Length; i++) adversarial[i] = x[i] + TradesStartScale * rng.NextGaussian();
-        Attacks.Project(x, adversarial, _epsilon, min, max);
+        box.Project(x, adversarial, _epsilon);
         for (int s = 0; s < _steps; s++)
         {
             // ∂KL(p ‖ softmax(z'))/∂z' = softmax(z') − p per row; only its sign reaches x', so no 1/n.
@@ -265,7 +265,7 @@ internal sealed class AdversarialStep
                 System.Numerics.Tensors.TensorPrimitives.Subtract(g, p.Slice(r * k, k), g);
             }
             model.Backward(adversarial, klGradient, inputGradient, parameterGradients: false);
-            Attacks.SignStepProject(x, inputGradient, adversarial, _stepSize, _epsilon, min, max);
+            box.SignStepProject(x, inputGradient, adversarial, _stepSize, _epsilon);
         }
 
         x.CopyTo(joint);

@@ -17,12 +17,12 @@ namespace Axon.Adversarial;
 /// </remarks>
 public sealed class AttackWorkspace
 {
-    private const int FeatureSlots = 6, ScalarSlots = 5, LabelSlots = 3, FlagSlots = 3;
+    private const int FeatureSlots = 6, ScalarSlots = 8, LabelSlots = 3, FlagSlots = 4;
     private readonly float[]?[] _features = new float[]?[FeatureSlots];
     private readonly float[]?[] _scalars = new float[]?[ScalarSlots];
     private readonly int[]?[] _labels = new int[]?[LabelSlots];
     private readonly bool[]?[] _flags = new bool[]?[FlagSlots];
-    private float[]? _logits;
+    private float[]? _logits, _logitGradient;
 
     /// <summary>Creates an empty workspace for batches of up to <paramref name="maxCount"/> samples of <paramref name="model"/>'s shape.</summary>
     /// <param name="model">Gives the input and output sizes.</param>
@@ -50,7 +50,7 @@ public sealed class AttackWorkspace
     {
         get
         {
-            long total = (_logits?.Length ?? 0) * 4L;
+            long total = ((_logits?.Length ?? 0) + (_logitGradient?.Length ?? 0)) * 4L;
             foreach (var a in _features) total += (a?.Length ?? 0) * 4L;
             foreach (var a in _scalars) total += (a?.Length ?? 0) * 4L;
             foreach (var a in _labels) total += (a?.Length ?? 0) * 4L;
@@ -76,6 +76,9 @@ public sealed class AttackWorkspace
 
     /// <summary>Logits buffer, <c>[count, OutputSize]</c>.</summary>
     internal Span<float> Logits(int count) => (_logits ??= new float[MaxCount * OutputSize]).AsSpan(0, count * OutputSize);
+
+    /// <summary>Second logits-shaped buffer (∂loss/∂logits for APGD), <c>[count, OutputSize]</c>.</summary>
+    internal Span<float> LogitGradient(int count) => (_logitGradient ??= new float[MaxCount * OutputSize]).AsSpan(0, count * OutputSize);
 
     /// <summary>One float per sample.</summary>
     internal Span<float> Scalars(int slot, int count) => (_scalars[slot] ??= new float[MaxCount]).AsSpan(0, count);

@@ -17,7 +17,8 @@ public enum AttackNorm
 
 /// <summary>
 /// Gradient attacks in the model's raw input space. Every adversarial example is clipped to the
-/// model's declared input range (<see cref="IModel.InputMin"/>, <see cref="IModel.InputMax"/>) and,
+/// model's declared input ranges (<see cref="IModel.InputConstraints"/>: each input member's own range; ids and immutable
+/// features never change, integer features stay integers) and,
 /// for the iterative attacks, projected back into the ε-ball around the clean input after every
 /// step. The caller's buffers (and, for the attacks that need several, an <see cref="AttackWorkspace"/>
 /// that is allocated once) are the only memory used: no allocation after warm-up. Every attack is
@@ -49,7 +50,7 @@ public static partial class Attacks
         Check(model, batch, epsilon, adversarial, gradient);
         model.InputGradient(batch, gradient);
         SignStep(batch.Inputs, gradient, adversarial, targeted ? -epsilon : epsilon);
-        TensorPrimitives.Clamp(adversarial, model.InputMin, model.InputMax, adversarial);
+        model.InputConstraints.Project(batch.Inputs, adversarial, epsilon);
     }
 
     /// <summary>
@@ -198,13 +199,15 @@ public static partial class Attacks
         var momentum = workspace.Features(1, n);
         momentum.Clear();
         var x = batch.Inputs;
+        var box = model.InputConstraints;
         x.CopyTo(adversarial);
-        Project(x, adversarial, epsilon, model.InputMin, model.InputMax);
+        box.Project(x, adversarial, epsilon);
         var current = new Batch(adversarial, batch.Labels, batch.Targets, n);
         float step = targeted ? -stepSize : stepSize;
         for (int s = 0; s < steps; s++)
         {
             model.InputGradient(current, gradient);
+            box.MaskFixed(gradient);
             for (int i = 0; i < n; i++)
             {
                 var g = gradient.Slice(i * f, f);
@@ -214,7 +217,7 @@ public static partial class Attacks
                 if (l1 > 0f)
                     for (int j = 0; j < f; j++) m[j] += g[j] / l1;
             }
-            SignStepProject(x, momentum, adversarial, step, epsilon, model.InputMin, model.InputMax);
+            box.SignStepProject(x, momentum, adversarial, step, epsilon);
         }
     }
 
@@ -223,7 +226,7 @@ public static partial class Attacks
     {
         var x = batch.Inputs;
         int f = model.InputSize, n = batch.Count;
-        float min = model.InputMin, max = model.InputMax;
+        var box = model.InputConstraints;
         x.CopyTo(adversarial);
         if (randomStart && epsilon > 0f)
         {
@@ -241,14 +244,14 @@ public static partial class Attacks
                     var delta = gradient.Slice(i * f, f); // scratch until the first gradient
                     for (int j = 0; j < f; j++) delta[j] = rng.NextGaussian();
                     float length = TensorPrimitives.Norm(delta);
-                    float radius = epsilon * MathF.Pow(rng.NextSingle(), 1f / f);
+                    box.MaskFixed(delta);   // the ball's dimension is the number of positions that may move
+                    float radius = epsilon * MathF.Pow(rng.NextSingle(), 1f / Math.Max(1, box.PerturbableCount));
                     if (length > 0f)
                         for (int j = 0; j < f; j++) row[j] += delta[j] * (radius / length);
                 }
             }
         }
-        if (norm == AttackNorm.LInf) Project(x, adversarial, epsilon, min, max);
-        else ProjectL2(x, adversarial, epsilon, min, max, f);
+        box.Project(x, adversarial, epsilon, norm);
         var current = new Batch(adversarial, batch.Labels, batch.Targets, n);
         float step = targeted ? -stepSize : stepSize;
         for (int s = 0; s < steps; s++)
@@ -256,10 +259,11 @@ public static partial class Attacks
             model.InputGradient(current, gradient);
             if (norm == AttackNorm.LInf)
             {
-                SignStepProject(x, gradient, adversarial, step, epsilon, min, max);
+                box.SignStepProject(x, gradient, adversarial, step, epsilon);
             }
             else
             {
+                box.MaskFixed(gradient);
                 for (int i = 0; i < n; i++)
                 {
                     var g = gradient.Slice(i * f, f);
@@ -270,25 +274,8 @@ public static partial class Attacks
                         TensorPrimitives.MultiplyAdd(g, step / length, row, row);
                     }
                 }
-                ProjectL2(x, adversarial, epsilon, min, max, f);
+                box.Project(x, adversarial, epsilon, AttackNorm.L2);
             }
-        }
-    }
-
-    /// <summary>Per sample: <c>δ ← δ·min(1, ε/‖δ‖₂)</c>, then clip <c>x + δ</c> to [min, max].</summary>
-    private static void ProjectL2(ReadOnlySpan<float> x, Span<float> adversarial, float epsilon, float min, float max, int f)
-    {
-        for (int start = 0; start < adversarial.Length; start += f)
-        {
-            var row = adversarial.Slice(start, f);
-            var clean = x.Slice(start, f);
-            float length = TensorPrimitives.Distance(row, clean);
-            if (length > epsilon)
-            {
-                TensorPrimitives.Subtract(row, clean, row);
-                TensorPrimitives.MultiplyAdd(row, epsilon / length, clean, row); // x + δ·ε/‖δ‖
-            }
-            TensorPrimitives.Clamp(row, min, max, row);
         }
     }
 

@@ -87,6 +87,7 @@ public static partial class Attacks
         workspace.Check(model, n);
 
         float min = model.InputMin, max = model.InputMax;
+        var box = model.InputConstraints;
         var gradCurrent = workspace.Features(0, n);
         var gradTarget = workspace.Features(1, n);
         var total = workspace.Features(3, n);
@@ -137,6 +138,7 @@ public static partial class Attacks
             {
                 var w = gradCurrent.Slice(j * f, f);
                 TensorPrimitives.Subtract(w, gradTarget.Slice(j * f, f), w);
+                box.MaskFixed(w);
                 float norm = TensorPrimitives.Norm(w);
                 if (!(norm > 0)) continue; // flat: no direction, stays and is reported
                 float gap = logits[j * c + current[j]] - logits[j * c + rowTargets[j]];
@@ -150,6 +152,7 @@ public static partial class Attacks
                     r[t] += scale * w[t];
                     row[t] = Math.Clamp(clean[t] + (1f + overshoot) * r[t], min, max);
                 }
+                if (!box.IsUniform) box.Project(clean, row, float.PositiveInfinity);
                 row.CopyTo(active.Slice(j * f, f));
             }
         }
@@ -206,6 +209,7 @@ public static partial class Attacks
         workspace.Check(model, n);
 
         float min = model.InputMin, max = model.InputMax;
+        var box = model.InputConstraints;
         var gradY = workspace.Features(0, n);
         var gradK = workspace.Features(1, n);
         var best = workspace.Features(2, n);
@@ -259,6 +263,7 @@ public static partial class Attacks
             var rowLabels = labels.Slice(0, m);
             for (int j = 0; j < m; j++) rowLabels[j] = original[index[j]];
             model.InputGradient(new Batch(x, rowLabels, default, m), gradY.Slice(0, m * f));
+            box.MaskFixed(gradY.Slice(0, m * f));   // only the columns that may move count in the linearisation
             bestRatio.Slice(0, m).Fill(float.PositiveInfinity);
             for (int k = 0; k < c; k++)
             {
@@ -267,6 +272,7 @@ public static partial class Attacks
                 if (!any) continue;
                 rowLabels.Fill(k);
                 model.InputGradient(new Batch(x, rowLabels, default, m), gradK.Slice(0, m * f));
+                box.MaskFixed(gradK.Slice(0, m * f));   // only the columns that may move count in the linearisation
                 for (int j = 0; j < m; j++)
                 {
                     int y = original[index[j]];
@@ -298,6 +304,7 @@ public static partial class Attacks
                     r[t] += scale * w[t];
                     row[t] = Math.Clamp(clean[t] + (1f + overshoot) * r[t], min, max);
                 }
+                if (!box.IsUniform) box.Project(clean, row, float.PositiveInfinity);
                 row.CopyTo(active.Slice(j * f, f));
             }
         }
@@ -351,6 +358,7 @@ public static partial class Attacks
         workspace.Check(model, n);
 
         float lo = model.InputMin, hi = model.InputMax;
+        var constraints = model.InputConstraints;
         bool box = float.IsFinite(lo) && float.IsFinite(hi) && hi > lo;
         float half = box ? (hi - lo) / 2 : 1f, mid = box ? lo + half : 0f;
         var gradY = workspace.Features(0, n);
@@ -395,6 +403,7 @@ public static partial class Attacks
             {
                 for (int t = 0; t < w.Length; t++)
                     current[t] = Math.Clamp(box ? mid + half * MathF.Tanh(w[t]) : w[t], lo, hi);
+                if (!constraints.IsUniform) constraints.Project(x, current, float.PositiveInfinity);   // each column's own range; ids and immutables stay
                 model.Predict(current, logits);
                 for (int i = 0; i < n; i++)
                 {

@@ -42,4 +42,14 @@ public enum RobustnessAttack
     /// budget as for <see cref="DeepFool"/>. The most expensive attack here. Class-index models only.
     /// </summary>
     CarliniWagnerL2 = 5,
+
+    /// <summary>
+    /// The standard suite in L∞ (<see cref="StandardAttackSuite"/>: APGD-CE, APGD-T, Square; per sample the worst case) at
+    /// <see cref="RobustnessOptions.Epsilons"/>. The report's default L∞ evaluation; a sample that only the black-box Square
+    /// fools is counted in <see cref="RobustnessReport.SquareOnly"/> and fails the gradient-masking check.
+    /// </summary>
+    Standard = 6,
+
+    /// <summary>The standard suite in L2, at <see cref="RobustnessOptions.L2Epsilons"/>.</summary>
+    StandardL2 = 7,
 }

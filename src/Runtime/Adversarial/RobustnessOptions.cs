@@ -37,8 +37,9 @@ public sealed class RobustnessOptions
     public IReadOnlyList<float> L2Epsilons { get; init; } = DefaultL2Epsilons;
 
     /// <summary>
-    /// The attacks, each run at every ε of its norm. Default (null): FGSM, PGD and, for
-    /// <see cref="TargetKind.ClassIndex"/> models, DeepFool (which gives <see cref="RobustnessReport.EmpiricalRobustness"/>).
+    /// The attacks, each run at every ε of its norm. Default (null): FGSM, PGD, the standard suite
+    /// (<see cref="RobustnessAttack.Standard"/>: APGD-CE, APGD-T, Square) and, for <see cref="TargetKind.ClassIndex"/> models,
+    /// DeepFool (which gives <see cref="RobustnessReport.EmpiricalRobustness"/>).
     /// DeepFool and Carlini-Wagner need class indices. See <see cref="AllAttacks"/>.
     /// </summary>
     public IReadOnlyList<RobustnessAttack>? Attacks { get; init; }
@@ -75,4 +76,22 @@ public sealed class RobustnessOptions
 
     /// <summary>Use only the first <c>MaxSamples</c> samples of the data set. Default: null (all of them).</summary>
     public int? MaxSamples { get; init; }
+
+    /// <summary>APGD iterations per run in the standard suite. Default: 100 (AutoAttack's).</summary>
+    public int SuiteApgdSteps { get; init; } = 100;
+
+    /// <summary>APGD-T target classes in the standard suite. Default: 9 (AutoAttack's).</summary>
+    public int SuiteTargetClasses { get; init; } = 9;
+
+    /// <summary>Square queries in the standard suite. Default: 5000 (AutoAttack's).</summary>
+    public int SuiteSquareQueries { get; init; } = 5000;
+
+    /// <summary>Square's window layout (an image's <c>[C, H, W]</c>). Default: null (the row as one line of features).</summary>
+    public InputLayout? SuiteLayout { get; init; }
+
+    /// <summary>
+    /// A name per input column for <see cref="RobustnessReport.MovedFeatures"/> (e.g. a tabular pipeline's output columns).
+    /// Default: null (the input member's name, with <c>[i]</c> for members of several columns).
+    /// </summary>
+    public IReadOnlyList<string>? FeatureNames { get; init; }
 }

@@ -42,6 +42,18 @@ public sealed partial class RobustnessReport
         w.WriteNumber("cleanAccuracy", CleanAccuracy);
         w.WriteNumber("lossSensitivity", LossSensitivity);
         WriteNumber(w, "empiricalRobustness", EmpiricalRobustness);
+        w.WriteNumber("squareOnly", SquareOnly);
+        w.WriteString("movedFeaturesAttack", MovedFeaturesAttack);
+        w.WriteStartArray("movedFeatures");
+        foreach (var m in MovedFeatures)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", m.Name);
+            w.WriteNumber("column", m.Column);
+            w.WriteNumber("meanChange", m.MeanChange);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteStartObject("settings");
         w.WriteStartArray("epsilons");
         foreach (float e in Epsilons) w.WriteNumberValue(e);

@@ -44,6 +44,9 @@ public sealed partial class RobustnessReport
                         $"{Percent(r.AttackSuccessRate)} | {Number(r.MeanLinf, "0.0000")} | {Number(r.MeanL2, "0.000")} |\n");
             s.Append('\n');
         }
+        if (Attacks.Any(IsSuite))
+            s.Append(CultureInfo.InvariantCulture,
+                $"Suite: APGD-CE, APGD-T (class models with 4 or more classes) and the black-box Square attack, per sample the worst case (StandardAttackSuite); its mean norms count only the samples it fooled. Samples fooled by Square alone: {SquareOnly}.\n\n");
         if (MinimalPerturbations.Count > 0)
         {
             s.Append("Minimal perturbations (over the samples each attack moved across the decision boundary; DeepFool: all samples, CW-L2: the correctly classified ones):\n\n");
@@ -53,6 +56,14 @@ public sealed partial class RobustnessReport
                 s.Append(CultureInfo.InvariantCulture,
                     $"| {Label(m.Attack)} | {m.Found}/{m.Attempted} | {Number(m.MeanL2, "0.000")} | {Number(m.MedianL2, "0.000")} | " +
                     $"{Number(m.MeanLinf, "0.0000")} | {Number(m.MeanRelativeL2, "0.0000")} |\n");
+            s.Append('\n');
+        }
+        if (MovedFeatures.Count > 0)
+        {
+            s.Append(CultureInfo.InvariantCulture, $"Input columns that moved most ({MovedFeaturesAttack}; mean |x′ − x| over the flipped samples):\n\n");
+            s.Append("| Column | Mean change |\n|---|---:|\n");
+            foreach (var m in MovedFeatures)
+                s.Append(CultureInfo.InvariantCulture, $"| {m.Name} | {Number(m.MeanChange, "0.0000")} |\n");
             s.Append('\n');
         }
         s.Append(CultureInfo.InvariantCulture, $"Sanity checks ({Checks.Count(c => c.Passed)}/{Checks.Count} passed):\n\n");

@@ -57,3 +57,9 @@ public readonly record struct MinimalPerturbationResult(
 /// <param name="Passed">Whether it held.</param>
 /// <param name="Detail">The numbers compared.</param>
 public readonly record struct RobustnessCheck(string Name, bool Passed, string Detail);
+
+/// <summary>One input column an attack changed, with the mean size of the change over the samples it flipped.</summary>
+/// <param name="Name">The column's name (<see cref="RobustnessOptions.FeatureNames"/>, else from <see cref="IModel.InputConstraints"/>).</param>
+/// <param name="Column">Its index in the input row.</param>
+/// <param name="MeanChange">Mean of <c>|x'ⱼ − xⱼ|</c> over the flipped samples, in raw input units.</param>
+public readonly record struct MovedFeature(string Name, int Column, double MeanChange);

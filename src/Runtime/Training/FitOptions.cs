@@ -85,8 +85,8 @@ public sealed class FitOptions
 
     /// <summary>
     /// Gaussian data augmentation: the standard deviation σ ≥ 0 (raw input units) of the noise added to every
-    /// training input before each step, <c>x̃ = clip(x + σ·N(0, I), InputMin, InputMax)</c>
-    /// (<see cref="Defenses.AddGaussianNoise"/>), fresh noise every step from <see cref="Seed"/>, so training stays
+    /// training input before each step, <c>x̃ = clip(x + σ·N(0, I), range)</c> with each column's own range, ids and immutable
+    /// columns left bitwise unchanged and integer columns rounded (<see cref="InputConstraints.AddGaussianNoise"/>), fresh noise every step from <see cref="Seed"/>, so training stays
     /// deterministic. With <see cref="Adversarial"/> the attack starts from the noisy batch. Validation uses
     /// clean inputs. Default: 0 (off). It improves robustness to random noise, and only a little to worst-case
     /// perturbations; it is also how models for randomized smoothing (Cohen et al., 2019) are trained.
@@ -176,4 +176,14 @@ public sealed class FitOptions
     /// bitwise the run that was never stopped (see docs/training.md). Default: null.
     /// </summary>
     public string? ResumeFrom { get; init; }
+
+    /// <summary>
+    /// Train data-parallel with the other ranks of this group (the Axon.Distributed package's <c>MpiProcessGroup</c>): every rank calls
+    /// Fit with the same model and options and its own shard of the training data (<c>Dataset.Shard</c>, equal counts); rank 0's weights
+    /// and optimizer state are copied to every rank at the start; each step sums the ranks' gradients in one all-reduce, so the global
+    /// batch is <c>Size·BatchSize</c> and every rank takes the same optimizer step; the epoch's figures and validation are combined over
+    /// the ranks, progress is printed and checkpoints are written by rank 0 only. Needs a model that declares its loss, without
+    /// adversarial training. See docs/distributed.md. Default: null (this process alone).
+    /// </summary>
+    public ProcessGroup? ProcessGroup { get; init; }
 }

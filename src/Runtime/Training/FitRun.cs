@@ -11,6 +11,7 @@ internal struct EpochTotals
 {
     public double Loss;
     public long Correct;   // -1 once any batch did not report its correct count
+    public double AbsoluteError;   // NaN once any batch did not report its absolute errors (not a regression, or the model's own step)
     public int Seen;
 }
 
@@ -66,6 +67,9 @@ internal sealed class FitRun
 
     public string? StopReason { get; set; }
 
+    /// <summary>Whether this process writes the run's files: always, except on ranks other than 0 of a <see cref="FitOptions.ProcessGroup"/>.</summary>
+    public bool WritesFiles => Options.ProcessGroup is not { IsRoot: false };
+
     /// <summary>Replays the batch order of <paramref name="epochs"/> finished epochs (a resumed run then shuffles as the original did).</summary>
     public void SkipEpochs(int epochs)
     {
@@ -81,7 +85,10 @@ internal sealed class FitRun
         var model = Model;
         var options = Options;
         var runner = new StepRunner(model, options, Adversarial, BatchSize);
-        var printer = ProgressPrinter.Create(options, StepsPerEpoch);
+        var parallel = runner.Parallel;
+        parallel?.Begin(this);
+        // Data-parallel: rank 0 speaks for the group (the figures it prints are the group's, reduced below).
+        var printer = parallel is { Group.IsRoot: false } ? null : ProgressPrinter.Create(options, StepsPerEpoch);
         var context = new TrainingContext(this);
         // Indexed loops: foreach over the interface would allocate an enumerator every epoch.
         IReadOnlyList<Callback> callbacks = options.Callbacks ?? [];
@@ -115,6 +122,11 @@ internal sealed class FitRun
                 }
             }
             runner.EndEpoch(StepsPerEpoch);
+            if (parallel is not null)
+            {
+                parallel.Reduce(ref totals);
+                parallel.CheckInSync(epoch);
+            }
             if (totals.Seen == 0)
                 throw new TrainingDivergedException(
                     $"{model.Name}: every one of the {StepsPerEpoch} batches of epoch {epoch} had a non-finite loss or gradient and was skipped; " +
@@ -122,18 +134,23 @@ internal sealed class FitRun
             long trained = Stopwatch.GetTimestamp();
 
             double trainLoss = totals.Loss / totals.Seen, trainAccuracy = totals.Correct >= 0 ? (double)totals.Correct / totals.Seen : double.NaN;
+            double trainMae = totals.AbsoluteError / ((double)totals.Seen * model.OutputSize);
             if (options.EvaluateTrainingSet)
             {
                 var e = Trainer.EvaluateCore(model, Train);
+                if (parallel is not null) e = parallel.Reduce(e);
                 trainLoss = e.Loss;
                 trainAccuracy = e.Accuracy;
+                trainMae = e.MeanAbsoluteError;
             }
-            double validationLoss = double.NaN, validationAccuracy = double.NaN;
+            double validationLoss = double.NaN, validationAccuracy = double.NaN, validationMae = double.NaN;
             if (Validation is not null)
             {
                 var e = Trainer.EvaluateCore(model, Validation);
+                if (parallel is not null) e = parallel.Reduce(e);
                 validationLoss = e.Loss;
                 validationAccuracy = e.Accuracy;
+                validationMae = e.MeanAbsoluteError;
             }
             long end = Stopwatch.GetTimestamp();
 
@@ -145,6 +162,8 @@ internal sealed class FitRun
             {
                 LearningRate = options.LearningRateSchedule is null ? learningRate : model.Optimizer.LearningRate,
                 SkippedBatches = runner.Skipped,
+                TrainMeanAbsoluteError = trainMae,
+                ValidationMeanAbsoluteError = validationMae,
             };
             History.Add(result);
             printer?.EndEpoch(result);

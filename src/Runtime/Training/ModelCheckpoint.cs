@@ -60,7 +60,7 @@ public sealed class ModelCheckpoint(
             _best = v;
         }
         string file = Path.Replace("{epoch}", result.Epoch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        if (WeightsOnly) context.Model.Save(file);
+        if (WeightsOnly) { if (context.WritesFiles) context.Model.Save(file); }
         else context.SaveCheckpoint(file);
         LastSaved = file;
         LastSavedEpoch = result.Epoch;

@@ -71,10 +71,27 @@ internal sealed class StepRunner
         _extraCopy = new float[extraLength];
         _trainable = model.Layers.Where(l => l.ParameterCount > 0).ToArray();
         _kernels = model.Layers.Where(l => l.WeightCount > 0 && l.Kind is "Dense" or "Conv2D").ToArray();
+        if (options.ProcessGroup is { } group)
+        {
+            if (!_manual || !_canRestore)
+                throw new NotSupportedException(
+                    $"{model.Name}: data-parallel training (FitOptions.ProcessGroup) needs a generated model that declares its loss and trains " +
+                    "without adversarial examples: its gradients must be summed over the ranks between the backward pass and the update.");
+            Parallel = new DataParallel(model, group, _extra);
+        }
     }
+
+    /// <summary>The data-parallel side of the steps (<see cref="FitOptions.ProcessGroup"/>), or null.</summary>
+    public DataParallel? Parallel { get; }
 
     /// <summary>Whether steps compute the loss before the update (so they can refuse a step).</summary>
     public bool ChecksBeforeUpdate => _manual;
+
+    /// <summary>
+    /// For a regression (mean squared error) trained through the checked path, <c>Σ |y − t|</c> over the outputs of the last
+    /// applied step's training forward pass (before its update, as the running loss); NaN otherwise.
+    /// </summary>
+    public double LastAbsoluteErrorSum { get; private set; } = double.NaN;
 
     /// <summary>Batches skipped this epoch (<see cref="NonFiniteAction.SkipBatch"/>).</summary>
     public int Skipped { get; private set; }
@@ -104,6 +121,7 @@ internal sealed class StepRunner
     /// </summary>
     public bool Step(in Batch batch, int step, int steps, out float loss, out int correct)
     {
+        LastAbsoluteErrorSum = double.NaN;
         if (!_manual)
         {
             loss = _adversarial is null ? _model.TrainStep(in batch) : _adversarial.TrainStep(_model, in batch);
@@ -131,18 +149,31 @@ internal sealed class StepRunner
         if (_l1 > 0f)
             foreach (var layer in _kernels)
                 if (!layer.IsFrozen) loss += _l1 * TensorPrimitives.SumOfMagnitudes<float>(layer.Weight);
-        if (!float.IsFinite(loss)) return Refuse(step, steps, $"the loss is {Text(loss)}");
-        if (Guard.IndexOfNonFinite(gradient) >= 0) return Refuse(step, steps, "the gradient of the loss with respect to the outputs is not finite");
-        _model.Backward(batch.Inputs, gradient, default, parameterGradients: true);
+        string? problem = !float.IsFinite(loss) ? $"the loss is {Text(loss)}"
+            : Guard.IndexOfNonFinite(gradient) >= 0 ? "the gradient of the loss with respect to the outputs is not finite" : null;
+        if (Parallel is null)
+        {
+            if (problem is not null) return Refuse(step, steps, problem);
+            _model.Backward(batch.Inputs, gradient, default, parameterGradients: true);
+        }
+        else
+        {
+            // Every rank must reach the all-reduce; a rank whose step failed sends NaN, so every rank refuses the step below.
+            if (problem is null) _model.Backward(batch.Inputs, gradient, default, parameterGradients: true);
+            else Writable(_model.Gradients).Fill(float.NaN);
+            Parallel.ReduceGradients(Writable(_model.Gradients));
+            problem ??= "a gradient is not finite after the sum over the ranks (another rank's loss or gradient was not finite)";
+        }
         var gradients = Writable(_model.Gradients);
         if (_l1 > 0f)
             foreach (var layer in _kernels)
                 if (!layer.IsFrozen) AddSign(layer.Weight, gradients.Slice(layer.ParameterOffset, layer.WeightCount), _l1);
         foreach (var layer in _trainable)
             if (!layer.IsFrozen && Guard.IndexOfNonFinite(gradients.Slice(layer.ParameterOffset, layer.ParameterCount)) >= 0)
-                return Refuse(step, steps, $"a gradient of layer {layer.Name} is not finite");
+                return Refuse(step, steps, Parallel is null ? $"a gradient of layer {layer.Name} is not finite" : problem!);
         if (_clip is float c) Clip(gradients, c);
         _model.ApplyGradients();
+        if (_loss == Loss.MeanSquaredError) LastAbsoluteErrorSum = Metrics.RegressionMetrics.AbsoluteErrorSum(outputs, batch.Targets);
         return true;
     }
 

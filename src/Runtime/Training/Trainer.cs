@@ -51,7 +51,23 @@ public static class Trainer
     /// <exception cref="NotSupportedException">TRADES on a model that is not trained with class-index softmax cross-entropy,
     /// or on a model that does not implement <see cref="IModel.Forward"/> and <see cref="IModel.Backward"/>; loss options
     /// (class weights, focal loss, L1, clipping) with adversarial training or on a model that does not declare its loss.</exception>
+    /// <exception cref="ProcessGroupMismatchException">With <see cref="FitOptions.ProcessGroup"/>: the ranks do not train the same model,
+    /// amount of data or options (thrown on every rank alike). Any other exception on one rank alone ends every rank through
+    /// <see cref="ProcessGroup.Abort"/>.</exception>
     public static History Fit(IModel model, Dataset train, FitOptions? options = null)
+    {
+        if (options?.ProcessGroup is not { } group) return FitAlone(model, train, options);
+        try { return FitAlone(model, train, options); }
+        // Thrown alike on every rank (decided on reduced figures): the ranks leave together, nothing waits.
+        catch (Exception e) when (e is not (ProcessGroupMismatchException or TrainingDivergedException))
+        {
+            // One rank alone failed: the others would wait for it in the next collective forever.
+            group.Abort(e);
+            throw;
+        }
+    }
+
+    private static History FitAlone(IModel model, Dataset train, FitOptions? options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -107,7 +123,7 @@ public static class Trainer
         if (noisy is not null)
         {
             var x = noisy.AsSpan(0, clean.Inputs.Length);
-            Defenses.AddGaussianNoise(clean.Inputs, x, sigma, ref run.Noise, model.InputMin, model.InputMax);
+            model.InputConstraints.AddGaussianNoise(clean.Inputs, x, sigma, ref run.Noise);
             batch = new Batch(x, clean.Labels, clean.Targets, clean.Count);
         }
         if (run.Options.LearningRateSchedule is { } schedule)
@@ -119,15 +135,17 @@ public static class Trainer
         // a different batch than the one given, or through Forward/Backward).
         if (correct < 0) totals.Correct = -1;
         else if (totals.Correct >= 0) totals.Correct += correct;
+        totals.AbsoluteError += runner.LastAbsoluteErrorSum;   // NaN (no MAE) sticks once any batch did not report it
         totals.Loss += (double)loss * batch.Count;
         totals.Seen += batch.Count;
         return true;
     }
 
     /// <summary>
-    /// Mean loss and accuracy of <paramref name="model"/> on <paramref name="data"/>, in batches of
+    /// Mean loss and accuracy (or mean absolute error) of <paramref name="model"/> on <paramref name="data"/>, in batches of
     /// <see cref="IModel.MaxBatchSize"/> (<see cref="IModel.EvaluateBatch"/>, no update):
-    /// <c>Loss = Σ LossSum / Count</c>, <c>Accuracy = Σ Correct / Count</c> (NaN when the model has no accuracy).
+    /// <c>Loss = Σ LossSum / Count</c>, <c>Accuracy = Σ Correct / Count</c> (NaN when the model has no accuracy: a regression),
+    /// <c>MeanAbsoluteError = Σ AbsoluteErrorSum / (Count·OutputSize)</c> (NaN unless every batch reported it: a regression).
     /// Allocates nothing.
     /// </summary>
     /// <exception cref="ArgumentException">The data does not fit the model, or is empty.</exception>
@@ -149,7 +167,7 @@ public static class Trainer
         var labels = data.Labels.AsSpan();
         var targets = data.Targets.AsSpan();
         bool classes = data.Labels is not null;
-        double lossSum = 0;
+        double lossSum = 0, absoluteErrors = 0;
         long correct = 0;
         // Evaluation order doesn't matter, so batches are plain slices of the dataset: no gather, no buffers.
         for (int start = 0; start < data.Count; start += size)
@@ -161,11 +179,15 @@ public static class Trainer
             var r = model.EvaluateBatch(in batch);
             lossSum += r.LossSum;
             correct += r.Correct;
+            absoluteErrors += r.AbsoluteErrorSum;
         }
         return new Evaluation(
             lossSum / data.Count,
             model.HasAccuracy ? (double)correct / data.Count : double.NaN,
-            data.Count);
+            data.Count)
+        {
+            MeanAbsoluteError = absoluteErrors / ((double)data.Count * model.OutputSize),
+        };
     }
 
     /// <summary>The dataset checks without the input-range check (for callers that clip to the range themselves).</summary>

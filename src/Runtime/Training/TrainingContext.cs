@@ -72,5 +72,15 @@ public sealed class TrainingContext
     /// Writes a checkpoint of the run as it is now (parameters, optimizer state, learning rate, counters, random state, history)
     /// to <paramref name="path"/>, atomically; <see cref="FitOptions.ResumeFrom"/> continues from it.
     /// </summary>
-    public void SaveCheckpoint(string path) => Checkpoint.Save(path, _run);
+    /// <remarks>In data-parallel training (<see cref="FitOptions.ProcessGroup"/>) only rank 0 writes; the other ranks hold the same state.</remarks>
+    public void SaveCheckpoint(string path)
+    {
+        if (_run.WritesFiles) Checkpoint.Save(path, _run);
+    }
+
+    /// <summary>
+    /// Whether this process writes files for the run (checkpoints, weights): true, except on the ranks other than 0 of data-parallel
+    /// training (<see cref="FitOptions.ProcessGroup"/>), whose state is rank 0's.
+    /// </summary>
+    public bool WritesFiles => _run.WritesFiles;
 }

@@ -214,6 +214,10 @@ namespace Demo
         global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.SoftmaxCrossEntropy;
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;
+        // Each input column's range and kind ([Input(..., Min, Max, Ids, Immutable, Integer)]); attacks and noise project onto it.
+        private static readonly global::Axon.InputConstraints __inputConstraints = new(InputSize,
+            new global::Axon.InputSegment("Adapted", 0, InputSize, InputMin, InputMax, global::Axon.InputFeatureKind.Continuous));
+        global::Axon.InputConstraints global::Axon.IModel.InputConstraints => __inputConstraints;
         float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, batch, inputGradient);
         global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.EvaluateBatch(this, batch);
         global::Axon.ModelCore global::Axon.Compiled.IModelKernel.Core => __core;
