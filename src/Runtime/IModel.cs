@@ -33,19 +33,34 @@ public readonly ref struct Batch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> l
     public int Count { get; } = count;
 }
 
-/// <summary>Loss and accuracy over a set of samples.</summary>
+/// <summary>Loss and accuracy (classification) or mean absolute error (regression) over a set of samples.</summary>
 /// <param name="Loss">Mean loss per sample.</param>
 /// <param name="Accuracy">
-/// Fraction classified correctly: arg-max against the label for class indices; for a single
-/// output, logit &gt; 0 (or value &gt; 0.5 for MSE) against target ≥ 0.5; NaN for multi-output regression.
+/// Fraction classified correctly: arg-max against the label for class indices; for a single binary cross-entropy
+/// output, logit &gt; 0 against target ≥ 0.5; NaN for a regression (mean squared error), which has no accuracy.
 /// </param>
 /// <param name="Count">Number of samples.</param>
-public readonly record struct Evaluation(double Loss, double Accuracy, int Count);
+public readonly record struct Evaluation(double Loss, double Accuracy, int Count)
+{
+    /// <summary>
+    /// For a regression (mean squared error), the mean absolute error over every output value,
+    /// <c>MAE = (1/(n·k)) Σ_i Σ_j |y_ij − t_ij|</c> (n samples, k outputs), in the units of the targets; NaN for a
+    /// classifier and for a model that does not report it.
+    /// </summary>
+    public double MeanAbsoluteError { get; init; } = double.NaN;
+}
 
 /// <summary>Summed loss and correct count of one batch (what <see cref="IModel.EvaluateBatch"/> returns).</summary>
 /// <param name="LossSum">Sum of the per-sample losses.</param>
 /// <param name="Correct">Correctly classified samples (0 when accuracy is undefined).</param>
-public readonly record struct BatchResult(double LossSum, int Correct);
+public readonly record struct BatchResult(double LossSum, int Correct)
+{
+    /// <summary>
+    /// For a regression (mean squared error), the sum of absolute errors over the batch's output values, <c>Σ_i Σ_j |y_ij − t_ij|</c>;
+    /// NaN for a classifier and for a model that does not report it.
+    /// </summary>
+    public double AbsoluteErrorSum { get; init; } = double.NaN;
+}
 
 /// <summary>
 /// What every generated model implements, so that <c>Axon.Training.Trainer</c>, the data tools
@@ -72,7 +87,10 @@ public interface IModel
     /// <summary>Whether targets are class indices or values.</summary>
     TargetKind TargetKind { get; }
 
-    /// <summary>Whether <see cref="Evaluation.Accuracy"/> is defined for this model.</summary>
+    /// <summary>
+    /// Whether <see cref="Evaluation.Accuracy"/> is defined for this model: class indices, or one binary cross-entropy output.
+    /// Generated regression models (mean squared error) have none and report <see cref="Evaluation.MeanAbsoluteError"/> instead.
+    /// </summary>
     bool HasAccuracy { get; }
 
     /// <summary>The layers, in order.</summary>

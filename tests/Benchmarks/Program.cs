@@ -13,7 +13,8 @@ namespace Axon.Benchmarks;
 /// <c>attack --model NAME --batch N --steps K [--norm linf|l2] [--epsilon E] ...</c> and
 /// <c>gemm [--threads T]</c> (GEMM against the FMA peak measured in the same run) and
 /// <c>scaling --model NAME --batch N</c> (1 vs T threads, interleaved) and
-/// <c>breakdown --model NAME --batch N</c> (one step's time per phase) print one
+/// <c>breakdown --model NAME --batch N</c> (one step's time per phase) and
+/// <c>recurrent --model lstm-t30-f4-h64|gru-t30-f4-h64 --batch N</c> (issue 15's LSTM/GRU regressors) print one
 /// JSON line for the side-by-side comparison with PyTorch (tools/bench-side-by-side.sh,
 /// tools/pytorch/peer_benchmark.py); any other arguments go to BenchmarkDotNet's switcher
 /// (GemmBenchmarks, TrainStepBenchmarks, PredictBenchmarks).
@@ -97,6 +98,19 @@ public static class Program
             {
                 Console.Error.WriteLine(ex.Message);
                 Console.Error.WriteLine(GemmPeak.Usage);
+                return 2;
+            }
+        }
+        if (args.Length > 0 && args[0] == "recurrent")
+        {
+            try
+            {
+                return RecurrentThroughput.Run(args.AsSpan(1));
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(RecurrentThroughput.Usage);
                 return 2;
             }
         }

@@ -164,6 +164,21 @@ internal static class SnapshotModels
         }
         """;
 
+    public const string SequenceForecaster = """
+        using Axon;
+        namespace Demo;
+
+        [Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 32)]
+        [Input(30, 4)]
+        public partial class SequenceForecaster
+        {
+            [Lstm(32, ReturnSequences = true)] public partial Layer Encoder { get; }
+            [Dropout(0.2f)] public partial Layer Drop { get; }
+            [Gru(16)] public partial Layer Decoder { get; }
+            [Dense(1)] public partial Layer Forecast { get; }
+        }
+        """;
+
     public const string SequenceConv = """
         using Axon;
         namespace Demo;
@@ -213,6 +228,7 @@ internal static class SnapshotModels
         [nameof(FraudNet)] = FraudNet,
         [nameof(Recommender)] = Recommender,
         [nameof(ReshapeGap)] = ReshapeGap,
+        [nameof(SequenceForecaster)] = SequenceForecaster,
         [nameof(SequenceConv)] = SequenceConv,
         [nameof(Broken)] = Broken,
     };

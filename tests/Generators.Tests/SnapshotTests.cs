@@ -43,6 +43,9 @@ public class SnapshotTests
     public void Reshape_SpatialLayerNorm_GlobalAveragePool_Emitted() => VerifyModel(SnapshotModels.ReshapeGap, "ReshapeGap");
 
     [Fact]
+    public void StackedLstmDropoutGru_Emitted() => VerifyModel(SnapshotModels.SequenceForecaster, "SequenceForecaster");
+
+    [Fact]
     public void Conv1D_Dilated_Causal_Pointwise_Strided_Pools_PerStepDense_GlobalPools_Emitted() => VerifyModel(SnapshotModels.SequenceConv, "SequenceConv");
 
     [Fact]

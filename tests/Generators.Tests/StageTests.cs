@@ -97,6 +97,12 @@ public class StageTests
         ["Input"] = new(Model(null, LossKind.MeanSquaredError, L("X", "Input", new InputSettings(new[] { 3 }.ToEquatableArray(), -1, 1, false)),
                 L("A", "Input", new InputSettings(new[] { 2 }.ToEquatableArray(), -2, 2, false)), L("J", "Concat", NoSettings.Instance, "X", "A"), Dense("B", 1)),
             "A", "[2]", 0, "global::Axon.Kernels.Merge.Take(x, __core.Buffer(__AOutput, n * 2), n, 2, InputSize, 3, accumulate: false);"),
+        ["Gru"] = new(Model([5, 3], LossKind.MeanSquaredError, L("A", "Gru", new RecurrentSettings(4, false, true)), Dense("B", 2)),
+            "A", "[4]", 108, "global::Axon.Kernels.Gru.Forward(x, p.Slice(__AWeight, 84), p.Slice(__ABias, 24), __core.Buffer(__AOutput, n * 4), __core.Buffer(__AState, n * 163), n, 5, 3, 4, returnSequences: false, __core.Pool);",
+            "new(\"a.weight_hh_l0\", [12, 4], __AWeight + 36)", "new(\"a.bias_hh_l0\", [12], __ABias + 12)"),
+        ["Lstm"] = new(Model([5, 3], LossKind.MeanSquaredError, L("A", "Lstm", new RecurrentSettings(4, true, false)), Dense("B", 2)),
+            "A", "[5, 4]", 112, "global::Axon.Kernels.Lstm.Backward(x, p.Slice(__AWeight, 112), __core.Buffer(__AGradient, n * 20), __core.Buffer(__AState, n * 151),",
+            "new(\"a.weight_ih_l0\", [16, 3], __AWeight)"),
     };
 
     public static TheoryData<string> KindNames
@@ -288,5 +294,25 @@ public class StageTests
             var runtime = (Axon.Kernels.IActivation)Activator.CreateInstance(type)!;
             Assert.True(runtime.NeedsPreActivation == ActivationSettings.NeedsPreActivation(kind), $"{kind}: the runtime says {runtime.NeedsPreActivation}");
         }
+    }
+
+    [Fact]
+    public void RecurrentKinds_AskForTheWorkspaceTheirKernelsNeed()
+    {
+        foreach (var (steps, features, units) in new[] { (1, 1, 1), (5, 3, 4), (30, 4, 64), (7, 64, 33) })
+        {
+            Assert.Equal(Axon.Kernels.Gru.WorkspaceLength(steps, features, units), ((RecurrentKind)Kind("Gru")).WorkspaceLength(steps, features, units));
+            Assert.Equal(Axon.Kernels.Lstm.WorkspaceLength(steps, features, units), ((RecurrentKind)Kind("Lstm")).WorkspaceLength(steps, features, units));
+        }
+    }
+
+    [Fact]
+    public void Recurrent_OnFeatures_ReportsAxn0140_WithTheSequenceFix()
+    {
+        var d = Single(Model([6], LossKind.MeanSquaredError, L("A", "Lstm", new RecurrentSettings(4, false, true)), Dense("B", 1)));
+        Assert.Equal("AXN0140", d.Id);
+        Assert.Equal(Attribute, d.Location);
+        Assert.Contains(d.Arguments, a => a.Contains("[Input(T, F)]"));
+        Assert.Contains("[6]", d.Arguments);
     }
 }

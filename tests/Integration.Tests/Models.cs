@@ -380,6 +380,41 @@ public partial class PerStepOutput
     [Dense(4, Activation.Tanh)] public partial Layer Step { get; }
 }
 
+/// <summary>
+/// The twin of tools/pytorch/make_recurrent_reference.py's TwinRecurrent: nn.LSTM(3, 6) returning every step, nn.GRU(6, 4)
+/// and nn.Linear(4, 2) on its last step; the safetensors keys are the state_dict's (encoder.weight_ih_l0, ...).
+/// </summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 8)]
+[Input(5, 3)]
+public partial class TorchTwinRecurrent
+{
+    [Lstm(6, ReturnSequences = true)] public partial Layer Encoder { get; }
+    [Gru(4)] public partial Layer Decoder { get; }
+    [Dense(2)] public partial Layer Head { get; }
+}
+
+/// <summary>Stacked recurrent layers with dropout between them: a GRU over every step, then an LSTM, then a head.</summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 32, Seed = 4)]
+[Input(12, 2)]
+[Adam(LearningRate = 0.01f)]
+public partial class SequenceRegressor
+{
+    [Gru(16, ReturnSequences = true)] public partial Layer First { get; }
+    [Dropout(0.1f)] public partial Layer Drop { get; }
+    [Lstm(16)] public partial Layer Second { get; }
+    [Dense(1)] public partial Layer Output { get; }
+}
+
+/// <summary>For gradient checks through the generated backward: an LSTM without biases over every step, a GRU, a head.</summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 4)]
+[Input(4, 3)]
+public partial class RecurrentGradientNet
+{
+    [Lstm(5, ReturnSequences = true, Bias = false)] public partial Layer A { get; }
+    [Gru(4)] public partial Layer B { get; }
+    [Dense(2)] public partial Layer Output { get; }
+}
+
 /// <summary>The 1-D layers in one stack: a dilated causal Conv1D, max and average pools, a strided same Conv1D, both global pools.</summary>
 [Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 64, Seed = 5)]
 [Input(16, 2)]

@@ -27,6 +27,7 @@ public sealed class ExampleCommandLineTests
         { "CreditRisk", "--splits", false, true },
         { "FraudDetection", "--splits", false, true },
         { "Recommender", "--folds", true, true },
+        { "MarketPrediction", "--seeds", false, true },
         { "DistributedFashion", "--epochs", true, true },
     };
 

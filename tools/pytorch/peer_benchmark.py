@@ -39,6 +39,13 @@ MODELS = {
     "mlp-784-128-10": [784, 128, 10],
     "mlp-784-256-256-10": [784, 256, 256, 10],
 }
+# Recurrent models (issue 15): nn.LSTM / nn.GRU (batch_first) over T steps of F features, hidden H, then
+# nn.Linear(H, 1) on the last step; MSE, Adam lr 1e-3. As LstmBench / GruBench in tests/Benchmarks/Recurrent.cs.
+RECURRENT = {
+    "lstm-t30-f4-h64": ("lstm", 30, 4, 64),
+    "gru-t30-f4-h64": ("gru", 30, 4, 64),
+}
+RECURRENT_POOL = 4096
 POOL_SAMPLES = 8192
 FASHION_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
 SYSTEM_FASHION = "/usr/share/datasets/fashion-mnist"
@@ -81,7 +88,7 @@ def load_pool(args, np):
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--model", required=True, choices=sorted(MODELS))
+    p.add_argument("--model", required=True, choices=sorted(MODELS) + sorted(RECURRENT))
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--threads", type=int, default=1, help="OpenBLAS threads")
     p.add_argument("--torch-threads", type=int, default=None,
@@ -177,6 +184,8 @@ def main():
 
     torch.set_num_threads(args.torch_threads)
     torch.manual_seed(args.seed)
+    if args.model in RECURRENT:
+        return recurrent_benchmark(args, torch, np)
     pool_inputs, pool_labels, data_description = load_pool(args, np)
     inputs = torch.from_numpy(pool_inputs)
     labels = torch.from_numpy(pool_labels)
@@ -255,6 +264,94 @@ def main():
         "torch": torch.__version__,
         "engine": "pytorch",
         "data": data_description,
+    }))
+    return 0
+
+
+def sequence_pool(np, steps, features, samples=RECURRENT_POOL):
+    """x [S, T, F], y [S, 1] float32, as SequenceData in tests/Benchmarks/Recurrent.cs: feature f of the series
+    is v_f(k) = sin(0.07 (f + 1) k + f); sample s is the window k = s .. s + T - 1, its target v_0(s + T)."""
+    k = np.arange(samples + steps + 1, dtype=np.float64)
+    v = np.stack([np.sin(0.07 * (f + 1) * k + f) for f in range(features)], axis=1)
+    x = np.stack([v[s:s + steps] for s in range(samples)]).astype(np.float32)
+    y = v[steps:steps + samples, :1].astype(np.float32)
+    return np.ascontiguousarray(x), np.ascontiguousarray(y)
+
+
+def recurrent_benchmark(args, torch, np):
+    """Training samples/s and one-sequence predict latency of an LSTM or GRU regressor (issue 15 item 7)."""
+    kind, steps, features, units = RECURRENT[args.model]
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = (torch.nn.LSTM if kind == "lstm" else torch.nn.GRU)(features, units, batch_first=True)
+            self.head = torch.nn.Linear(units, 1)
+
+        def forward(self, x):
+            y, _ = self.rnn(x)
+            return self.head(y[:, -1, :])
+
+    model = Net()
+    x_pool, y_pool = sequence_pool(np, steps, features)
+    inputs, targets = torch.from_numpy(x_pool), torch.from_numpy(y_pool)
+    batches = RECURRENT_POOL // args.batch
+    xs = [inputs[i * args.batch:(i + 1) * args.batch].contiguous() for i in range(batches)]
+    ys = [targets[i * args.batch:(i + 1) * args.batch].contiguous() for i in range(batches)]
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    criterion = torch.nn.MSELoss()
+
+    def train_step(i):
+        k = i % batches
+        optimizer.zero_grad(set_to_none=True)
+        criterion(model(xs[k]), ys[k]).backward()
+        optimizer.step()
+
+    step = 0
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < 1.0 or step < 100:
+        train_step(step)
+        step += 1
+    rates = []
+    for _ in range(args.repetitions):
+        start = time.perf_counter()
+        deadline = start + args.seconds
+        n = 0
+        while True:
+            train_step(step)
+            step += 1
+            n += 1
+            now = time.perf_counter()
+            if now >= deadline:
+                break
+        rates.append(n * args.batch / (now - start))
+
+    model.eval()
+    ones = [inputs[i:i + 1].contiguous() for i in range(256)]
+    with torch.no_grad():
+        for i in range(500):
+            model(ones[i % 256])
+        times = []
+        budget = time.perf_counter() + 1.0
+        i = 0
+        while i < 20000 and (i < 500 or time.perf_counter() < budget):
+            a = time.perf_counter_ns()
+            model(ones[i % 256])
+            b = time.perf_counter_ns()
+            times.append((b - a) / 1000.0)
+            i += 1
+    print(json.dumps({
+        "model": args.model,
+        "batch": args.batch,
+        "threads": args.threads,
+        "torch_threads": args.torch_threads,
+        "train_samples_per_s": round(median(rates), 1),
+        "predict_us_b1": round(median(times), 2),
+        "blas": blas_info(),
+        "malloc": "glibc default" if args.stock_malloc else "glibc, mmap threshold 64 MiB, trim threshold 256 MiB",
+        "torch": torch.__version__,
+        "engine": "pytorch",
+        "data": "sines (%d windows of %d steps x %d features)" % (RECURRENT_POOL, steps, features),
     }))
     return 0
 

@@ -15,7 +15,8 @@ internal static partial class ModelEmitter
         var last = plan.Layers[plan.Layers.Count - 1];
         var loss = plan.Loss;
         bool labels = loss == LossKind.SoftmaxCrossEntropy;
-        bool hasAccuracy = labels || plan.OutputSize == 1;
+        // A regression (mean squared error) has no accuracy, even with one output: thresholding a predicted price at 0.5 means nothing.
+        bool hasAccuracy = labels || (plan.OutputSize == 1 && loss == LossKind.BinaryCrossEntropy);
 
         w.Line("// Parameter arena: constant offsets, each layer's weight then its bias; layers start on 64-byte boundaries.");
         foreach (var l in plan.Layers)

@@ -32,6 +32,8 @@ internal static class LayerKinds
         new Dot(),
         Input,
         new Embedding(),
+        new Gru(),
+        new Lstm(),
         new Conv1D(),
         new MaxPool1D(),
         new AvgPool1D(),

@@ -213,7 +213,7 @@ public sealed partial class RobustnessReport
         ArgumentNullException.ThrowIfNull(data);
         options ??= new RobustnessOptions();
         if (!model.HasAccuracy)
-            throw new ArgumentException($"{model.Name} has no accuracy (multi-output regression), so robust accuracy is undefined.", nameof(model));
+            throw new ArgumentException($"{model.Name} has no accuracy (a regression), so robust accuracy is undefined.", nameof(model));
         Trainer.CheckData(model, data, "the dataset");
         var epsilons = CheckEpsilons(options.Epsilons, "Epsilons");
         var l2Epsilons = CheckEpsilons(options.L2Epsilons, "L2Epsilons");

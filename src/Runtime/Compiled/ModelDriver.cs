@@ -215,9 +215,10 @@ public static class ModelDriver
         Evaluate(model, inputs, Labels(model, labels), "Evaluate");
 
     /// <summary>
-    /// Mean loss and accuracy over any number of samples (inference mode), in batches of MaxBatchSize; no allocation.
-    /// The loss is averaged over samples (and over outputs for mean squared error). Accuracy for a single output:
-    /// logit &gt; 0 (value &gt; 0.5 for MSE) against target ≥ 0.5; NaN for several outputs.
+    /// Mean loss and accuracy or mean absolute error over any number of samples (inference mode), in batches of MaxBatchSize; no
+    /// allocation. The loss is averaged over samples (and over outputs for mean squared error). Accuracy for a single binary
+    /// cross-entropy output: logit &gt; 0 against target ≥ 0.5; NaN for a regression (mean squared error), which reports
+    /// <see cref="Evaluation.MeanAbsoluteError"/> instead.
     /// </summary>
     /// <param name="model">The generated model.</param>
     /// <param name="inputs">Row-major inputs, n·InputSize finite values.</param>
@@ -233,7 +234,7 @@ public static class ModelDriver
         {
             var info = core.Info;
             int n = Check(core, inputs, targets, bounded: false);
-            double loss = 0;
+            double loss = 0, absoluteErrors = 0;
             int correct = 0;
             for (int start = 0; start < n; start += core.MaxBatchSize)
             {
@@ -242,8 +243,12 @@ public static class ModelDriver
                 var t = targets.Slice(start, m);
                 loss += Loss(core, t, m);
                 correct += Correct(core, t, m);
+                if (info.IsRegression) absoluteErrors += RegressionMetrics.AbsoluteErrorSum(core.Outputs(m), t.Values);
             }
-            return new Evaluation(loss / MeanDivisor(info, n), info.HasAccuracy ? (double)correct / n : double.NaN, n);
+            return new Evaluation(loss / MeanDivisor(info, n), info.HasAccuracy ? (double)correct / n : double.NaN, n)
+            {
+                MeanAbsoluteError = info.IsRegression ? absoluteErrors / ((double)n * info.OutputSize) : double.NaN,
+            };
         }
         finally { core.Exit(token); }
     }
@@ -260,7 +265,10 @@ public static class ModelDriver
             Forward(model, core, batch.Inputs, n, training: false);
             double loss = Loss(core, t, n);
             if (core.Info.Loss == Axon.Loss.MeanSquaredError) loss /= core.Info.OutputSize;
-            return new BatchResult(loss, Correct(core, t, n));
+            return new BatchResult(loss, Correct(core, t, n))
+            {
+                AbsoluteErrorSum = core.Info.IsRegression ? RegressionMetrics.AbsoluteErrorSum(core.Outputs(n), t.Values) : double.NaN,
+            };
         }
         finally { core.Exit(token); }
     }
@@ -638,7 +646,7 @@ public static class ModelDriver
     {
         var info = core.Info;
         if (targets.ClassIndices) return Accuracy.CountArgMaxCorrect(core.Outputs(n), targets.Labels, n, info.OutputSize);
-        if (info.OutputSize != 1) return 0;
-        return Accuracy.CountBinaryCorrect(core.Outputs(n), targets.Values, n, info.Loss == Axon.Loss.BinaryCrossEntropy ? 0f : 0.5f);
+        if (!info.HasAccuracy) return 0;
+        return Accuracy.CountBinaryCorrect(core.Outputs(n), targets.Values, n, 0f);
     }
 }

@@ -24,6 +24,12 @@ public sealed record ModelInfo(string Name, int InputSize, int OutputSize, Loss 
     /// <summary>Whether targets are class indices (softmax cross-entropy) or values.</summary>
     public TargetKind TargetKind => Loss == Loss.SoftmaxCrossEntropy ? TargetKind.ClassIndex : TargetKind.Values;
 
-    /// <summary>Whether accuracy is defined: class indices, or a single output (binary decision).</summary>
-    public bool HasAccuracy => Loss == Loss.SoftmaxCrossEntropy || OutputSize == 1;
+    /// <summary>
+    /// Whether accuracy is defined: class indices, or a single binary cross-entropy output (a binary decision). A regression
+    /// (mean squared error) has none, whatever its output count; it reports the mean absolute error instead (<see cref="IsRegression"/>).
+    /// </summary>
+    public bool HasAccuracy => Loss == Loss.SoftmaxCrossEntropy || (OutputSize == 1 && Loss == Loss.BinaryCrossEntropy);
+
+    /// <summary>Whether the model is a regression (mean squared error), whose evaluations report the mean absolute error.</summary>
+    public bool IsRegression => Loss == Loss.MeanSquaredError;
 }

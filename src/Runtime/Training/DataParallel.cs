@@ -34,7 +34,7 @@ internal sealed class DataParallel
     private readonly ProcessGroup _group;
     private readonly (int Offset, int Length)[] _extra;
     private readonly float _scale;
-    private readonly double[] _sums = new double[4];
+    private readonly double[] _sums = new double[6];
     // Reused every epoch: an epoch of data-parallel training allocates nothing after the first (TrainingAllocationTests' rule).
     private readonly XxHash64 _hash = new();
     private readonly long[] _hashes;
@@ -104,22 +104,31 @@ internal sealed class DataParallel
         _sums[1] = totals.Correct;
         _sums[2] = totals.Correct < 0 ? 1 : 0;
         _sums[3] = totals.Seen;
+        // A regression's absolute errors (NaN, no MAE, on any rank makes the sum NaN, as it does for one process).
+        _sums[4] = double.IsNaN(totals.AbsoluteError) ? 0 : totals.AbsoluteError;
+        _sums[5] = double.IsNaN(totals.AbsoluteError) ? 1 : 0;
         _group.AllReduceSum(_sums);
         totals.Loss = _sums[0];
         totals.Correct = _sums[2] > 0 ? -1 : (long)_sums[1];
         totals.Seen = (int)_sums[3];
+        totals.AbsoluteError = _sums[5] > 0 ? double.NaN : _sums[4];
     }
 
-    /// <summary>An evaluation of every rank's own samples, combined: loss and accuracy weighted by each rank's count.</summary>
+    /// <summary>An evaluation of every rank's own samples, combined: loss, accuracy and mean absolute error weighted by each rank's count.</summary>
     public Evaluation Reduce(Evaluation e)
     {
         _sums[0] = e.Loss * e.Count;
         _sums[1] = double.IsNaN(e.Accuracy) ? 0 : e.Accuracy * e.Count;
         _sums[2] = double.IsNaN(e.Accuracy) ? 1 : 0;
         _sums[3] = e.Count;
+        _sums[4] = double.IsNaN(e.MeanAbsoluteError) ? 0 : e.MeanAbsoluteError * e.Count;
+        _sums[5] = double.IsNaN(e.MeanAbsoluteError) ? 1 : 0;
         _group.AllReduceSum(_sums);
         int count = (int)_sums[3];
-        return new Evaluation(_sums[0] / count, _sums[2] > 0 ? double.NaN : Math.Round(_sums[1]) / count, count);
+        return new Evaluation(_sums[0] / count, _sums[2] > 0 ? double.NaN : Math.Round(_sums[1]) / count, count)
+        {
+            MeanAbsoluteError = _sums[5] > 0 ? double.NaN : _sums[4] / count,
+        };
     }
 
     /// <summary>

@@ -11,6 +11,7 @@ internal struct EpochTotals
 {
     public double Loss;
     public long Correct;   // -1 once any batch did not report its correct count
+    public double AbsoluteError;   // NaN once any batch did not report its absolute errors (not a regression, or the model's own step)
     public int Seen;
 }
 
@@ -29,7 +30,12 @@ internal sealed class FitRun
         BatchSize = batchSize;
         Adversarial = adversarial;
         Noise = noise;
-        if (options.BalancedSampling)
+        if (options.DifferentialPrivacy is not null)
+        {
+            Poisson = new PoissonSampler(train, batchSize, options.Seed);
+            StepsPerEpoch = Poisson.StepsPerEpoch;
+        }
+        else if (options.BalancedSampling)
         {
             int classes = model.TargetKind == TargetKind.ClassIndex ? model.OutputSize : 2;
             Sampler = new BalancedSampler(train, batchSize, classes, options.Seed);
@@ -52,6 +58,7 @@ internal sealed class FitRun
     public AdversarialStep? Adversarial { get; }
     public BatchIterator? Batches { get; }
     public BalancedSampler? Sampler { get; }
+    public PoissonSampler? Poisson { get; }
     public int StepsPerEpoch { get; }
     public History History { get; }
 
@@ -110,6 +117,15 @@ internal sealed class FitRun
                     if (Trainer.TrainBatch(this, runner, in batch, noisy, sigma, ++step, ref totals))
                         printer?.Batch(step, totals.Seen, totals.Loss / totals.Seen, start);
             }
+            else if (Poisson is not null)
+            {
+                for (int b = 0; b < StepsPerEpoch; b++)
+                {
+                    var batch = Poisson.Next();
+                    if (Trainer.TrainBatch(this, runner, in batch, noisy, sigma, ++step, ref totals))
+                        printer?.Batch(step, totals.Seen, totals.Loss / totals.Seen, start);
+                }
+            }
             else
             {
                 Sampler!.BeginEpoch();
@@ -133,20 +149,23 @@ internal sealed class FitRun
             long trained = Stopwatch.GetTimestamp();
 
             double trainLoss = totals.Loss / totals.Seen, trainAccuracy = totals.Correct >= 0 ? (double)totals.Correct / totals.Seen : double.NaN;
+            double trainMae = totals.AbsoluteError / ((double)totals.Seen * model.OutputSize);
             if (options.EvaluateTrainingSet)
             {
                 var e = Trainer.EvaluateCore(model, Train);
                 if (parallel is not null) e = parallel.Reduce(e);
                 trainLoss = e.Loss;
                 trainAccuracy = e.Accuracy;
+                trainMae = e.MeanAbsoluteError;
             }
-            double validationLoss = double.NaN, validationAccuracy = double.NaN;
+            double validationLoss = double.NaN, validationAccuracy = double.NaN, validationMae = double.NaN;
             if (Validation is not null)
             {
                 var e = Trainer.EvaluateCore(model, Validation);
                 if (parallel is not null) e = parallel.Reduce(e);
                 validationLoss = e.Loss;
                 validationAccuracy = e.Accuracy;
+                validationMae = e.MeanAbsoluteError;
             }
             long end = Stopwatch.GetTimestamp();
 
@@ -158,6 +177,9 @@ internal sealed class FitRun
             {
                 LearningRate = options.LearningRateSchedule is null ? learningRate : model.Optimizer.LearningRate,
                 SkippedBatches = runner.Skipped,
+                Epsilon = options.DifferentialPrivacy is { } dp ? dp.Epsilon(Poisson!.SampleRate, GlobalStep) : double.NaN,
+                TrainMeanAbsoluteError = trainMae,
+                ValidationMeanAbsoluteError = validationMae,
             };
             History.Add(result);
             printer?.EndEpoch(result);

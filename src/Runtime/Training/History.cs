@@ -15,8 +15,9 @@ public sealed class History : IReadOnlyList<EpochResult>
 
     /// <summary>
     /// The epochs as CSV, one row per epoch under the header
-    /// <c>epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second,skipped_batches</c>;
-    /// numbers in invariant culture with round-trip precision, an empty field for NaN (no validation, no accuracy).
+    /// <c>epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second,skipped_batches,train_mae,validation_mae</c>;
+    /// numbers in invariant culture with round-trip precision, an empty field for NaN (no validation, no accuracy for a regression,
+    /// no mean absolute error for a classifier).
     /// </summary>
     public string ToCsv() => HistoryExport.Csv(_epochs);
 
@@ -28,7 +29,7 @@ public sealed class History : IReadOnlyList<EpochResult>
 
     /// <summary>
     /// Training curves as a self-contained SVG document: training and validation loss per epoch, and beside it training and
-    /// validation accuracy when the model has one. Write it to a <c>.svg</c> file and open it in a browser.
+    /// validation accuracy when the model has one, or the mean absolute errors for a regression. Write it to a <c>.svg</c> file and open it in a browser.
     /// </summary>
     /// <param name="title">The document's title. Default: "Training history".</param>
     public string ToSvg(string title = "Training history") => HistoryChart.Svg(_epochs, title);

@@ -16,15 +16,20 @@ internal static class HistoryChart
 
     public static string Svg(IReadOnlyList<EpochResult> epochs, string title)
     {
-        bool accuracy = false;
-        foreach (var e in epochs) accuracy |= double.IsFinite(e.TrainAccuracy) || double.IsFinite(e.ValidationAccuracy);
-        int panels = accuracy ? 2 : 1, width = panels * PanelWidth;
+        bool accuracy = false, mae = false;
+        foreach (var e in epochs)
+        {
+            accuracy |= double.IsFinite(e.TrainAccuracy) || double.IsFinite(e.ValidationAccuracy);
+            mae |= double.IsFinite(e.TrainMeanAbsoluteError) || double.IsFinite(e.ValidationMeanAbsoluteError);
+        }
+        int panels = accuracy || mae ? 2 : 1, width = panels * PanelWidth;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture,
             $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{PanelHeight + 20}\" viewBox=\"0 0 {width} {PanelHeight + 20}\" font-family=\"sans-serif\" font-size=\"11\">\n");
         sb.Append(CultureInfo.InvariantCulture, $"<title>{Escape(title)}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         Panel(sb, epochs, 0, "Loss", e => e.TrainLoss, e => e.ValidationLoss);
         if (accuracy) Panel(sb, epochs, PanelWidth, "Accuracy", e => e.TrainAccuracy, e => e.ValidationAccuracy);
+        else if (mae) Panel(sb, epochs, PanelWidth, "Mean absolute error", e => e.TrainMeanAbsoluteError, e => e.ValidationMeanAbsoluteError);
         sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"{PanelHeight + 14}\" fill=\"{TrainColor}\">━ training</text>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + 90}\" y=\"{PanelHeight + 14}\" fill=\"{ValidationColor}\">━ validation</text>\n");
         sb.Append("</svg>\n");

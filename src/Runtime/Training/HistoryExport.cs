@@ -10,7 +10,7 @@ namespace Axon.Training;
 /// <summary>CSV and JSON forms of a <see cref="History"/>, shared by <see cref="History"/> and checkpoints.</summary>
 internal static class HistoryExport
 {
-    public const string CsvHeader = "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second,skipped_batches";
+    public const string CsvHeader = "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second,skipped_batches,train_mae,validation_mae";
 
     public static string Csv(IReadOnlyList<EpochResult> epochs)
     {
@@ -20,7 +20,8 @@ internal static class HistoryExport
               .Append(Number(e.TrainLoss)).Append(',').Append(Number(e.TrainAccuracy)).Append(',')
               .Append(Number(e.ValidationLoss)).Append(',').Append(Number(e.ValidationAccuracy)).Append(',')
               .Append(Number(e.LearningRate)).Append(',').Append(Number(e.Seconds)).Append(',')
-              .Append(Number(e.SamplesPerSecond)).Append(',').Append(e.SkippedBatches.ToString(CultureInfo.InvariantCulture)).Append('\n');
+              .Append(Number(e.SamplesPerSecond)).Append(',').Append(e.SkippedBatches.ToString(CultureInfo.InvariantCulture)).Append(',')
+              .Append(Number(e.TrainMeanAbsoluteError)).Append(',').Append(Number(e.ValidationMeanAbsoluteError)).Append('\n');
         return sb.ToString();
     }
 
@@ -45,6 +46,8 @@ internal static class HistoryExport
                 Write(w, "seconds", e.Seconds);
                 Write(w, "samples_per_second", e.SamplesPerSecond);
                 w.WriteNumber("skipped_batches", e.SkippedBatches);
+                Write(w, "train_mae", e.TrainMeanAbsoluteError);
+                Write(w, "validation_mae", e.ValidationMeanAbsoluteError);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -70,6 +73,8 @@ internal static class HistoryExport
             {
                 LearningRate = Read(e, "learning_rate"),
                 SkippedBatches = e.GetProperty("skipped_batches").GetInt32(),
+                TrainMeanAbsoluteError = Read(e, "train_mae"),
+                ValidationMeanAbsoluteError = Read(e, "validation_mae"),
             });
         }
         return list;

@@ -16,6 +16,12 @@ public enum Monitor
 
     /// <summary><see cref="EpochResult.TrainAccuracy"/> (higher is better).</summary>
     TrainAccuracy = 3,
+
+    /// <summary><see cref="EpochResult.ValidationMeanAbsoluteError"/> of a regression (lower is better).</summary>
+    ValidationMeanAbsoluteError = 4,
+
+    /// <summary><see cref="EpochResult.TrainMeanAbsoluteError"/> of a regression (lower is better).</summary>
+    TrainMeanAbsoluteError = 5,
 }
 
 /// <summary>Whether a smaller or a larger monitored value is an improvement.</summary>
@@ -57,6 +63,8 @@ internal readonly struct MonitoredValue(Monitor monitor, MonitorMode mode, doubl
         Monitor.ValidationAccuracy => r.ValidationAccuracy,
         Monitor.TrainLoss => r.TrainLoss,
         Monitor.TrainAccuracy => r.TrainAccuracy,
+        Monitor.ValidationMeanAbsoluteError => r.ValidationMeanAbsoluteError,
+        Monitor.TrainMeanAbsoluteError => r.TrainMeanAbsoluteError,
         _ => double.NaN,
     };
 
@@ -69,10 +77,13 @@ internal readonly struct MonitoredValue(Monitor monitor, MonitorMode mode, doubl
     {
         if (!Enum.IsDefined(Monitor))
             throw new ArgumentOutOfRangeException(nameof(Monitor), Monitor, $"{who}: {Monitor} is not a Monitor value.");
-        if (Monitor is Monitor.ValidationLoss or Monitor.ValidationAccuracy && !context.HasValidation)
+        if (Monitor is Monitor.ValidationLoss or Monitor.ValidationAccuracy or Monitor.ValidationMeanAbsoluteError && !context.HasValidation)
             throw new ArgumentException(
                 $"{who} monitors {Monitor}, but the fit has no validation data; set FitOptions.Validation or ValidationSplit, or monitor TrainLoss.");
         if (Monitor is Monitor.ValidationAccuracy or Monitor.TrainAccuracy && !context.Model.HasAccuracy)
-            throw new ArgumentException($"{who} monitors {Monitor}, but {context.Model.Name} has no accuracy; monitor a loss.");
+            throw new ArgumentException($"{who} monitors {Monitor}, but {context.Model.Name} has no accuracy; monitor a loss" +
+                (context.Model.Loss == Loss.MeanSquaredError ? " or the mean absolute error (a regression)." : "."));
+        if (Monitor is Monitor.ValidationMeanAbsoluteError or Monitor.TrainMeanAbsoluteError && context.Model.Loss != Loss.MeanSquaredError)
+            throw new ArgumentException($"{who} monitors {Monitor}, but {context.Model.Name} is not a regression (mean squared error): it reports no mean absolute error.");
     }
 }

@@ -92,8 +92,10 @@ internal sealed class ProgressPrinter
         Append("  loss ");
         Append(r.TrainLoss, "F4");
         if (!double.IsNaN(r.TrainAccuracy)) { Append("  acc "); Append(r.TrainAccuracy, "F4"); }
+        if (!double.IsNaN(r.TrainMeanAbsoluteError)) { Append("  mae "); Append(r.TrainMeanAbsoluteError, "G4"); }
         if (!double.IsNaN(r.ValidationLoss)) { Append("  val_loss "); Append(r.ValidationLoss, "F4"); }
         if (!double.IsNaN(r.ValidationAccuracy)) { Append("  val_acc "); Append(r.ValidationAccuracy, "F4"); }
+        if (!double.IsNaN(r.ValidationMeanAbsoluteError)) { Append("  val_mae "); Append(r.ValidationMeanAbsoluteError, "G4"); }
         Append("  ");
         Append(r.Seconds, "F2");
         Append(" s  ");

@@ -17,7 +17,7 @@ namespace Axon.Training;
 /// With plain options this computes bit for bit what <see cref="IModel.TrainStep"/> computes. Otherwise (adversarial training, a
 /// model of unknown loss) the step is the model's own, checked after it ran. Buffers are allocated once; a step allocates nothing.
 /// </summary>
-internal sealed class StepRunner
+internal sealed partial class StepRunner
 {
     private readonly IModel _model;
     private readonly FitOptions _options;
@@ -71,6 +71,8 @@ internal sealed class StepRunner
         _extraCopy = new float[extraLength];
         _trainable = model.Layers.Where(l => l.ParameterCount > 0).ToArray();
         _kernels = model.Layers.Where(l => l.WeightCount > 0 && l.Kind is "Dense" or "Conv2D").ToArray();
+        if (options.DifferentialPrivacy is { } dp)
+            _dp = new DpSgdState(dp, parameterLength, batchSize, options.Seed, GhostNormsApply(model), model.MaxBatchSize, model.OutputSize);
         if (options.ProcessGroup is { } group)
         {
             if (!_manual || !_canRestore)
@@ -86,6 +88,12 @@ internal sealed class StepRunner
 
     /// <summary>Whether steps compute the loss before the update (so they can refuse a step).</summary>
     public bool ChecksBeforeUpdate => _manual;
+
+    /// <summary>
+    /// For a regression (mean squared error) trained through the checked path, <c>Σ |y − t|</c> over the outputs of the last
+    /// applied step's training forward pass (before its update, as the running loss); NaN otherwise.
+    /// </summary>
+    public double LastAbsoluteErrorSum { get; private set; } = double.NaN;
 
     /// <summary>Batches skipped this epoch (<see cref="NonFiniteAction.SkipBatch"/>).</summary>
     public int Skipped { get; private set; }
@@ -115,6 +123,8 @@ internal sealed class StepRunner
     /// </summary>
     public bool Step(in Batch batch, int step, int steps, out float loss, out int correct)
     {
+        LastAbsoluteErrorSum = double.NaN;
+        if (_dp is not null) return DpStep(in batch, step, steps, out loss, out correct);
         if (!_manual)
         {
             loss = _adversarial is null ? _model.TrainStep(in batch) : _adversarial.TrainStep(_model, in batch);
@@ -166,6 +176,7 @@ internal sealed class StepRunner
                 return Refuse(step, steps, Parallel is null ? $"a gradient of layer {layer.Name} is not finite" : problem!);
         if (_clip is float c) Clip(gradients, c);
         _model.ApplyGradients();
+        if (_loss == Loss.MeanSquaredError) LastAbsoluteErrorSum = Metrics.RegressionMetrics.AbsoluteErrorSum(outputs, batch.Targets);
         return true;
     }
 

@@ -135,15 +135,17 @@ public static class Trainer
         // a different batch than the one given, or through Forward/Backward).
         if (correct < 0) totals.Correct = -1;
         else if (totals.Correct >= 0) totals.Correct += correct;
+        totals.AbsoluteError += runner.LastAbsoluteErrorSum;   // NaN (no MAE) sticks once any batch did not report it
         totals.Loss += (double)loss * batch.Count;
         totals.Seen += batch.Count;
         return true;
     }
 
     /// <summary>
-    /// Mean loss and accuracy of <paramref name="model"/> on <paramref name="data"/>, in batches of
+    /// Mean loss and accuracy (or mean absolute error) of <paramref name="model"/> on <paramref name="data"/>, in batches of
     /// <see cref="IModel.MaxBatchSize"/> (<see cref="IModel.EvaluateBatch"/>, no update):
-    /// <c>Loss = Σ LossSum / Count</c>, <c>Accuracy = Σ Correct / Count</c> (NaN when the model has no accuracy).
+    /// <c>Loss = Σ LossSum / Count</c>, <c>Accuracy = Σ Correct / Count</c> (NaN when the model has no accuracy: a regression),
+    /// <c>MeanAbsoluteError = Σ AbsoluteErrorSum / (Count·OutputSize)</c> (NaN unless every batch reported it: a regression).
     /// Allocates nothing.
     /// </summary>
     /// <exception cref="ArgumentException">The data does not fit the model, or is empty.</exception>
@@ -165,7 +167,7 @@ public static class Trainer
         var labels = data.Labels.AsSpan();
         var targets = data.Targets.AsSpan();
         bool classes = data.Labels is not null;
-        double lossSum = 0;
+        double lossSum = 0, absoluteErrors = 0;
         long correct = 0;
         // Evaluation order doesn't matter, so batches are plain slices of the dataset: no gather, no buffers.
         for (int start = 0; start < data.Count; start += size)
@@ -177,11 +179,15 @@ public static class Trainer
             var r = model.EvaluateBatch(in batch);
             lossSum += r.LossSum;
             correct += r.Correct;
+            absoluteErrors += r.AbsoluteErrorSum;
         }
         return new Evaluation(
             lossSum / data.Count,
             model.HasAccuracy ? (double)correct / data.Count : double.NaN,
-            data.Count);
+            data.Count)
+        {
+            MeanAbsoluteError = absoluteErrors / ((double)data.Count * model.OutputSize),
+        };
     }
 
     /// <summary>The dataset checks without the input-range check (for callers that clip to the range themselves).</summary>

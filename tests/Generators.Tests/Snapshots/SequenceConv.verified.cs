@@ -235,8 +235,7 @@ namespace Demo
         int global::Axon.IModel.OutputSize => OutputSize;
         int global::Axon.IModel.ParameterCount => ParameterCount;
         global::Axon.TargetKind global::Axon.IModel.TargetKind => global::Axon.TargetKind.Values;
-        bool global::Axon.IModel.HasAccuracy => true;
-        int global::Axon.IModel.LastTrainCorrect => __core.TrainCorrect;
+        bool global::Axon.IModel.HasAccuracy => false;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.TrainStep(this, batch);
         float global::Axon.IModel.ComputeGradients(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.ComputeGradients(this, batch);
         global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.MeanSquaredError;

@@ -100,7 +100,7 @@ public class ToolkitTests
         var history = model.Fit(data, new FitOptions { Epochs = 3, ValidationSplit = 0.25, Progress = ProgressMode.None });
 
         var csv = history.ToCsv().TrimEnd('\n').Split('\n');
-        Assert.Equal("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second,skipped_batches", csv[0]);
+        Assert.Equal("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second,skipped_batches,train_mae,validation_mae", csv[0]);
         Assert.Equal(4, csv.Length);
         var row = csv[2].Split(',');
         Assert.Equal(history[1].TrainLoss, double.Parse(row[1], System.Globalization.CultureInfo.InvariantCulture));
