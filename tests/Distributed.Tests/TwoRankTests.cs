@@ -83,11 +83,14 @@ public sealed class TwoRankTests : IDisposable
     public void ARankThatThrows_AbortsEveryRank_WithItsMessage()
     {
         var run = Mpirun.Run(Bound, Train("fault=throw"));
-        Assert.NotEqual(0, run.ExitCode);
+        Assert.True(run.ExitCode != 0, run.ToString());
         Assert.Contains("rank 1 of 2 on", run.Output);
         Assert.Contains("InvalidOperationException: an injected failure on rank 1 after epoch 1", run.Output);
-        Assert.Contains("MPI_ABORT was invoked on rank 1", run.Output);
+        // mpirun's own notice ("MPI_ABORT was invoked on rank 1") is not asserted: Open MPI 4.1.4 sometimes loses it
+        // ("ORTE_ERROR_LOG: Data unpack would read past end of buffer in file ../orte/util/show_help.c"), though the job still ends.
         Assert.DoesNotContain("Epoch 2/", run.Output);
+        Assert.DoesNotContain("trained 3 epochs", run.Output);   // rank 0 was ended, it did not finish
+        Assert.True(run.Elapsed < TimeSpan.FromSeconds(60), run.ToString());
     }
 
     [Fact]

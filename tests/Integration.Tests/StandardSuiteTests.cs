@@ -222,6 +222,23 @@ public class SuiteReportTests(TrainedMlpFixture trained)
     }
 
     [Fact]
+    public void Suite_OnASqueezedModel_RunsApgdCeThroughTheStraightThroughGradient_AndSquare()
+    {
+        const int N = 16;
+        var squeezed = new SqueezedModel(trained.Model, new FeatureSqueezing { Bits = 3 });
+        var batch = new Batch(trained.X.AsSpan(0, N * FashionMlp.InputSize), trained.Labels.AsSpan(0, N), default, N);
+        var suite = new StandardAttackSuite(squeezed, N) { ApgdSteps = 10, SquareQueries = 100 };
+        var adv = new float[N * FashionMlp.InputSize];
+        var counts = suite.Run(squeezed, batch, AttackNorm.LInf, 0.1f, adv);
+        Assert.False(counts.ApgdTargetedRan);
+        Assert.True(counts.AfterApgdCe < counts.Clean, $"APGD-CE fooled nothing: {counts}");
+        var x = trained.X;
+        var labels = trained.Labels;
+        Assert.Throws<NotSupportedException>(() => Attacks.Apgd(squeezed, new Batch(x.AsSpan(0, N * FashionMlp.InputSize), labels.AsSpan(0, N), default, N),
+            AttackNorm.LInf, 0.1f, adv, new AttackWorkspace(squeezed, N), ApgdLoss.Dlr));
+    }
+
+    [Fact]
     public void Report_OnATabularModel_NeverMovesIdsOrImmutables_AndNamesTheColumnsMovedMost()
     {
         var rng = new Rng(3);

@@ -238,6 +238,9 @@ public sealed class SqueezedModel : IModel
     /// <inheritdoc/>
     public float InputMax => _inner.InputMax;
 
+    /// <summary>The wrapped model's per-column ranges and kinds.</summary>
+    public InputConstraints InputConstraints => _inner.InputConstraints;
+
     /// <summary>A training step of the wrapped model on the squeezed inputs.</summary>
     public float TrainStep(in Batch batch)
     {

@@ -28,9 +28,11 @@ internal readonly ref struct Scorer
     private readonly float _threshold;
     private readonly bool _binaryCrossEntropy;
     private readonly Batch _labels;
+    private readonly bool _forwardBackward;   // generated models; wrappers (SqueezedModel) give the CE gradient through InputGradient
 
-    private Scorer(ScoreLoss loss, bool classes, float threshold, bool binaryCrossEntropy, in Batch labels)
+    private Scorer(ScoreLoss loss, bool classes, float threshold, bool binaryCrossEntropy, in Batch labels, bool forwardBackward)
     {
+        _forwardBackward = forwardBackward;
         (_loss, _classes, _threshold, _binaryCrossEntropy) = (loss, classes, threshold, binaryCrossEntropy);
         _labels = labels;
     }
@@ -38,6 +40,9 @@ internal readonly ref struct Scorer
     public static Scorer For(IModel model, in Batch batch, ScoreLoss loss)
     {
         int c = model.OutputSize;
+        bool forwardBackward = model is Compiled.IModelKernel;
+        if (!forwardBackward && loss != ScoreLoss.CrossEntropy)
+            throw new NotSupportedException($"the {loss} loss needs IModel.Forward/Backward, which {model.Name} does not implement; use the cross-entropy loss.");
         if (model.TargetKind == TargetKind.ClassIndex)
         {
             Guard.Length(batch.Labels.Length, batch.Count, "labels", model.Name);
@@ -45,7 +50,7 @@ internal readonly ref struct Scorer
             int needed = loss switch { ScoreLoss.Dlr => 3, ScoreLoss.DlrTargeted => 4, _ => 2 };
             if (c < needed)
                 throw new NotSupportedException($"the {loss} loss needs at least {needed} classes; {model.Name} has {c}.");
-            return new Scorer(loss, true, 0f, false, batch);
+            return new Scorer(loss, true, 0f, false, batch, forwardBackward);
         }
         if (c != 1 || model.Loss is not (Loss.BinaryCrossEntropy or Loss.MeanSquaredError))
             throw new NotSupportedException(
@@ -54,7 +59,7 @@ internal readonly ref struct Scorer
             throw new NotSupportedException($"the {loss} loss needs class logits; {model.Name} has one output (use ApgdLoss.CrossEntropy).");
         Guard.Length(batch.Targets.Length, batch.Count, "targets", model.Name);
         bool bce = model.Loss == Loss.BinaryCrossEntropy;
-        return new Scorer(loss, false, bce ? 0f : 0.5f, bce, batch);
+        return new Scorer(loss, false, bce ? 0f : 0.5f, bce, batch, forwardBackward);
     }
 
     /// <summary>
@@ -67,8 +72,8 @@ internal readonly ref struct Scorer
         int n = loss.Length, c = model.OutputSize;
         var z = workspace.Logits(n);
         var dz = workspace.LogitGradient(n);
-        bool wantGradient = !gradient.IsEmpty;
-        if (wantGradient) model.Forward(x, z, training: false);
+        bool wantGradient = !gradient.IsEmpty, viaForward = wantGradient && _forwardBackward;
+        if (viaForward) model.Forward(x, z, training: false);
         else model.Predict(x, z);
         for (int i = 0; i < n; i++)
         {
@@ -77,7 +82,8 @@ internal readonly ref struct Scorer
             if (_classes) loss[i] = ClassLoss(zi, _labels.Labels[i], targets.IsEmpty ? -1 : targets[i], gi, out success[i]);
             else loss[i] = BinaryLoss(zi[0], _labels.Targets[i], out gi[0], out success[i]);
         }
-        if (wantGradient) model.Backward(x, dz, gradient, parameterGradients: false);
+        if (viaForward) model.Backward(x, dz, gradient, parameterGradients: false);
+        else if (wantGradient) model.InputGradient(new Batch(x, _labels.Labels, _labels.Targets, n), gradient);   // the model's own loss: CE
     }
 
     /// <summary>Margin per sample (≤ 0: fooled), from <see cref="IModel.Predict"/>: Square's loss.</summary>

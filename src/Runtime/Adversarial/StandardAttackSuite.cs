@@ -12,7 +12,7 @@ namespace Axon.Adversarial;
 /// Samples that only the black-box Square fooled, both white-box attacks having failed on them: more than a few hints at
 /// gradient masking (the gradients mislead, the model is not robust).
 /// </param>
-/// <param name="ApgdTargetedRan">Whether APGD-T ran (class-index models with at least 4 classes).</param>
+/// <param name="ApgdTargetedRan">Whether APGD-T ran (generated class-index models with at least 4 classes).</param>
 public readonly record struct SuiteCounts(int Count, int Clean, int AfterApgdCe, int AfterApgdT, int Robust, int SquareOnly, bool ApgdTargetedRan);
 
 /// <summary>
@@ -91,7 +91,8 @@ public sealed class StandardAttackSuite
         }
         int afterCe = Attack(model, batch, norm, epsilon, adversarial, 0);
         int afterT = afterCe;
-        bool targetedRan = model.TargetKind == TargetKind.ClassIndex && model.OutputSize >= 4;
+        // APGD-T's DLR gradient needs Forward/Backward: generated models, not wrappers such as SqueezedModel.
+        bool targetedRan = model.TargetKind == TargetKind.ClassIndex && model.OutputSize >= 4 && model is Compiled.IModelKernel;
         if (targetedRan && afterCe > 0) afterT = Attack(model, batch, norm, epsilon, adversarial, 1);
         fooled.CopyTo(whiteBox);
         int robust = afterT, squareOnly = 0;

@@ -76,7 +76,9 @@ public static class Dense
             if (biasNow) TensorPrimitives.Add(biasGrad, row, biasGrad);
         }
 
-        if (computeParameterGradients)
+        // DP-SGD's per-sample clipping (GhostNorms): each sample's share of this layer's gradient norm, from x and dZ alone.
+        bool skipWeights = computeParameterGradients && GhostNorms.Active && GhostNorms.Add(x, dz, batch, inFeatures, outFeatures, !biasGrad.IsEmpty);
+        if (computeParameterGradients && !skipWeights)
             ParallelGemm.MultiplyTransposedA(dz, x, weightGrad, outFeatures, inFeatures, batch, pool, scratch);
 
         if (computeInputGradient)

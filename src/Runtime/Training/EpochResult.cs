@@ -38,6 +38,12 @@ public readonly record struct EpochResult(
     public int SkippedBatches { get; init; }
 
     /// <summary>
+    /// With <see cref="FitOptions.DifferentialPrivacy"/>: the ε of the (ε, δ)-DP guarantee of the training so far, after this epoch's
+    /// steps (<see cref="Privacy.RdpAccountant"/>, at <see cref="Privacy.DpSgdOptions.Delta"/>). NaN otherwise (the default).
+    /// </summary>
+    public double Epsilon { get; init; } = double.NaN;
+
+    /// <summary>
     /// For a regression (mean squared error), the training mean absolute error <c>(1/(n·k)) Σ |y − t|</c> over the epoch's
     /// batches as they were trained (each from its own training-mode forward pass before its update, like
     /// <see cref="TrainLoss"/>), or of the model at the end of the epoch with <see cref="FitOptions.EvaluateTrainingSet"/>.

@@ -178,6 +178,16 @@ public sealed class FitOptions
     public string? ResumeFrom { get; init; }
 
     /// <summary>
+    /// Train with DP-SGD (Abadi et al. 2016, as Opacus): Poisson-sampled batches of expected size <see cref="BatchSize"/>, each sample's
+    /// gradient clipped to <see cref="Privacy.DpSgdOptions.MaxGradientNorm"/>, Gaussian noise added to their sum, and the (ε, δ) spent reported
+    /// per epoch in <see cref="EpochResult.Epsilon"/>; see <see cref="Privacy.DpSgdOptions"/>. Default: null (ordinary training). Not allowed
+    /// with adversarial training, <see cref="GaussianNoise"/>, <see cref="BalancedSampling"/>, <see cref="ClassWeights"/>,
+    /// <see cref="PositiveClassWeight"/>, <see cref="FocalLoss"/>, <see cref="L1"/>, <see cref="GradientClipNorm"/>, <see cref="ResumeFrom"/>,
+    /// on a model that does not declare its loss, or on a model with a BatchNorm layer.
+    /// </summary>
+    public Privacy.DpSgdOptions? DifferentialPrivacy { get; init; }
+
+    /// <summary>
     /// Train data-parallel with the other ranks of this group (the Axon.Distributed package's <c>MpiProcessGroup</c>): every rank calls
     /// Fit with the same model and options and its own shard of the training data (<c>Dataset.Shard</c>, equal counts); rank 0's weights
     /// and optimizer state are copied to every rank at the start; each step sums the ranks' gradients in one all-reduce, so the global

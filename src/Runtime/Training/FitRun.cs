@@ -30,7 +30,12 @@ internal sealed class FitRun
         BatchSize = batchSize;
         Adversarial = adversarial;
         Noise = noise;
-        if (options.BalancedSampling)
+        if (options.DifferentialPrivacy is not null)
+        {
+            Poisson = new PoissonSampler(train, batchSize, options.Seed);
+            StepsPerEpoch = Poisson.StepsPerEpoch;
+        }
+        else if (options.BalancedSampling)
         {
             int classes = model.TargetKind == TargetKind.ClassIndex ? model.OutputSize : 2;
             Sampler = new BalancedSampler(train, batchSize, classes, options.Seed);
@@ -53,6 +58,7 @@ internal sealed class FitRun
     public AdversarialStep? Adversarial { get; }
     public BatchIterator? Batches { get; }
     public BalancedSampler? Sampler { get; }
+    public PoissonSampler? Poisson { get; }
     public int StepsPerEpoch { get; }
     public History History { get; }
 
@@ -111,6 +117,15 @@ internal sealed class FitRun
                     if (Trainer.TrainBatch(this, runner, in batch, noisy, sigma, ++step, ref totals))
                         printer?.Batch(step, totals.Seen, totals.Loss / totals.Seen, start);
             }
+            else if (Poisson is not null)
+            {
+                for (int b = 0; b < StepsPerEpoch; b++)
+                {
+                    var batch = Poisson.Next();
+                    if (Trainer.TrainBatch(this, runner, in batch, noisy, sigma, ++step, ref totals))
+                        printer?.Batch(step, totals.Seen, totals.Loss / totals.Seen, start);
+                }
+            }
             else
             {
                 Sampler!.BeginEpoch();
@@ -162,6 +177,7 @@ internal sealed class FitRun
             {
                 LearningRate = options.LearningRateSchedule is null ? learningRate : model.Optimizer.LearningRate,
                 SkippedBatches = runner.Skipped,
+                Epsilon = options.DifferentialPrivacy is { } dp ? dp.Epsilon(Poisson!.SampleRate, GlobalStep) : double.NaN,
                 TrainMeanAbsoluteError = trainMae,
                 ValidationMeanAbsoluteError = validationMae,
             };

@@ -17,7 +17,7 @@ namespace Axon.Training;
 /// With plain options this computes bit for bit what <see cref="IModel.TrainStep"/> computes. Otherwise (adversarial training, a
 /// model of unknown loss) the step is the model's own, checked after it ran. Buffers are allocated once; a step allocates nothing.
 /// </summary>
-internal sealed class StepRunner
+internal sealed partial class StepRunner
 {
     private readonly IModel _model;
     private readonly FitOptions _options;
@@ -71,6 +71,8 @@ internal sealed class StepRunner
         _extraCopy = new float[extraLength];
         _trainable = model.Layers.Where(l => l.ParameterCount > 0).ToArray();
         _kernels = model.Layers.Where(l => l.WeightCount > 0 && l.Kind is "Dense" or "Conv2D").ToArray();
+        if (options.DifferentialPrivacy is { } dp)
+            _dp = new DpSgdState(dp, parameterLength, batchSize, options.Seed, GhostNormsApply(model), model.MaxBatchSize, model.OutputSize);
         if (options.ProcessGroup is { } group)
         {
             if (!_manual || !_canRestore)
@@ -122,6 +124,7 @@ internal sealed class StepRunner
     public bool Step(in Batch batch, int step, int steps, out float loss, out int correct)
     {
         LastAbsoluteErrorSum = double.NaN;
+        if (_dp is not null) return DpStep(in batch, step, steps, out loss, out correct);
         if (!_manual)
         {
             loss = _adversarial is null ? _model.TrainStep(in batch) : _adversarial.TrainStep(_model, in batch);

@@ -57,8 +57,34 @@ internal static class TrainingChecks
         if (options.BalancedSampling && model.TargetKind != TargetKind.ClassIndex && !(loss == Loss.BinaryCrossEntropy && train.TargetSize == 1))
             throw new ArgumentException(
                 $"BalancedSampling needs classes: a class-index model or a binary cross-entropy model with one target; {model.Name} is neither.", nameof(options));
+        if (options.DifferentialPrivacy is { } dp) DifferentialPrivacy(model, options, dp, adversarial);
         if (options.Callbacks is { } callbacks)
             for (int i = 0; i < callbacks.Count; i++)
                 if (callbacks[i] is null) throw new ArgumentException($"Callbacks[{i}] is null.", nameof(options));
+    }
+
+    private static void DifferentialPrivacy(IModel model, FitOptions options, Privacy.DpSgdOptions dp, bool adversarial)
+    {
+        dp.Validate();
+        string? clash = adversarial ? "adversarial training"
+            : options.GaussianNoise != 0f ? "GaussianNoise"
+            : options.BalancedSampling ? "BalancedSampling"
+            : options.ClassWeights is not null ? "ClassWeights"
+            : options.PositiveClassWeight != 1f ? "PositiveClassWeight"
+            : options.FocalLoss is not null ? "FocalLoss"
+            : options.L1 != 0f ? "L1"
+            : options.GradientClipNorm is not null ? "GradientClipNorm (DP-SGD clips each sample's gradient to DifferentialPrivacy.MaxGradientNorm)"
+            : options.ResumeFrom is not null ? "ResumeFrom (a checkpoint does not hold the DP sampler's and noise's random state)"
+            : options.ProcessGroup is not null ? "ProcessGroup (data-parallel steps would sum several ranks' noise and batches)"
+            : null;
+        if (clash is not null)
+            throw new NotSupportedException($"DifferentialPrivacy (DP-SGD) cannot be combined with {clash}; its privacy accounting covers plain DP-SGD steps only.");
+        if (model.Loss == Loss.None)
+            throw new NotSupportedException($"DifferentialPrivacy needs a model that declares its loss (IModel.Loss) to compute per-sample gradients; {model.Name} does not.");
+        foreach (var layer in model.Layers)
+            if (layer.Kind == "BatchNorm")
+                throw new NotSupportedException(
+                    $"DifferentialPrivacy is not supported for {model.Name}: layer {layer.Name} is a BatchNorm, whose batch statistics mix samples, so a " +
+                    "sample's gradient depends on the others and cannot be clipped alone (Opacus rejects it too). Use [LayerNorm] instead.");
     }
 }
