@@ -65,6 +65,8 @@ public static class Lesson
         new("Dense 80-32-1 (flattened window)", seed => new WindowMlp(seed: seed)),
         new("Dense 80-16-1, dropout 0.3, AdamW 0.1", seed => new RegularizedWindowMlp(seed: seed)),
         new("Conv1D 8×5, avg pool 4, dropout, Dense", seed => new WindowConv1D(seed: seed)),
+        new("GRU 16, dropout, Dense", seed => new WindowGru(seed: seed)),
+        new("LSTM 16, dropout, Dense", seed => new WindowLstm(seed: seed)),
     ];
 
     /// <summary>The closes of the four indices.</summary>

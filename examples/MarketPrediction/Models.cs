@@ -56,3 +56,28 @@ public partial class WindowConv1D
     [Dropout(0.3f)] public partial Layer Drop { get; }
     [Dense(1)] public partial Layer Forecast { get; }
 }
+
+/// <summary>
+/// The window as a sequence <c>[20, 4]</c> read by a GRU of 16 units (PyTorch's <c>nn.GRU</c> gates); its last hidden state,
+/// dropped out at 0.3 while training, maps to one forecast. AdamW with weight decay 0.1.
+/// </summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 256)]
+[Input(Windows.Steps, Windows.Features)]
+[AdamW(LearningRate = 0.001f, WeightDecay = 0.1f)]
+public partial class WindowGru
+{
+    [Gru(16)] public partial Layer Recurrent { get; }
+    [Dropout(0.3f)] public partial Layer Drop { get; }
+    [Dense(1)] public partial Layer Forecast { get; }
+}
+
+/// <summary>As <see cref="WindowGru"/> with an LSTM of 16 units (PyTorch's <c>nn.LSTM</c>).</summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 256)]
+[Input(Windows.Steps, Windows.Features)]
+[AdamW(LearningRate = 0.001f, WeightDecay = 0.1f)]
+public partial class WindowLstm
+{
+    [Lstm(16)] public partial Layer Recurrent { get; }
+    [Dropout(0.3f)] public partial Layer Drop { get; }
+    [Dense(1)] public partial Layer Forecast { get; }
+}

@@ -45,6 +45,8 @@ Console.WriteLine("\nTask 1: next-day DAX log return (errors in % of log return;
 var returnRows = Lesson.ReturnTask(closes, settings, Console.Out);
 Lesson.PrintTable(returnRows, "zero return (random walk)", Console.Out);
 Lesson.PrintVerdict(returnRows, "zero return (random walk)", Console.Out);
+Console.WriteLine("  Against the drift alone (a constant forecast of the training days' mean return):");
+Lesson.PrintVerdict(returnRows, "training mean", Console.Out);
 
 Console.WriteLine("\nTask 2: next-day absolute DAX log return (volatility; errors in % of log return)");
 var volatilityRows = Lesson.VolatilityTask(closes, settings, Console.Out);
