@@ -29,6 +29,7 @@ public sealed class ExampleCommandLineTests
         { "Recommender", "--folds", true, true },
         { "MarketPrediction", "--seeds", false, true },
         { "DistributedFashion", "--epochs", true, true },
+        { "ModelSecurity", "--members", true, true },
     };
 
     [Theory]
