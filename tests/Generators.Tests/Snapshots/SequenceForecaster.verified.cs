@@ -180,14 +180,17 @@ namespace Demo
         int global::Axon.IModel.OutputSize => OutputSize;
         int global::Axon.IModel.ParameterCount => ParameterCount;
         global::Axon.TargetKind global::Axon.IModel.TargetKind => global::Axon.TargetKind.Values;
-        bool global::Axon.IModel.HasAccuracy => true;
-        int global::Axon.IModel.LastTrainCorrect => __core.TrainCorrect;
+        bool global::Axon.IModel.HasAccuracy => false;
         float global::Axon.IModel.TrainStep(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.TrainStep(this, batch);
         float global::Axon.IModel.ComputeGradients(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.ComputeGradients(this, batch);
         global::Axon.Loss global::Axon.IModel.Loss => global::Axon.Loss.MeanSquaredError;
         global::Axon.Rng? global::Axon.IModel.RandomState { get => __dropoutRng; set => __dropoutRng = value ?? throw new global::System.ArgumentNullException(nameof(value)); }
         float global::Axon.IModel.InputMin => InputMin;
         float global::Axon.IModel.InputMax => InputMax;
+        // Each input column's range and kind ([Input(..., Min, Max, Ids, Immutable, Integer)]); attacks and noise project onto it.
+        private static readonly global::Axon.InputConstraints __inputConstraints = new(InputSize,
+            new global::Axon.InputSegment("SequenceForecaster", 0, InputSize, InputMin, InputMax, global::Axon.InputFeatureKind.Continuous));
+        global::Axon.InputConstraints global::Axon.IModel.InputConstraints => __inputConstraints;
         float global::Axon.IModel.InputGradient(in global::Axon.Batch batch, global::System.Span<float> inputGradient) => global::Axon.Compiled.ModelDriver.InputGradient(this, batch, inputGradient);
         global::Axon.BatchResult global::Axon.IModel.EvaluateBatch(in global::Axon.Batch batch) => global::Axon.Compiled.ModelDriver.EvaluateBatch(this, batch);
         global::Axon.ModelCore global::Axon.Compiled.IModelKernel.Core => __core;
