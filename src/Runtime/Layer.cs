@@ -44,6 +44,14 @@ public sealed class Layer
     /// </summary>
     public bool IsNormalization { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="Weight"/> is a kernel: the matrix (or filter bank) of a linear map applied to the layer's
+    /// input (Dense, Conv1D, Conv2D, the input and recurrent matrices of Lstm and Gru), which weight regularisation
+    /// such as <c>FitOptions.L1</c> acts on, as Keras's <c>kernel_regularizer</c> does. Embedding tables, normalisation
+    /// scales and LoRA adapters are not kernels. Set by the generated code from the layer kind. Default: false.
+    /// </summary>
+    public bool IsKernel { get; init; }
+
     /// <summary>Position of the layer in the model, from 0.</summary>
     public int Index { get; }
 

@@ -122,7 +122,7 @@ internal static partial class ModelEmitter
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             var l = plan.Layers[i];
-            w.Line($"__layer_{l.Name} = new global::Axon.Layer(__core, {Literals.String(l.Name)}, {Literals.String(l.Kind.Name)}, {i}, __{l.Name}Weight, {l.WeightCount}, {l.BiasCount}, [{ShapeList(l.OutputShape)}]){(l.Kind.IsNormalization ? " { IsNormalization = true }" : "")};");
+            w.Line($"__layer_{l.Name} = new global::Axon.Layer(__core, {Literals.String(l.Name)}, {Literals.String(l.Kind.Name)}, {i}, __{l.Name}Weight, {l.WeightCount}, {l.BiasCount}, [{ShapeList(l.OutputShape)}]){LayerFlags(l.Kind)};");
         }
         for (int k = 0; k < adapted.Count; k++)
         {
@@ -232,6 +232,10 @@ internal static partial class ModelEmitter
     }
 
     private static string ShapeList(TensorShape s) => s.DimensionList;
+
+    /// <summary>The runtime <c>Layer</c>'s init-only flags the kind sets, as an object initializer ("" when none).</summary>
+    private static string LayerFlags(Layers.LayerKind kind) =>
+        kind.IsNormalization ? " { IsNormalization = true }" : kind.IsKernel ? " { IsKernel = true }" : "";
 
     private static string OptimizerExpression(OptimizerSpec o) => o.Kind switch
     {

@@ -20,6 +20,8 @@ internal sealed class Conv1D : LayerKind<Conv1DSettings>
 {
     public override string Name => "Conv1D";
 
+    public override bool IsKernel => true;
+
     public override LayerSettings Parse(LayerParseContext c)
     {
         int filters = c.Size(0, "filters");

@@ -17,6 +17,8 @@ internal sealed class Conv2D : LayerKind<Conv2DSettings>
 {
     public override string Name => "Conv2D";
 
+    public override bool IsKernel => true;
+
     public override LayerSettings Parse(LayerParseContext c)
     {
         int filters = c.Size(0, "filters");

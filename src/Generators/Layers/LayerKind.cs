@@ -87,6 +87,9 @@ internal abstract class LayerKind
     /// <summary>Whether the layer normalises the one before it (<c>Layer.IsNormalization</c>: default layer groups keep them together).</summary>
     public virtual bool IsNormalization => false;
 
+    /// <summary>Whether the layer's weights are a linear map's kernel (<c>Layer.IsKernel</c>: L1 regularisation acts on them).</summary>
+    public virtual bool IsKernel => false;
+
     /// <summary>Whether the layer's backward uses the threaded weight-gradient scratch (<c>__Scratch</c>, batch × its width).</summary>
     public virtual bool UsesWeightGradientScratch => false;
 

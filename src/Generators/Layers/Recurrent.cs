@@ -19,6 +19,8 @@ internal sealed record RecurrentSettings(int Units, bool ReturnSequences, bool B
 /// </summary>
 internal abstract class RecurrentKind : LayerKind<RecurrentSettings>
 {
+    public override bool IsKernel => true;
+
     /// <summary>Gates per unit (the row blocks of <c>weight_ih_l0</c>).</summary>
     protected abstract int Gates { get; }
 

@@ -158,8 +158,9 @@ public sealed class FitOptions
     public bool BalancedSampling { get; init; }
 
     /// <summary>
-    /// L1 regularisation λ ≥ 0 of the weights (not biases, not normalisation statistics) of every layer that is not frozen:
-    /// the loss gains <c>λ·Σ|w|</c> and the gradient <c>λ·sign(w)</c>, as Keras's <c>regularizers.L1</c>. Default: 0 (off).
+    /// L1 regularisation λ ≥ 0 of the kernels (<see cref="Layer.IsKernel"/>: Dense, Conv1D, Conv2D, Lstm and Gru weights; not
+    /// biases, embedding tables or normalisation scales) of every layer that is not frozen: the loss gains <c>λ·Σ|w|</c> and
+    /// the gradient <c>λ·sign(w)</c>, as Keras's <c>kernel_regularizer = regularizers.L1</c>. Default: 0 (off).
     /// </summary>
     public float L1 { get; init; }
 

@@ -70,7 +70,7 @@ internal sealed partial class StepRunner
         _extra = extra.ToArray();
         _extraCopy = new float[extraLength];
         _trainable = model.Layers.Where(l => l.ParameterCount > 0).ToArray();
-        _kernels = model.Layers.Where(l => l.WeightCount > 0 && l.Kind is "Dense" or "Conv2D").ToArray();
+        _kernels = model.Layers.Where(l => l.WeightCount > 0 && l.IsKernel).ToArray();
         if (options.DifferentialPrivacy is { } dp)
             _dp = new DpSgdState(dp, parameterLength, batchSize, options.Seed, GhostNormsApply(model), model.MaxBatchSize, model.OutputSize);
         if (options.ProcessGroup is { } group)
