@@ -36,3 +36,35 @@ public class UnsupportedModelTypeTests
         Assert.DoesNotContain(result.CompilerErrors, d => d.Id == "CS9248");
     }
 }
+
+/// <summary>
+/// A model class without <c>partial</c> (AXN0001): its layer properties are implemented in a partial re-declaration, so
+/// instead of CS0751 and CS9248 on every layer the compiler adds one CS0260 ("missing partial modifier"), on the very name
+/// AXN0001 marks. C# reports CS0260 whatever a generator does (an analyzer cannot suppress an error), so this is the floor.
+/// </summary>
+public class NotPartialModelTests
+{
+    [Theory]
+    [InlineData("public class Net", "[Dense(3)] public partial Layer Hidden { get; } [Dense(1)] internal partial Layer @Output { get; }")]
+    [InlineData("internal sealed class Net", "[Dense(1)] public partial Layer Output { get; } public int Other { get; set; }")]
+    public void NotPartial_WithLayers_ReportsAxn0001_AndOneCs0260OnTheSameName_NoErrorPerLayer(string declaration, string members)
+    {
+        string source = "using Axon;\nnamespace Demo;\n[Model(Loss = Loss.MeanSquaredError)][Input(4)]\n" + declaration + "\n{\n" + members + "\n}\n";
+        var result = GeneratorHarness.Run(source);
+        Assert.Null(result.Run.Results.Single().Exception);
+        var axon = Assert.Single(result.AxonDiagnostics);
+        Assert.Equal("AXN0001", axon.Id);
+        var compiler = Assert.Single(result.CompilerErrors);
+        Assert.Equal("CS0260", compiler.Id);
+        Assert.Equal(axon.Location.SourceSpan, compiler.Location.SourceSpan);
+        Assert.Equal("Model0.cs", compiler.Location.SourceTree!.FilePath);
+    }
+
+    [Fact]
+    public void NotPartial_WithoutLayers_ReportsAxn0001Alone()
+    {
+        var result = GeneratorHarness.Run("using Axon;\n[Model(Loss = Loss.MeanSquaredError)][Input(4)] public class Net { }");
+        Assert.Equal(["AXN0001"], result.AxonDiagnostics.Select(d => d.Id));
+        Assert.Empty(result.CompilerErrors);
+    }
+}

@@ -15,7 +15,7 @@ internal static class StubEmitter
         if (stub.Namespace.Length > 0) { w.Append("namespace ").Append(stub.Namespace).Append("\n{\n"); indent = "    "; }
         w.Append(indent).Append(stub.Header).Append('\n').Append(indent).Append("{\n");
         // Names are identifiers and the reason a fixed word, so nothing here needs escaping inside the literal.
-        string message = $"\"'{stub.Name}' is not an Axon model: a model cannot be {stub.Reason} (AXN0008); see the build errors.\"";
+        string message = $"\"'{stub.Name}' is not an Axon model: {stub.Reason}; see the build errors.\"";
         foreach (var member in stub.Members)
         {
             w.Append(indent).Append("    ").Append(member.Modifiers.Length > 0 ? member.Modifiers + " " : "").Append("partial ").Append(member.TypeName).Append(' ')

@@ -44,14 +44,16 @@ internal static class ModelParser
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelNotPartial, nameLocation, type.Name));
-            return new(null, diagnostics.ToEquatableArray());
+            // The stub's partial re-declaration turns the compiler's two errors per layer (CS0751, CS9248) into one CS0260
+            // ("missing partial modifier") on the same name AXN0001 marks: C# reports that one whatever a generator does.
+            return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, "a model class must be declared partial (AXN0001)") };
         }
 
         string? unsupported = type.IsStatic ? "static" : type.IsFileLocal ? "file-local" : type.IsGenericType ? "generic" : type.IsRecord ? "a record" : type.TypeKind != TypeKind.Class ? "a " + type.TypeKind.ToString().ToLowerInvariant() : null;
         if (unsupported is not null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelType, nameLocation, type.Name, unsupported));
-            return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, unsupported) };
+            return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, $"a model cannot be {unsupported} (AXN0008)") };
         }
 
         var containers = new List<string>();
@@ -221,7 +223,7 @@ internal static class ModelParser
 
     /// <summary>
     /// The re-declaration that implements a non-model type's get-only partial layer properties (a Layer-typed property
-    /// with an attribute), so the user sees AXN0008 and not a CS9248 per layer. Null for a nested or static type: a
+    /// with an attribute), so the user sees AXN0008 (or AXN0001) and not a CS9248 per layer. Null for a nested or static type: a
     /// nested one may sit in a type that is not partial, and a static class cannot have these members anyway.
     /// </summary>
     private static StubSpec? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string reason)
