@@ -228,7 +228,7 @@ internal static partial class ModelEmitter
             w.Line("};");
         }
         w.Line();
-        EmitInternals(w, plan);
+        EmitForwardBackward(w, plan);
     }
 
     private static string ShapeList(TensorShape s) => s.DimensionList;

@@ -3,9 +3,10 @@ using Axon.Generators.Model;
 
 namespace Axon.Generators.Emit;
 
+/// <summary>The private <c>__Forward</c> and <c>__Backward</c> of a valid model: each layer kind's emission, in order and in reverse.</summary>
 internal static partial class ModelEmitter
 {
-    private static void EmitInternals(SourceWriter w, ModelPlan plan)
+    private static void EmitForwardBackward(SourceWriter w, ModelPlan plan)
     {
         // Forward: one fused kernel call per layer (GEMM/convolution + bias + activation), activations kept for backward.
         w.Open($"private void __Forward({ReadOnlySpan} x, int n, bool training = false)");
