@@ -87,6 +87,9 @@ public class RobustnessTests
                 .Where(d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true
                             || !withoutGenerator.Contains(d.Id))
                 .Where(d => d.Id != "CS9248")   // "partial property must have an implementation": only when the user's declaration cannot take one
+                // A model class without 'partial' (AXN0001): its layer properties are implemented in a partial re-declaration, so C#
+                // reports one CS0260 on the name AXN0001 marks instead of CS0751 + CS9248 per layer (NotPartialModelTests).
+                .Where(d => !(d.Id == "CS0260" && withoutGenerator.Contains("CS0751") && result.AxonDiagnostics.Any(a => a.Id == "AXN0001" && a.Location.SourceSpan == d.Location.SourceSpan)))
                 .ToList();
             Assert.True(added.Count == 0, $"sample {sample} added C# errors:\n{text}\n{string.Join("\n", added)}");
             if (result.AxonDiagnostics.Count > 0) withDiagnostics++;

@@ -237,6 +237,8 @@ internal static class ModelParser
                 || !accessors[0].IsKind(SyntaxKind.GetAccessorDeclaration) || accessors[0].Body is not null || accessors[0].ExpressionBody is not null
                 || property.Type.ToString() is not ("Layer" or "Axon.Layer" or "global::Axon.Layer"))
                 continue;
+            // A name declared twice (CS0102 already): an implementation would pair with whichever declaration C# picks, so none.
+            if (declaration.Members.OfType<PropertyDeclarationSyntax>().Count(p => p.Identifier.ValueText == property.Identifier.ValueText) > 1) continue;
             string modifiers = string.Join(" ", property.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.ValueText));
             members.Add(new StubMember(modifiers, "global::Axon.Layer", Emit.Literals.Identifier(property.Identifier.ValueText)));
         }
