@@ -52,6 +52,27 @@ public sealed class Layer
     /// </summary>
     public bool IsKernel { get; init; }
 
+    /// <summary>
+    /// Whether the layer's backward pass is <c>Kernels.Dense.Backward</c>, which can collect each sample's parameter-gradient
+    /// norm <c>‖x_i‖²·‖δ_i‖² (+ ‖δ_i‖²)</c> without forming per-sample gradients (<c>Kernels.GhostNorms</c>, DP-SGD's fast path).
+    /// Set by the generated code from the layer kind. Default: false.
+    /// </summary>
+    public bool CollectsGhostNorms { get; init; }
+
+    /// <summary>
+    /// Whether the layer's backward pass leaves every activation as the forward pass left it, so a second backward pass over
+    /// the same forward pass is valid (inputs, dropout, flatten, reshape; DP-SGD's fast path runs two). Set by the generated code
+    /// from the layer kind. Default: false.
+    /// </summary>
+    public bool BackwardIsRepeatable { get; init; }
+
+    /// <summary>
+    /// Whether, in training mode, one sample's output depends on the other samples of the batch (BatchNorm's batch statistics),
+    /// so a sample's gradient cannot be computed or clipped alone (DP-SGD refuses such models). Set by the generated code from the
+    /// layer kind. Default: false.
+    /// </summary>
+    public bool MixesSamples { get; init; }
+
     /// <summary>Position of the layer in the model, from 0.</summary>
     public int Index { get; }
 

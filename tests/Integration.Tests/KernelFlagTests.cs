@@ -20,17 +20,21 @@ public class KernelFlagTests
     public static IEnumerable<object[]> Models() =>
     [
         [new SequenceConvNet()], [new RecurrentGradientNet()], [new NormNet()], [new MatrixFactorization()],
-        [new FashionCnn()], [new TabularNet()], [new AdaptedMlp()],
+        [new FashionCnn()], [new TabularNet()], [new AdaptedMlp()], [new ToolkitDropNet()], [new ReshapeNet()],
     ];
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void IsKernel_HoldsForLinearMapsOnly_NotEmbeddingsNormsOrAdapters(IModel model)
+    public void LayerFlags_FollowTheKind_IsKernelForLinearMapsOnly_NotEmbeddingsNormsOrAdapters(IModel model)
     {
         foreach (var layer in model.Layers)
         {
             Assert.Equal(KernelKinds.Contains(layer.Kind), layer.IsKernel);
             if (layer.IsKernel) Assert.False(layer.IsNormalization, layer.Name);
+            // DP-SGD's fast path and its refusal read these flags, not kind names (StepRunner.DpSgd, TrainingChecks).
+            Assert.Equal(layer.Kind == "Dense", layer.CollectsGhostNorms);
+            Assert.Equal(layer.Kind is "Input" or "Dropout" or "Flatten" or "Reshape", layer.BackwardIsRepeatable);
+            Assert.Equal(layer.Kind == "BatchNorm", layer.MixesSamples);
         }
     }
 

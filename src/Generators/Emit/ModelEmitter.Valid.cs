@@ -234,8 +234,16 @@ internal static partial class ModelEmitter
     private static string ShapeList(TensorShape s) => s.DimensionList;
 
     /// <summary>The runtime <c>Layer</c>'s init-only flags the kind sets, as an object initializer ("" when none).</summary>
-    private static string LayerFlags(Layers.LayerKind kind) =>
-        kind.IsNormalization ? " { IsNormalization = true }" : kind.IsKernel ? " { IsKernel = true }" : "";
+    private static string LayerFlags(Layers.LayerKind kind)
+    {
+        var flags = new System.Collections.Generic.List<string>();
+        if (kind.IsNormalization) flags.Add("IsNormalization = true");
+        if (kind.IsKernel) flags.Add("IsKernel = true");
+        if (kind.CollectsGhostNorms) flags.Add("CollectsGhostNorms = true");
+        if (kind.BackwardIsRepeatable) flags.Add("BackwardIsRepeatable = true");
+        if (kind.MixesSamples) flags.Add("MixesSamples = true");
+        return flags.Count == 0 ? "" : " { " + string.Join(", ", flags) + " }";
+    }
 
     private static string OptimizerExpression(OptimizerSpec o) => o.Kind switch
     {

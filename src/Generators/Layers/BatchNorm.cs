@@ -14,6 +14,8 @@ internal sealed class BatchNorm : LayerKind<BatchNormSettings>
 {
     public override string Name => "BatchNorm";
 
+    public override bool MixesSamples => true;
+
     public override LayerSettings Parse(LayerParseContext c)
     {
         var reader = c.Reader;

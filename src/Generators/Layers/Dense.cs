@@ -21,6 +21,8 @@ internal sealed class Dense : LayerKind<DenseSettings>
 {
     public override string Name => "Dense";
 
+    public override bool CollectsGhostNorms => true;
+
     public override bool IsKernel => true;
 
     public override LayerSettings Parse(LayerParseContext c) => new DenseSettings(c.Size(0, "units"), ActivationSettings.Read(c, 1));

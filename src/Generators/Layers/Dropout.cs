@@ -12,6 +12,8 @@ internal sealed class Dropout : LayerKind<DropoutSettings>
 {
     public override string Name => "Dropout";
 
+    public override bool BackwardIsRepeatable => true;
+
     public override LayerSettings Parse(LayerParseContext c)
     {
         float rate = c.Reader.Positional(0, 0f);

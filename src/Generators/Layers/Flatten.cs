@@ -8,6 +8,8 @@ internal sealed class Flatten : LayerKind<NoSettings>
 {
     public override string Name => "Flatten";
 
+    public override bool BackwardIsRepeatable => true;
+
     public override LayerSettings Parse(LayerParseContext c) => NoSettings.Instance;
 
     public override LayerInference Infer(LayerInferenceContext c) => new(true, TensorShape.Features((int)c.Input.Size));

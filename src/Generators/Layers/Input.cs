@@ -30,6 +30,8 @@ internal sealed class Input : LayerKind<InputSettings>
 {
     public override string Name => "Input";
 
+    public override bool BackwardIsRepeatable => true;
+
     public override LayerSettings Parse(LayerParseContext c)
     {
         var spec = ModelParser.ParseInput(c.Reader, c.Diagnostics, member: true);

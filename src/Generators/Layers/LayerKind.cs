@@ -90,6 +90,15 @@ internal abstract class LayerKind
     /// <summary>Whether the layer's weights are a linear map's kernel (<c>Layer.IsKernel</c>: L1 regularisation acts on them).</summary>
     public virtual bool IsKernel => false;
 
+    /// <summary>Whether its backward is <c>Kernels.Dense.Backward</c>, which collects DP-SGD's per-sample norms (<c>Layer.CollectsGhostNorms</c>).</summary>
+    public virtual bool CollectsGhostNorms => false;
+
+    /// <summary>Whether a parameterless layer's backward leaves every activation as it was (<c>Layer.BackwardIsRepeatable</c>).</summary>
+    public virtual bool BackwardIsRepeatable => false;
+
+    /// <summary>Whether in training one sample's output depends on the others in the batch (<c>Layer.MixesSamples</c>: BatchNorm).</summary>
+    public virtual bool MixesSamples => false;
+
     /// <summary>Whether the layer's backward uses the threaded weight-gradient scratch (<c>__Scratch</c>, batch × its width).</summary>
     public virtual bool UsesWeightGradientScratch => false;
 

@@ -14,6 +14,8 @@ internal sealed class Reshape : LayerKind<ReshapeSettings>
 {
     public override string Name => "Reshape";
 
+    public override bool BackwardIsRepeatable => true;
+
     public override LayerSettings Parse(LayerParseContext c)
     {
         var reader = c.Reader;

@@ -139,8 +139,9 @@ internal sealed partial class StepRunner
 
     /// <summary>
     /// Whether DP-SGD can take per-sample norms from <see cref="Kernels.GhostNorms"/>: a generated model whose layers with parameters
-    /// are all Dense layers with one output row per sample, and whose other layers are inputs, dropout or reshapes (whose backward
-    /// passes leave the activations as they are, so two backward passes of one forward pass are valid). Otherwise the step runs one
+    /// all collect them (<see cref="Layer.CollectsGhostNorms"/>: Dense) with one output row per sample, and whose other layers'
+    /// backward passes leave the activations as they are (<see cref="Layer.BackwardIsRepeatable"/>: inputs, dropout, flatten,
+    /// reshape), so two backward passes of one forward pass are valid. The flags come from the generator's layer kinds. Otherwise the step runs one
     /// forward and backward pass per sample.
     /// </summary>
     private static bool GhostNormsApply(IModel model)
@@ -148,8 +149,8 @@ internal sealed partial class StepRunner
         if (model is not Compiled.IModelKernel) return false;
         foreach (var layer in model.Layers)
         {
-            if (layer.Kind == "Dense") { if (layer.OutputShape.Length != 1) return false; }
-            else if (layer.ParameterCount > 0 || layer.Kind is not ("Input" or "Dropout" or "Flatten" or "Reshape")) return false;
+            if (layer.CollectsGhostNorms) { if (layer.OutputShape.Length != 1) return false; }
+            else if (layer.ParameterCount > 0 || !layer.BackwardIsRepeatable) return false;
         }
         return true;
     }

@@ -82,9 +82,9 @@ internal static class TrainingChecks
         if (model.Loss == Loss.None)
             throw new NotSupportedException($"DifferentialPrivacy needs a model that declares its loss (IModel.Loss) to compute per-sample gradients; {model.Name} does not.");
         foreach (var layer in model.Layers)
-            if (layer.Kind == "BatchNorm")
+            if (layer.MixesSamples)
                 throw new NotSupportedException(
-                    $"DifferentialPrivacy is not supported for {model.Name}: layer {layer.Name} is a BatchNorm, whose batch statistics mix samples, so a " +
+                    $"DifferentialPrivacy is not supported for {model.Name}: layer {layer.Name} is a {layer.Kind}, whose batch statistics mix samples, so a " +
                     "sample's gradient depends on the others and cannot be clipped alone (Opacus rejects it too). Use [LayerNorm] instead.");
     }
 }

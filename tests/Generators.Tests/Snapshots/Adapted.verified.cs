@@ -84,8 +84,8 @@ namespace Demo
         private Adapted(global::Axon.ModelCore core)
         {
             __core = core;
-            __layer_Body = new global::Axon.Layer(__core, "Body", "Dense", 0, __BodyWeight, 2048, 32, [32]) { IsKernel = true };
-            __layer_Head = new global::Axon.Layer(__core, "Head", "Dense", 1, __HeadWeight, 96, 3, [3]) { IsKernel = true };
+            __layer_Body = new global::Axon.Layer(__core, "Body", "Dense", 0, __BodyWeight, 2048, 32, [32]) { IsKernel = true, CollectsGhostNorms = true };
+            __layer_Head = new global::Axon.Layer(__core, "Head", "Dense", 1, __HeadWeight, 96, 3, [3]) { IsKernel = true, CollectsGhostNorms = true };
             __adapter_Body = new global::Axon.Layer(__core, "BodyAdapter", "LoRA", 2, __BodyLoraA, 256, 128, [32]);
             __core.SetLayers([__layer_Body, __layer_Head, __adapter_Body]);
         }

@@ -126,11 +126,11 @@ namespace Demo
             __layer_Conv1 = new global::Axon.Layer(__core, "Conv1", "Conv2D", 0, __Conv1Weight, 144, 16, [16, 28, 28]) { IsKernel = true };
             __layer_Pool1 = new global::Axon.Layer(__core, "Pool1", "MaxPool2D", 1, __Pool1Weight, 0, 0, [16, 14, 14]);
             __layer_Conv2 = new global::Axon.Layer(__core, "Conv2", "Conv2D", 2, __Conv2Weight, 4608, 32, [32, 7, 7]) { IsKernel = true };
-            __layer_Norm = new global::Axon.Layer(__core, "Norm", "BatchNorm", 3, __NormWeight, 32, 32, [32, 7, 7]) { IsNormalization = true };
+            __layer_Norm = new global::Axon.Layer(__core, "Norm", "BatchNorm", 3, __NormWeight, 32, 32, [32, 7, 7]) { IsNormalization = true, MixesSamples = true };
             __layer_Pool2 = new global::Axon.Layer(__core, "Pool2", "AvgPool2D", 4, __Pool2Weight, 0, 0, [32, 4, 4]);
-            __layer_Flatten = new global::Axon.Layer(__core, "Flatten", "Flatten", 5, __FlattenWeight, 0, 0, [512]);
-            __layer_Dropout = new global::Axon.Layer(__core, "Dropout", "Dropout", 6, __DropoutWeight, 0, 0, [512]);
-            __layer_Logits = new global::Axon.Layer(__core, "Logits", "Dense", 7, __LogitsWeight, 5120, 10, [10]) { IsKernel = true };
+            __layer_Flatten = new global::Axon.Layer(__core, "Flatten", "Flatten", 5, __FlattenWeight, 0, 0, [512]) { BackwardIsRepeatable = true };
+            __layer_Dropout = new global::Axon.Layer(__core, "Dropout", "Dropout", 6, __DropoutWeight, 0, 0, [512]) { BackwardIsRepeatable = true };
+            __layer_Logits = new global::Axon.Layer(__core, "Logits", "Dense", 7, __LogitsWeight, 5120, 10, [10]) { IsKernel = true, CollectsGhostNorms = true };
             __core.SetLayers([__layer_Conv1, __layer_Pool1, __layer_Conv2, __layer_Norm, __layer_Pool2, __layer_Flatten, __layer_Dropout, __layer_Logits]);
         }
 

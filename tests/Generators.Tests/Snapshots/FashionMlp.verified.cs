@@ -68,8 +68,8 @@ namespace Demo
         private FashionMlp(global::Axon.ModelCore core)
         {
             __core = core;
-            __layer_Hidden = new global::Axon.Layer(__core, "Hidden", "Dense", 0, __HiddenWeight, 100352, 128, [128]) { IsKernel = true };
-            __layer_Logits = new global::Axon.Layer(__core, "Logits", "Dense", 1, __LogitsWeight, 1280, 10, [10]) { IsKernel = true };
+            __layer_Hidden = new global::Axon.Layer(__core, "Hidden", "Dense", 0, __HiddenWeight, 100352, 128, [128]) { IsKernel = true, CollectsGhostNorms = true };
+            __layer_Logits = new global::Axon.Layer(__core, "Logits", "Dense", 1, __LogitsWeight, 1280, 10, [10]) { IsKernel = true, CollectsGhostNorms = true };
             __core.SetLayers([__layer_Hidden, __layer_Logits]);
         }
 

@@ -67,8 +67,8 @@ partial class Risk
         private FraudNet(global::Axon.ModelCore core)
         {
             __core = core;
-            __layer_Body = new global::Axon.Layer(__core, "Body", "Dense", 0, __BodyWeight, 1280, 64, [64]) { IsKernel = true };
-            __layer_Score = new global::Axon.Layer(__core, "Score", "Dense", 1, __ScoreWeight, 64, 0, [1]) { IsKernel = true };
+            __layer_Body = new global::Axon.Layer(__core, "Body", "Dense", 0, __BodyWeight, 1280, 64, [64]) { IsKernel = true, CollectsGhostNorms = true };
+            __layer_Score = new global::Axon.Layer(__core, "Score", "Dense", 1, __ScoreWeight, 64, 0, [1]) { IsKernel = true, CollectsGhostNorms = true };
             __core.SetLayers([__layer_Body, __layer_Score]);
         }
 

@@ -77,9 +77,9 @@ namespace Demo
         private PriceRegressor(global::Axon.ModelCore core)
         {
             __core = core;
-            __layer_Hidden1 = new global::Axon.Layer(__core, "Hidden1", "Dense", 0, __Hidden1Weight, 416, 32, [32]) { IsKernel = true };
-            __layer_Hidden2 = new global::Axon.Layer(__core, "Hidden2", "Dense", 1, __Hidden2Weight, 512, 16, [16]) { IsKernel = true };
-            __layer_Price = new global::Axon.Layer(__core, "Price", "Dense", 2, __PriceWeight, 16, 1, [1]) { IsKernel = true };
+            __layer_Hidden1 = new global::Axon.Layer(__core, "Hidden1", "Dense", 0, __Hidden1Weight, 416, 32, [32]) { IsKernel = true, CollectsGhostNorms = true };
+            __layer_Hidden2 = new global::Axon.Layer(__core, "Hidden2", "Dense", 1, __Hidden2Weight, 512, 16, [16]) { IsKernel = true, CollectsGhostNorms = true };
+            __layer_Price = new global::Axon.Layer(__core, "Price", "Dense", 2, __PriceWeight, 16, 1, [1]) { IsKernel = true, CollectsGhostNorms = true };
             __core.SetLayers([__layer_Hidden1, __layer_Hidden2, __layer_Price]);
         }
 

@@ -105,13 +105,13 @@ namespace Demo
         private Recommender(global::Axon.ModelCore core)
         {
             __core = core;
-            __layer_User = new global::Axon.Layer(__core, "User", "Input", 0, __UserWeight, 0, 0, [1]);
-            __layer_Item = new global::Axon.Layer(__core, "Item", "Input", 1, __ItemWeight, 0, 0, [1]);
-            __layer_Context = new global::Axon.Layer(__core, "Context", "Input", 2, __ContextWeight, 0, 0, [3]);
+            __layer_User = new global::Axon.Layer(__core, "User", "Input", 0, __UserWeight, 0, 0, [1]) { BackwardIsRepeatable = true };
+            __layer_Item = new global::Axon.Layer(__core, "Item", "Input", 1, __ItemWeight, 0, 0, [1]) { BackwardIsRepeatable = true };
+            __layer_Context = new global::Axon.Layer(__core, "Context", "Input", 2, __ContextWeight, 0, 0, [3]) { BackwardIsRepeatable = true };
             __layer_UserVec = new global::Axon.Layer(__core, "UserVec", "Embedding", 3, __UserVecWeight, 80, 0, [4]);
             __layer_ItemVec = new global::Axon.Layer(__core, "ItemVec", "Embedding", 4, __ItemVecWeight, 120, 0, [4]);
             __layer_Interaction = new global::Axon.Layer(__core, "Interaction", "Multiply", 5, __InteractionWeight, 0, 0, [4]);
-            __layer_ContextVec = new global::Axon.Layer(__core, "ContextVec", "Dense", 6, __ContextVecWeight, 12, 4, [4]) { IsKernel = true };
+            __layer_ContextVec = new global::Axon.Layer(__core, "ContextVec", "Dense", 6, __ContextVecWeight, 12, 4, [4]) { IsKernel = true, CollectsGhostNorms = true };
             __layer_Score = new global::Axon.Layer(__core, "Score", "Dot", 7, __ScoreWeight, 0, 0, [1]);
             __core.SetLayers([__layer_User, __layer_Item, __layer_Context, __layer_UserVec, __layer_ItemVec, __layer_Interaction, __layer_ContextVec, __layer_Score]);
         }

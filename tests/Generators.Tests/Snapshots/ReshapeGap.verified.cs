@@ -123,16 +123,16 @@ namespace Demo
         private ReshapeGap(global::Axon.ModelCore core)
         {
             __core = core;
-            __layer_Expand = new global::Axon.Layer(__core, "Expand", "Dense", 0, __ExpandWeight, 192, 32, [32]) { IsKernel = true };
-            __layer_Image = new global::Axon.Layer(__core, "Image", "Reshape", 1, __ImageWeight, 0, 0, [2, 4, 4]);
+            __layer_Expand = new global::Axon.Layer(__core, "Expand", "Dense", 0, __ExpandWeight, 192, 32, [32]) { IsKernel = true, CollectsGhostNorms = true };
+            __layer_Image = new global::Axon.Layer(__core, "Image", "Reshape", 1, __ImageWeight, 0, 0, [2, 4, 4]) { BackwardIsRepeatable = true };
             __layer_Conv = new global::Axon.Layer(__core, "Conv", "Conv2D", 2, __ConvWeight, 72, 0, [4, 4, 4]) { IsKernel = true };
             __layer_Norm = new global::Axon.Layer(__core, "Norm", "LayerNorm", 3, __NormWeight, 64, 64, [4, 4, 4]) { IsNormalization = true };
-            __layer_Flat = new global::Axon.Layer(__core, "Flat", "Reshape", 4, __FlatWeight, 0, 0, [64]);
-            __layer_Back = new global::Axon.Layer(__core, "Back", "Reshape", 5, __BackWeight, 0, 0, [4, 4, 4]);
+            __layer_Flat = new global::Axon.Layer(__core, "Flat", "Reshape", 4, __FlatWeight, 0, 0, [64]) { BackwardIsRepeatable = true };
+            __layer_Back = new global::Axon.Layer(__core, "Back", "Reshape", 5, __BackWeight, 0, 0, [4, 4, 4]) { BackwardIsRepeatable = true };
             __layer_Smooth = new global::Axon.Layer(__core, "Smooth", "AvgPool2D", 6, __SmoothWeight, 0, 0, [4, 3, 3]);
             __layer_Pool = new global::Axon.Layer(__core, "Pool", "GlobalAveragePool", 7, __PoolWeight, 0, 0, [4]);
-            __layer_Drop = new global::Axon.Layer(__core, "Drop", "Dropout", 8, __DropWeight, 0, 0, [4]);
-            __layer_Logits = new global::Axon.Layer(__core, "Logits", "Dense", 9, __LogitsWeight, 12, 3, [3]) { IsKernel = true };
+            __layer_Drop = new global::Axon.Layer(__core, "Drop", "Dropout", 8, __DropWeight, 0, 0, [4]) { BackwardIsRepeatable = true };
+            __layer_Logits = new global::Axon.Layer(__core, "Logits", "Dense", 9, __LogitsWeight, 12, 3, [3]) { IsKernel = true, CollectsGhostNorms = true };
             __core.SetLayers([__layer_Expand, __layer_Image, __layer_Conv, __layer_Norm, __layer_Flat, __layer_Back, __layer_Smooth, __layer_Pool, __layer_Drop, __layer_Logits]);
         }
 

@@ -99,12 +99,12 @@ namespace Demo
         private ResidualScorer(global::Axon.ModelCore core)
         {
             __core = core;
-            __layer_Stem = new global::Axon.Layer(__core, "Stem", "Dense", 0, __StemWeight, 2048, 64, [64]) { IsKernel = true };
-            __layer_Block = new global::Axon.Layer(__core, "Block", "Dense", 1, __BlockWeight, 4096, 64, [64]) { IsKernel = true };
+            __layer_Stem = new global::Axon.Layer(__core, "Stem", "Dense", 0, __StemWeight, 2048, 64, [64]) { IsKernel = true, CollectsGhostNorms = true };
+            __layer_Block = new global::Axon.Layer(__core, "Block", "Dense", 1, __BlockWeight, 4096, 64, [64]) { IsKernel = true, CollectsGhostNorms = true };
             __layer_Norm = new global::Axon.Layer(__core, "Norm", "LayerNorm", 2, __NormWeight, 64, 64, [64]) { IsNormalization = true };
             __layer_Residual = new global::Axon.Layer(__core, "Residual", "Add", 3, __ResidualWeight, 0, 0, [64]);
             __layer_Joined = new global::Axon.Layer(__core, "Joined", "Concat", 4, __JoinedWeight, 0, 0, [96]);
-            __layer_Score = new global::Axon.Layer(__core, "Score", "Dense", 5, __ScoreWeight, 96, 1, [1]) { IsKernel = true };
+            __layer_Score = new global::Axon.Layer(__core, "Score", "Dense", 5, __ScoreWeight, 96, 1, [1]) { IsKernel = true, CollectsGhostNorms = true };
             __core.SetLayers([__layer_Stem, __layer_Block, __layer_Norm, __layer_Residual, __layer_Joined, __layer_Score]);
         }
 

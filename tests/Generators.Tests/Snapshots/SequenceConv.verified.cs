@@ -138,11 +138,11 @@ namespace Demo
             __layer_Pool = new global::Axon.Layer(__core, "Pool", "MaxPool1D", 2, __PoolWeight, 0, 0, [15, 8]);
             __layer_Strided = new global::Axon.Layer(__core, "Strided", "Conv1D", 3, __StridedWeight, 144, 0, [8, 6]) { IsKernel = true };
             __layer_Smooth = new global::Axon.Layer(__core, "Smooth", "AvgPool1D", 4, __SmoothWeight, 0, 0, [8, 6]);
-            __layer_PerStep = new global::Axon.Layer(__core, "PerStep", "Dense", 5, __PerStepWeight, 24, 4, [8, 4]) { IsKernel = true };
+            __layer_PerStep = new global::Axon.Layer(__core, "PerStep", "Dense", 5, __PerStepWeight, 24, 4, [8, 4]) { IsKernel = true, CollectsGhostNorms = true };
             __layer_Mean = new global::Axon.Layer(__core, "Mean", "GlobalAveragePool1D", 6, __MeanWeight, 0, 0, [4]);
             __layer_Peak = new global::Axon.Layer(__core, "Peak", "GlobalMaxPool1D", 7, __PeakWeight, 0, 0, [4]);
             __layer_Both = new global::Axon.Layer(__core, "Both", "Concat", 8, __BothWeight, 0, 0, [8]);
-            __layer_Forecast = new global::Axon.Layer(__core, "Forecast", "Dense", 9, __ForecastWeight, 8, 1, [1]) { IsKernel = true };
+            __layer_Forecast = new global::Axon.Layer(__core, "Forecast", "Dense", 9, __ForecastWeight, 8, 1, [1]) { IsKernel = true, CollectsGhostNorms = true };
             __core.SetLayers([__layer_Causal, __layer_Mix, __layer_Pool, __layer_Strided, __layer_Smooth, __layer_PerStep, __layer_Mean, __layer_Peak, __layer_Both, __layer_Forecast]);
         }
 

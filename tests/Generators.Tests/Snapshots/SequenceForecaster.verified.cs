@@ -92,9 +92,9 @@ namespace Demo
         {
             __core = core;
             __layer_Encoder = new global::Axon.Layer(__core, "Encoder", "Lstm", 0, __EncoderWeight, 4608, 256, [30, 32]) { IsKernel = true };
-            __layer_Drop = new global::Axon.Layer(__core, "Drop", "Dropout", 1, __DropWeight, 0, 0, [30, 32]);
+            __layer_Drop = new global::Axon.Layer(__core, "Drop", "Dropout", 1, __DropWeight, 0, 0, [30, 32]) { BackwardIsRepeatable = true };
             __layer_Decoder = new global::Axon.Layer(__core, "Decoder", "Gru", 2, __DecoderWeight, 2304, 96, [16]) { IsKernel = true };
-            __layer_Forecast = new global::Axon.Layer(__core, "Forecast", "Dense", 3, __ForecastWeight, 16, 1, [1]) { IsKernel = true };
+            __layer_Forecast = new global::Axon.Layer(__core, "Forecast", "Dense", 3, __ForecastWeight, 16, 1, [1]) { IsKernel = true, CollectsGhostNorms = true };
             __core.SetLayers([__layer_Encoder, __layer_Drop, __layer_Decoder, __layer_Forecast]);
         }
 
