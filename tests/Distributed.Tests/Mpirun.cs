@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
-using System.Text;
 using Xunit;
 
 namespace Axon.Distributed.Tests;
@@ -41,22 +40,9 @@ internal static class Mpirun
         foreach (var key in new List<string>(info.Environment.Keys))
             if (key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)) info.Environment.Remove(key);
 
-        var output = new StringBuilder();
-        var clock = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            lock (output) Assert.Fail($"mpirun {string.Join(' ', arguments)} did not finish in {timeout.TotalSeconds:F0} s (a hang):\n{output}");
-        }
-        process.WaitForExit();
-        lock (output) return new Result(process.ExitCode, output.ToString(), clock.Elapsed);
+        var run = Axon.Tests.Shared.ChildProcess.Run(info, timeout);
+        if (!run.Finished) Assert.Fail($"mpirun {string.Join(' ', arguments)} did not finish in {timeout.TotalSeconds:F0} s (a hang):\n{run.Output}");
+        return new Result(run.ExitCode, run.Output, run.Elapsed);
     }
 
     private static string Dotnet() =>

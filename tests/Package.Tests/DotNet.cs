@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Text;
 
 namespace Axon.Package.Tests;
 
@@ -41,20 +40,9 @@ public static class DotNet
         if (environment is not null)
             foreach (var (key, value) in environment) info.Environment[key] = value;
 
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {timeout.TotalSeconds:F0} s:\n{output}");
-        }
-        process.WaitForExit();
-        lock (output) return new Result(process.ExitCode, output.ToString());
+        var run = Axon.Tests.Shared.ChildProcess.Run(info, timeout);
+        if (!run.Finished) throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {timeout.TotalSeconds:F0} s:\n{run.Output}");
+        return new Result(run.ExitCode, run.Output);
     }
 
     /// <summary>The dotnet host running these tests, so the children use the same SDK installation.</summary>

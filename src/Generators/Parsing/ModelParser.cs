@@ -230,6 +230,9 @@ internal static class ModelParser
     {
         if (type.ContainingType is not null || type.IsStatic || type.IsFileLocal) return null;   // a file-local type cannot be extended from another file
         var members = new List<StubMember>();
+        // A name declared twice (CS0102 already): an implementation would pair with whichever declaration C# picks, so none.
+        var declaredTwice = new HashSet<string>(declaration.Members.OfType<PropertyDeclarationSyntax>().GroupBy(p => p.Identifier.ValueText)
+            .Where(g => g.Count() > 1).Select(g => g.Key));
         foreach (var property in declaration.Members.OfType<PropertyDeclarationSyntax>())
         {
             if (!property.Modifiers.Any(SyntaxKind.PartialKeyword) || property.AttributeLists.Count == 0
@@ -237,8 +240,7 @@ internal static class ModelParser
                 || !accessors[0].IsKind(SyntaxKind.GetAccessorDeclaration) || accessors[0].Body is not null || accessors[0].ExpressionBody is not null
                 || property.Type.ToString() is not ("Layer" or "Axon.Layer" or "global::Axon.Layer"))
                 continue;
-            // A name declared twice (CS0102 already): an implementation would pair with whichever declaration C# picks, so none.
-            if (declaration.Members.OfType<PropertyDeclarationSyntax>().Count(p => p.Identifier.ValueText == property.Identifier.ValueText) > 1) continue;
+            if (declaredTwice.Contains(property.Identifier.ValueText)) continue;
             string modifiers = string.Join(" ", property.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.ValueText));
             members.Add(new StubMember(modifiers, "global::Axon.Layer", Emit.Literals.Identifier(property.Identifier.ValueText)));
         }

@@ -65,6 +65,31 @@ public readonly struct Pool1DShape
         return (first, Math.Max(last - first, 0));
     }
 
+    /// <summary>
+    /// Max and average pooling's shared forward loop: each output step is its window's in-bounds steps combined channel-wise,
+    /// by maximum or by sum then 1/m. The choice is per window, outside the vectorised channel loop.
+    /// </summary>
+    internal void ReduceWindows(ReadOnlySpan<float> x, Span<float> output, int batch, bool mean)
+    {
+        int channels = Channels;
+        for (int n = 0; n < batch; n++)
+        {
+            var sample = x.Slice(n * InputSize, InputSize);
+            for (int t = 0; t < OutSteps; t++)
+            {
+                var y = output.Slice((n * OutSteps + t) * channels, channels);
+                var (first, count) = Window(t);
+                sample.Slice(first * channels, channels).CopyTo(y);
+                for (int s = first + 1; s < first + count; s++)
+                {
+                    if (mean) TensorPrimitives.Add(y, sample.Slice(s * channels, channels), y);
+                    else TensorPrimitives.Max(y, sample.Slice(s * channels, channels), y);
+                }
+                if (mean) TensorPrimitives.Multiply(y, 1f / count, y);
+            }
+        }
+    }
+
     internal void Check(int xLength, int outLength, int batch, string xName, string outName, string kernel)
     {
         KernelCheck.NotNegative(batch, nameof(batch));
@@ -84,19 +109,7 @@ public static class MaxPool1D
     public static void Forward(ReadOnlySpan<float> x, Span<float> output, int batch, in Pool1DShape shape)
     {
         shape.Check(x.Length, output.Length, batch, nameof(x), nameof(output), Name);
-        int channels = shape.Channels;
-        for (int n = 0; n < batch; n++)
-        {
-            var sample = x.Slice(n * shape.InputSize, shape.InputSize);
-            for (int t = 0; t < shape.OutSteps; t++)
-            {
-                var y = output.Slice((n * shape.OutSteps + t) * channels, channels);
-                var (first, count) = shape.Window(t);
-                sample.Slice(first * channels, channels).CopyTo(y);
-                for (int s = first + 1; s < first + count; s++)
-                    TensorPrimitives.Max(y, sample.Slice(s * channels, channels), y);
-            }
-        }
+        shape.ReduceWindows(x, output, batch, mean: false);
     }
 
     /// <summary><paramref name="inputGrad"/> is overwritten: each window's gradient goes to its first maximum (by step), as PyTorch.</summary>
@@ -141,20 +154,7 @@ public static class AvgPool1D
     public static void Forward(ReadOnlySpan<float> x, Span<float> output, int batch, in Pool1DShape shape)
     {
         shape.Check(x.Length, output.Length, batch, nameof(x), nameof(output), Name);
-        int channels = shape.Channels;
-        for (int n = 0; n < batch; n++)
-        {
-            var sample = x.Slice(n * shape.InputSize, shape.InputSize);
-            for (int t = 0; t < shape.OutSteps; t++)
-            {
-                var y = output.Slice((n * shape.OutSteps + t) * channels, channels);
-                var (first, count) = shape.Window(t);
-                sample.Slice(first * channels, channels).CopyTo(y);
-                for (int s = first + 1; s < first + count; s++)
-                    TensorPrimitives.Add(y, sample.Slice(s * channels, channels), y);
-                TensorPrimitives.Multiply(y, 1f / count, y);
-            }
-        }
+        shape.ReduceWindows(x, output, batch, mean: true);
     }
 
     /// <summary><paramref name="inputGrad"/> is overwritten: each window's gradient, divided by its <c>m</c>, goes to each of its in-bounds steps.</summary>
