@@ -11,8 +11,26 @@ namespace Axon.Kernels;
 /// <see cref="IPool2DReducer"/> and the shape allow. Every output (or input-gradient cell) depends on its own
 /// plane only, so any split of the planes gives the same bits.
 /// </summary>
-internal static class Pool2DWindows
+internal static unsafe class Pool2DWindows
 {
+    /// <summary>
+    /// A whole pass over <paramref name="batch"/> samples, split over <paramref name="pool"/> by planes (see <see cref="PlaneSplit"/>)
+    /// when it is large enough. <paramref name="x"/>, <paramref name="y"/> and <paramref name="dx"/> are pinned by the caller.
+    /// </summary>
+    public static void Run<TReducer>(float* x, float* y, float* dx, int batch, in Pool2DShape s, WorkerPool? pool)
+        where TReducer : struct, IPool2DReducer
+    {
+        var job = new PlaneSplit.Job { X = x, Y = y, Dx = dx, Shape = s, Planes = batch * s.Channels };
+        long floats = (long)batch * (s.InputSize + s.OutputSize + (TReducer.WritesInputGrad ? s.InputSize : 0));
+        PlaneSplit.Run<Windows<TReducer>>(ref job, floats, pool);
+    }
+
+    private readonly struct Windows<TReducer> : PlaneSplit.IPlanes where TReducer : struct, IPool2DReducer
+    {
+        public static void Run(in PlaneSplit.Job job, int first, int end) =>
+            Planes<TReducer>(ref *job.X, ref *job.Y, ref *job.Dx, first, end, job.Shape);
+    }
+
     /// <summary>
     /// Planes [<paramref name="first"/>, <paramref name="end"/>) of a pass; <paramref name="x"/>, <paramref name="y"/> and
     /// <paramref name="dx"/> point at plane 0. A backward pass clears its planes' input gradient first.

@@ -134,17 +134,18 @@ public readonly struct Pool2DShape
 /// rows deinterleaved into the four window corners); other shapes and the ragged last row and column
 /// run one window at a time. Both paths pick the same element of every window.
 /// </remarks>
-public static class MaxPool2D
+public static unsafe class MaxPool2D
 {
     private const string Name = "MaxPool2D";
 
     /// <summary><c>y[n, c, i, j]</c> = the maximum of the window's in-bounds values.</summary>
+    /// <remarks>With a <paramref name="pool"/> of several threads (default null: the caller alone) the <c>batch·C</c> planes are split over it when the pass is large enough; the result is bitwise identical for any thread count.</remarks>
     /// <exception cref="ArgumentException">A span is shorter than the shape and batch need.</exception>
-    public static void Forward(ReadOnlySpan<float> x, Span<float> output, int batch, in Pool2DShape shape)
+    public static void Forward(ReadOnlySpan<float> x, Span<float> output, int batch, in Pool2DShape shape, WorkerPool? pool = null)
     {
         shape.Check(x.Length, output.Length, batch, nameof(x), nameof(output), Name);
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        Pool2DWindows.Planes<MaxForward>(ref xr, ref MemoryMarshal.GetReference(output), ref xr, 0, batch * shape.Channels, shape);
+        fixed (float* px = x, py = output)
+            Pool2DWindows.Run<MaxForward>(px, py, px, batch, shape, pool);
     }
 
     /// <summary>
@@ -152,13 +153,14 @@ public static class MaxPool2D
     /// where windows overlap (stride below the window) the contributions add. The maxima are found
     /// again from <paramref name="x"/>, so no indices need saving.
     /// </summary>
+    /// <remarks>With a <paramref name="pool"/> of several threads (default null: the caller alone) the <c>batch·C</c> planes are split over it when the pass is large enough; the result is bitwise identical for any thread count.</remarks>
     /// <exception cref="ArgumentException">A span is shorter than the shape and batch need.</exception>
-    public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, int batch, in Pool2DShape shape)
+    public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, int batch, in Pool2DShape shape, WorkerPool? pool = null)
     {
         shape.Check(x.Length, outputGrad.Length, batch, nameof(x), nameof(outputGrad), Name);
         KernelCheck.AtLeast(inputGrad.Length, (long)batch * shape.InputSize, nameof(inputGrad), Name);
-        Pool2DWindows.Planes<MaxBackward>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(outputGrad),
-            ref MemoryMarshal.GetReference(inputGrad), 0, batch * shape.Channels, shape);
+        fixed (float* px = x, pg = outputGrad, pd = inputGrad)
+            Pool2DWindows.Run<MaxBackward>(px, pg, pd, batch, shape, pool);
     }
 }
 
@@ -167,55 +169,83 @@ public static class MaxPool2D
 /// counted, Keras's <c>same</c> semantics; PyTorch's <c>count_include_pad=False</c>).
 /// </summary>
 /// <remarks>The 2×2, stride-2 case runs eight windows at a time, summing in the same order as the one-window path.</remarks>
-public static class AvgPool2D
+public static unsafe class AvgPool2D
 {
     private const string Name = "AvgPool2D";
 
     /// <summary><c>y[n, c, i, j]</c> = the mean of the window's in-bounds values.</summary>
+    /// <remarks>With a <paramref name="pool"/> of several threads (default null: the caller alone) the <c>batch·C</c> planes are split over it when the pass is large enough; the result is bitwise identical for any thread count.</remarks>
     /// <exception cref="ArgumentException">A span is shorter than the shape and batch need.</exception>
-    public static void Forward(ReadOnlySpan<float> x, Span<float> output, int batch, in Pool2DShape shape)
+    public static void Forward(ReadOnlySpan<float> x, Span<float> output, int batch, in Pool2DShape shape, WorkerPool? pool = null)
     {
         shape.Check(x.Length, output.Length, batch, nameof(x), nameof(output), Name);
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        Pool2DWindows.Planes<MeanForward>(ref xr, ref MemoryMarshal.GetReference(output), ref xr, 0, batch * shape.Channels, shape);
+        fixed (float* px = x, py = output)
+            Pool2DWindows.Run<MeanForward>(px, py, px, batch, shape, pool);
     }
 
     /// <summary><paramref name="inputGrad"/> is overwritten: each window's gradient is shared equally among its in-bounds values; overlapping windows add.</summary>
+    /// <remarks>With a <paramref name="pool"/> of several threads (default null: the caller alone) the <c>batch·C</c> planes are split over it when the pass is large enough; the result is bitwise identical for any thread count.</remarks>
     /// <exception cref="ArgumentException">A span is shorter than the shape and batch need.</exception>
-    public static void Backward(ReadOnlySpan<float> outputGrad, Span<float> inputGrad, int batch, in Pool2DShape shape)
+    public static void Backward(ReadOnlySpan<float> outputGrad, Span<float> inputGrad, int batch, in Pool2DShape shape, WorkerPool? pool = null)
     {
         shape.Check(inputGrad.Length, outputGrad.Length, batch, nameof(inputGrad), nameof(outputGrad), Name);
-        ref float dr = ref MemoryMarshal.GetReference(inputGrad);
         // The mean's gradient needs no input: the input gradient stands in for it.
-        Pool2DWindows.Planes<MeanBackward>(ref dr, ref MemoryMarshal.GetReference(outputGrad), ref dr, 0, batch * shape.Channels, shape);
+        fixed (float* pg = outputGrad, pd = inputGrad)
+            Pool2DWindows.Run<MeanBackward>(pd, pg, pd, batch, shape, pool);
     }
 }
 
 /// <summary>Global average pooling: the mean of each channel's <c>S = H·W</c> values, <c>[C, S]</c> → <c>[C]</c> per sample.</summary>
-public static class GlobalAveragePool
+public static unsafe class GlobalAveragePool
 {
     private const string Name = "GlobalAveragePool";
 
     /// <summary><c>y[n, c] = (1/S)·Σ_s x[n, c, s]</c>.</summary>
+    /// <remarks>With a <paramref name="pool"/> of several threads (default null: the caller alone) the <c>batch·C</c> channels are split over it when the pass is large enough; the result is bitwise identical for any thread count.</remarks>
     /// <exception cref="ArgumentException">A span is shorter than the sizes need, or a size is not positive.</exception>
-    public static void Forward(ReadOnlySpan<float> x, Span<float> output, int batch, int channels, int spatial)
+    public static void Forward(ReadOnlySpan<float> x, Span<float> output, int batch, int channels, int spatial, WorkerPool? pool = null)
     {
         Check(x.Length, output.Length, batch, channels, spatial, nameof(x), nameof(output));
-        int planes = batch * channels;
-        float inv = 1f / spatial;
-        for (int p = 0; p < planes; p++)
-            output[p] = TensorPrimitives.Sum(x.Slice(p * spatial, spatial)) * inv;
+        fixed (float* px = x, py = output)
+        {
+            var job = new PlaneSplit.Job { X = px, Y = py, Spatial = spatial, Planes = batch * channels };
+            PlaneSplit.Run<Means>(ref job, (long)job.Planes * (spatial + 1), pool);
+        }
     }
 
     /// <summary><paramref name="inputGrad"/> is overwritten with <c>∂L/∂y[n, c] / S</c> at every position of the channel.</summary>
+    /// <remarks>With a <paramref name="pool"/> of several threads (default null: the caller alone) the <c>batch·C</c> channels are split over it when the pass is large enough; the result is bitwise identical for any thread count.</remarks>
     /// <exception cref="ArgumentException">A span is shorter than the sizes need, or a size is not positive.</exception>
-    public static void Backward(ReadOnlySpan<float> outputGrad, Span<float> inputGrad, int batch, int channels, int spatial)
+    public static void Backward(ReadOnlySpan<float> outputGrad, Span<float> inputGrad, int batch, int channels, int spatial, WorkerPool? pool = null)
     {
         Check(inputGrad.Length, outputGrad.Length, batch, channels, spatial, nameof(inputGrad), nameof(outputGrad));
-        int planes = batch * channels;
-        float inv = 1f / spatial;
-        for (int p = 0; p < planes; p++)
-            inputGrad.Slice(p * spatial, spatial).Fill(outputGrad[p] * inv);
+        fixed (float* pg = outputGrad, pd = inputGrad)
+        {
+            var job = new PlaneSplit.Job { Y = pg, Dx = pd, Spatial = spatial, Planes = batch * channels };
+            PlaneSplit.Run<Spreads>(ref job, (long)job.Planes * (spatial + 1), pool);
+        }
+    }
+
+    private readonly struct Means : PlaneSplit.IPlanes
+    {
+        public static void Run(in PlaneSplit.Job job, int first, int end)
+        {
+            int spatial = job.Spatial;
+            float inv = 1f / spatial;
+            for (int p = first; p < end; p++)
+                job.Y[p] = TensorPrimitives.Sum(new ReadOnlySpan<float>(job.X + (nint)p * spatial, spatial)) * inv;
+        }
+    }
+
+    private readonly struct Spreads : PlaneSplit.IPlanes
+    {
+        public static void Run(in PlaneSplit.Job job, int first, int end)
+        {
+            int spatial = job.Spatial;
+            float inv = 1f / spatial;
+            for (int p = first; p < end; p++)
+                new Span<float>(job.Dx + (nint)p * spatial, spatial).Fill(job.Y[p] * inv);
+        }
     }
 
     private static void Check(int xLength, int outLength, int batch, int channels, int spatial, string xName, string outName)
