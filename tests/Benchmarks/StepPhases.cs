@@ -10,7 +10,7 @@ namespace Axon.Benchmarks;
 
 /// <summary>
 /// <c>phases --model NAME --batch N [--threads 2] [--rounds 7]</c>: where a real training step's time goes on 1 and on T
-/// threads. It runs the generated model's own members in TrainStep's order (the input check, <c>Forward</c>, the fused
+/// threads. It runs the generated model's own members in TrainStep's order, as ModelDriver calls them (the input check, <c>Forward</c>, the fused
 /// softmax cross-entropy and its gradient, <c>Backward</c>, the optimizer step), timing each, on two instances trained on
 /// the same batches in interleaved rounds. Unlike <c>breakdown</c> (a replay of an MLP's kernels on one thread) this times
 /// the generated code with its thread split, so it shows which phase does not scale. Prints one JSON line.
@@ -81,11 +81,11 @@ internal static class StepPhases
         var core = model.Core;
         int n = batch.Count;
         long t0 = Stopwatch.GetTimestamp();
-        Guard.Finite(batch.Inputs, "inputs");
+        Guard.Finite(batch.Inputs, "inputs", core.Pool);
         long t1 = Stopwatch.GetTimestamp();
         model.Forward(batch.Inputs, n, training: true);
         long t2 = Stopwatch.GetTimestamp();
-        SoftmaxCrossEntropy.ForwardBackward(core.Outputs(n), batch.Labels, core.OutputGradient(n), n, core.Info.OutputSize, 1f / n);
+        SoftmaxCrossEntropy.ForwardBackwardOnThreads(core.Outputs(n), batch.Labels, core.OutputGradient(n), n, core.Info.OutputSize, 1f / n, core.Pool);
         long t3 = Stopwatch.GetTimestamp();
         model.Backward(batch.Inputs, n, parameterGradients: true, default);
         long t4 = Stopwatch.GetTimestamp();
