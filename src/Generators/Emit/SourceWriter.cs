@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Text;
+using Axon.Generators.Model;
 
 namespace Axon.Generators.Emit;
 
@@ -9,8 +11,12 @@ namespace Axon.Generators.Emit;
 /// </summary>
 internal sealed class SourceWriter
 {
-    // A 50-layer model emits ~130 K characters; starting large spares the builder most of its growth steps.
-    private readonly StringBuilder _text = new(16 * 1024);
+    // The text leaves in chunks of about this many characters, each a string below the large-object heap's 85 KB;
+    // the builder is reused for each, so it grows once.
+    private const int ChunkLength = 32 * 1024;
+
+    private readonly StringBuilder _text = new(ChunkLength + 4 * 1024);
+    private readonly List<string> _chunks = [];
     private int _indent;
     private int _lineStart = -1;
 
@@ -18,6 +24,7 @@ internal sealed class SourceWriter
     {
         if (line.Length > 0) _text.Append(' ', _indent * 4).Append(line);
         _text.Append('\n');
+        if (_text.Length >= ChunkLength) Flush();
         return this;
     }
 
@@ -47,7 +54,20 @@ internal sealed class SourceWriter
         return Line("}" + suffix);
     }
 
-    public override string ToString() => _text.ToString();
+    public override string ToString() => string.Concat(_chunks) + _text;
+
+    /// <summary>The text written, as the pieces <see cref="GeneratedFile"/> keeps.</summary>
+    public EquatableArray<string> Chunks()
+    {
+        if (_text.Length > 0) Flush();
+        return _chunks.ToEquatableArray();
+    }
+
+    private void Flush()
+    {
+        _chunks.Add(_text.ToString());
+        _text.Clear();
+    }
 
     /// <summary>Starts an interpolated line: its indentation, then the parts <see cref="InvariantText"/> appends.</summary>
     internal StringBuilder BeginLine()
@@ -63,6 +83,7 @@ internal sealed class SourceWriter
         if (_lineStart >= 0 && _text.Length == _lineStart + _indent * 4) _text.Length = _lineStart;
         _lineStart = -1;
         _text.Append('\n');
+        if (_text.Length >= ChunkLength) Flush();
         return this;
     }
 }
