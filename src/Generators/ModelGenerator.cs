@@ -51,8 +51,8 @@ public sealed class ModelGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(files, static (spc, file) =>
         {
-            // Read from the pieces: Roslyn keeps a text this long in chunks of its own rather than one large string.
-            if (file is not null) spc.AddSource(file.HintName, SourceText.From(new ChunkReader(file.Chunks), file.Length, System.Text.Encoding.UTF8));
+            // The text stays in its pieces: no copy into one large string.
+            if (file is not null) spc.AddSource(file.HintName, new ChunkedText(file.Chunks, System.Text.Encoding.UTF8));
         });
 
         // A type that cannot be a model still gets its layer properties implemented (throwing), so AXN0008 stands alone.

@@ -63,6 +63,13 @@ double coldWarm = clock.Elapsed.TotalMilliseconds;
 // Bytes allocated per edit: a measure of the generator's work that, unlike time, does not depend on the
 // machine's load (a shared machine can make timings vary threefold).
 var allocated = new Dictionary<bool, List<long>> { [true] = new(), [false] = new() };
+// The process's processor time in the driver (every thread, the GC's included), summed per edit kind: unlike the wall
+// time it hardly grows when other processes compete for the cores, so it compares builds on a shared machine. The
+// clock ticks in 10 ms steps on Linux; over hundreds of edits the sum is still fair.
+var cpu = new Dictionary<bool, double> { [true] = 0, [false] = 0 };
+var cpuEdits = new Dictionary<bool, int> { [true] = 0, [false] = 0 };
+static double CpuMs() => Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+
 // With --steps: per edit kind, each tracked step's time (summed over its outputs) per edit.
 var stepTimes = new Dictionary<bool, Dictionary<string, List<double>>> { [true] = new(), [false] = new() };
 
@@ -82,9 +89,12 @@ double Edit(bool changesModel, int round)
     var newTree = tree.WithChangedText(SourceText.From(edited));
     var next = compilation.ReplaceSyntaxTree(tree, newTree);
     long bytes = GC.GetTotalAllocatedBytes(precise: true);
+    double cpuStart = CpuMs();
     var t = Stopwatch.StartNew();
     driver = driver.RunGenerators(next);
     double ms = t.Elapsed.TotalMilliseconds;
+    cpu[changesModel] += CpuMs() - cpuStart;
+    cpuEdits[changesModel]++;
     allocated[changesModel].Add(GC.GetTotalAllocatedBytes(precise: true) - bytes);
     if (steps) RecordSteps(stepTimes[changesModel], driver.GetRunResult().Results[0], ms);
     compilation = next;
@@ -109,6 +119,7 @@ Console.WriteLine($"{{\"layers\":{layers},\"generated_chars\":{generatedChars},\
     $"\"edit_layer_size_median_ms\":{F(modelEdits[edits / 2])},\"edit_layer_size_p95_ms\":{F(modelEdits[edits * 95 / 100])}," +
     $"\"edit_comment_median_ms\":{F(commentEdits[edits / 2])},\"edit_comment_p95_ms\":{F(commentEdits[edits * 95 / 100])}," +
     $"\"edit_layer_size_median_allocated_kb\":{MedianKb(allocated[true])},\"edit_comment_median_allocated_kb\":{MedianKb(allocated[false])}," +
+    $"\"edit_layer_size_mean_cpu_ms\":{F(cpu[true] / cpuEdits[true])},\"edit_comment_mean_cpu_ms\":{F(cpu[false] / cpuEdits[false])}," +
     $"\"edit_layer_size_gc_per_100_gen012\":[{Per100(gcBefore, gcMiddle)}],\"edit_comment_gc_per_100_gen012\":[{Per100(gcMiddle, gcAfter)}]}}");
 
 if (steps)

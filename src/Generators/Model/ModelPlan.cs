@@ -130,15 +130,4 @@ internal sealed record GeneratedFile(string HintName, EquatableArray<string> Chu
 {
     /// <summary>The whole text (for tests; the generator hands the pieces to Roslyn as they are).</summary>
     public string Text => string.Concat(Chunks);
-
-    /// <summary>The text's length in characters.</summary>
-    public int Length
-    {
-        get
-        {
-            int length = 0;
-            foreach (var chunk in Chunks) length += chunk.Length;
-            return length;
-        }
-    }
 }
