@@ -24,6 +24,12 @@ internal readonly struct InvariantText
 
     public void AppendFormatted(int value) => AppendInteger(value);
 
+    /// <summary>A builder's text, copied without making a string of it first.</summary>
+    public void AppendFormatted(StringBuilder value)
+    {
+        for (int i = 0; i < value.Length; i++) _text.Append(value[i]);
+    }
+
     public void AppendFormatted(long value) => AppendInteger(value);
 
     public void AppendFormatted<T>(T value) => _text.Append(value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value?.ToString());

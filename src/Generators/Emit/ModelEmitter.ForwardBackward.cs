@@ -25,7 +25,7 @@ internal static partial class ModelEmitter
         var read = new bool[plan.Layers.Count];
         foreach (var l in plan.Layers) foreach (int j in l.Sources) if (j >= 0) read[j] = true;
         var written = new System.Collections.Generic.HashSet<int>();
-        var below = new System.Text.StringBuilder();
+        var below = new System.Text.StringBuilder(1024);
         var frozen = new string?[plan.Layers.Count];   // each layer's "not frozen" test, formatted once
         w.Open($"private void __Backward({ReadOnlySpan} x, int n, bool parameterGradients, {Span} inputGradient)");
         w.Line("var p = __core.Parameters.Span;");
@@ -60,11 +60,11 @@ internal static partial class ModelEmitter
                     : $"!__layer_{plan.Layers[j].Name}.IsFrozen");
             }
             if (anyTrainable) below.Append("))");
-            string needBelow = below.Length == 0 ? "false" : below.ToString();
+            if (below.Length == 0) below.Append("false");
             var accumulate = l.Sources.Select(j => !written.Add(j)).ToArray();
             if (l.Aliases) accumulate = [false];
             w.Open("");
-            w.Line($"bool below = {needBelow};");
+            w.Line($"bool below = {below};");   // copied into the line: for a deep chain it is long, and one per layer
             if (!chain && !l.HasParameters) w.Open("if (below)");
             EmitBackward(w, plan, i, accumulate);
             if (!chain && !l.HasParameters) w.Close();
