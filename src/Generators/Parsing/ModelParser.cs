@@ -26,7 +26,11 @@ internal static class ModelParser
     /// <summary>Public members the generator emits (<see cref="Emit.PublicSurface"/>); a user member with one of these names is AXN0104.</summary>
     internal static IReadOnlyCollection<string> Reserved => Emit.PublicSurface.Names;
 
-    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <param name="readSyntax">
+    /// Whether plain layer attributes are read from their syntax (<see cref="SyntaxAttributes"/>) rather than bound; false
+    /// only in the test that checks both ways give the same result.
+    /// </param>
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken, bool readSyntax = true)
     {
         var diagnostics = new List<DiagnosticInfo>();
         if (context.TargetNode is not TypeDeclarationSyntax declaration || context.TargetSymbol is not INamedTypeSymbol type)
@@ -157,10 +161,25 @@ internal static class ModelParser
             else if (syntax is ConstructorDeclarationSyntax { Initializer: not { RawKind: (int)SyntaxKind.ThisConstructorInitializer } } user)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorNotChained, LocationInfo.From(user.Identifier), type.Name, "a constructor that does not chain to it"));
         }
+        var syntaxAttributes = readSyntax ? new SyntaxAttributes(context.SemanticModel, declaration, cancellationToken) : null;
+        void AddLayer(IPropertySymbol property, LayerKind kind, AttributeReader reader)
+        {
+            layers.Add(ParseLayer(property, kind, reader, diagnostics, cancellationToken));
+            if (Reserved.Contains(property.Name))
+            {
+                reservedConflicts.Add(property.Name);
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, LocationInfo.From(property.Locations.FirstOrDefault()), property.Name, type.Name));
+            }
+        }
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (member.IsImplicitlyDeclared) continue;
+            if (syntaxAttributes?.TryRead(member, out var syntaxKind) is { } syntaxReader)
+            {
+                AddLayer((IPropertySymbol)member, syntaxKind!, syntaxReader);
+                continue;
+            }
             AttributeData? layerAttribute = null;
             LayerKind? kind = null;
             foreach (var candidate in member.GetAttributes())
@@ -195,12 +214,7 @@ internal static class ModelParser
                 bindingErrors = true;
                 continue;
             }
-            layers.Add(ParseLayer(property, kind!, reader, diagnostics, cancellationToken));
-            if (Reserved.Contains(property.Name))
-            {
-                reservedConflicts.Add(property.Name);
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, LocationInfo.From(property.Locations.FirstOrDefault()), property.Name, type.Name));
-            }
+            AddLayer(property, kind!, reader);
         }
 
         var inputMembers = layers.Where(l => l.Kind.IsInputMember).ToList();
@@ -386,7 +400,10 @@ internal static class ModelParser
         var nameLocation = LocationInfo.From(property.Locations.FirstOrDefault());
         string modifiers = syntax is null ? "public" : string.Join(" ", syntax.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.ValueText));
 
-        string typeName = property.Type.ToDisplayString();
+        // Formatting a symbol is costly and this runs for every layer on every keystroke: the usual type, Axon.Layer, is
+        // recognised by its parts (it formats as LayerType, or as "global::" + LayerType fully qualified).
+        bool isLayerType = IsAxonLayer(property.Type);
+        string typeName = isLayerType ? LayerType : property.Type.ToDisplayString();
         bool isPartialDefinition = syntax is not null
             && syntax.Modifiers.Any(SyntaxKind.PartialKeyword)
             && syntax.ExpressionBody is null
@@ -407,7 +424,7 @@ internal static class ModelParser
         return new LayerSpec(property.Name, modifiers, isPartialDefinition && !property.IsStatic && typeName == LayerType && problem is null,
             kind, settings, nameLocation)
         {
-            TypeName = property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            TypeName = isLayerType ? "global::" + LayerType : property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             Accessors = syntax?.AccessorList is { } list ? string.Join(",", list.Accessors.Select(a => a.Keyword.ValueText)) : "get",
             IsPartial = isPartialDefinition,
             AttributeLocation = reader.NameLocation,
@@ -415,6 +432,14 @@ internal static class ModelParser
             Inputs = (reader.Named<string?>("From", null) is { } from ? [new InputRef(from, reader.NamedLocation("From"))] : context.Inputs).ToEquatableArray(),
         };
     }
+
+    /// <summary>Whether <paramref name="type"/> is <c>Axon.Layer</c> itself, not annotated nullable (which formats as <c>Axon.Layer?</c>).</summary>
+    private static bool IsAxonLayer(ITypeSymbol type) =>
+        type is INamedTypeSymbol
+        {
+            TypeKind: TypeKind.Class, Name: "Layer", Arity: 0, ContainingType: null, NullableAnnotation: not NullableAnnotation.Annotated,
+            ContainingNamespace: { Name: "Axon", ContainingNamespace.IsGlobalNamespace: true },
+        };
 
     private static string ShapeText(int[] shape, int length) => "[" + string.Join(", ", shape.Take(length)) + "]";
 
