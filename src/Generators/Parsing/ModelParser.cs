@@ -50,14 +50,14 @@ internal static class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelNotPartial, nameLocation, type.Name));
             // The stub's partial re-declaration turns the compiler's two errors per layer (CS0751, CS9248) into one CS0260
             // ("missing partial modifier") on the same name AXN0001 marks: C# reports that one whatever a generator does.
-            return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, "a model class must be declared partial (AXN0001)") };
+            return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, "a model class must be declared partial (AXN0001)", cancellationToken) };
         }
 
         string? unsupported = type.IsStatic ? "static" : type.IsFileLocal ? "file-local" : type.IsGenericType ? "generic" : type.IsRecord ? "a record" : type.TypeKind != TypeKind.Class ? "a " + type.TypeKind.ToString().ToLowerInvariant() : null;
         if (unsupported is not null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelType, nameLocation, type.Name, unsupported));
-            return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, $"a model cannot be {unsupported} (AXN0008)") };
+            return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, $"a model cannot be {unsupported} (AXN0008)", cancellationToken) };
         }
 
         var containers = new List<string>();
@@ -67,7 +67,9 @@ internal static class ModelParser
             if (!outerSyntax.Any(s => s.Modifiers.Any(SyntaxKind.PartialKeyword)))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, nameLocation, type.Name, outer.Name));
-                return new(null, diagnostics.ToEquatableArray());
+                // As for AXN0001: the stub's partial re-declaration of the containers leaves one CS0260 on the container
+                // instead of CS9248 on every layer.
+                return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, $"a model's containing types must be declared partial (AXN0009)", cancellationToken) };
             }
             var first = outerSyntax[0];
             string keyword = first is RecordDeclarationSyntax record
@@ -240,9 +242,19 @@ internal static class ModelParser
     /// with an attribute), so the user sees AXN0008 (or AXN0001) and not a CS9248 per layer. Null for a nested or static type: a
     /// nested one may sit in a type that is not partial, and a static class cannot have these members anyway.
     /// </summary>
-    private static StubSpec? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string reason)
+    private static StubSpec? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string reason, System.Threading.CancellationToken cancellationToken)
     {
-        if (type.ContainingType is not null || type.IsStatic || type.IsFileLocal) return null;   // a file-local type cannot be extended from another file
+        if (type.IsStatic || type.IsFileLocal) return null;   // a file-local type cannot be extended from another file
+        var containers = new List<string>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            var first = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
+            if (first is null || outer.IsFileLocal) return null;
+            string outerKeyword = first is RecordDeclarationSyntax outerRecord
+                ? "record " + (outerRecord.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "struct " : "")
+                : first.Keyword.ValueText + " ";
+            containers.Insert(0, "partial " + outerKeyword + Emit.Literals.Identifier(outer.Name) + (first.TypeParameterList?.ToString() ?? ""));
+        }
         var members = new List<StubMember>();
         // A name declared twice (CS0102 already): an implementation would pair with whichever declaration C# picks, so none.
         var declaredTwice = new HashSet<string>(declaration.Members.OfType<PropertyDeclarationSyntax>().GroupBy(p => p.Identifier.ValueText)
@@ -264,7 +276,7 @@ internal static class ModelParser
             : declaration.Keyword.ValueText + " ";
         string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
         return new StubSpec(ns, type.Name, "partial " + keyword + Emit.Literals.Identifier(type.Name) + (declaration.TypeParameterList?.ToString() ?? ""),
-            reason, members.ToEquatableArray());
+            reason, members.ToEquatableArray(), containers.ToEquatableArray());
     }
 
     /// <summary>
