@@ -20,7 +20,8 @@
 #    of the FMA peak measured in the same process, and one-sample prediction latency (peers: no_grad).
 # 2. Targets of issue 16 against the best peer, met or short.
 # 3. Breakdown: one step's time per phase (tests/Benchmarks `breakdown`).
-# 4. Scaling: 2 threads vs 1 at batch 128 (tests/Benchmarks `scaling`).
+# 4. Scaling: 2 threads vs 1 at batch 128 (tests/Benchmarks `scaling`), for the MLPs and lesson 2's CNN, with
+#    the phases of a step on each (`phases`).
 # 5. PGD-40 (L∞ and L2) on one batch of 128: Axon vs PyTorch.
 # JSON lines are kept in $OUT (default: a temp dir). Only ratios measured here are meaningful; absolute
 # numbers move with the clock and the load (PERF.md). Needs the .NET SDK, python3, and for PyTorch
@@ -114,9 +115,13 @@ fi
 
 if [ "$SCALING" = "1" ] && [ "$(nproc)" -ge 2 ]; then
   : >"$OUT/scaling.jsonl"
-  for model in $MODELS; do
+  : >"$OUT/phases.jsonl"
+  # The MLPs, then lesson 2's CNN (issue 16: 2 threads >= 1.85x one for the MLPs, >= 1.6x for the CNN).
+  for model in $MODELS cnn; do
     echo "== scaling $model batch 128" >&2
     "${axon[@]}" scaling --model "$model" --batch 128 --threads 2 "${data_args[@]}" | tail -n 1 | tee -a "$OUT/scaling.jsonl" >&2
+    # Where the two-thread step's time goes, phase by phase (real data).
+    "${axon[@]}" phases --model "$model" --batch 128 --threads 2 | tail -n 1 | tee -a "$OUT/phases.jsonl" >&2
   done
 fi
 

@@ -23,6 +23,21 @@ public partial class Mlp784x256x256x10
     [Dense(10)] public partial Layer Logits { get; }
 }
 
+/// <summary>The CNN of lesson 2 (examples/FashionCnn): two 3×3 convolution blocks with 2×2 max pooling, then a linear classifier.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 128)]
+[Input(1, 28, 28, Min = 0f, Max = 1f)]
+[Adam(LearningRate = 1e-3f)]
+public partial class FashionCnnBench
+{
+    [Conv2D(16, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv1 { get; }
+    [MaxPool2D(2)] public partial Layer Pool1 { get; }
+    [Conv2D(32, 3, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv2 { get; }
+    [MaxPool2D(2)] public partial Layer Pool2 { get; }
+    [Flatten] public partial Layer Flatten { get; }
+    [Dropout(0.25f)] public partial Layer Dropout { get; }
+    [Dense(10)] public partial Layer Logits { get; }
+}
+
 /// <summary>The benchmark models by the names the side-by-side tools use.</summary>
 public static class BenchModels
 {
@@ -55,6 +70,7 @@ public static class BenchModels
     {
         "mlp-784-128-10" => new Mlp784x128x10 { Threads = threads },
         "mlp-784-256-256-10" => new Mlp784x256x256x10 { Threads = threads },
+        "cnn" => new FashionCnnBench { Threads = threads },
         _ => throw new System.ArgumentException($"unknown model '{name}'; expected one of: {string.Join(", ", Names)}", nameof(name)),
     };
 }

@@ -13,6 +13,8 @@ namespace Axon.Benchmarks;
 /// <c>attack --model NAME --batch N --steps K [--norm linf|l2] [--epsilon E] ...</c> and
 /// <c>gemm [--threads T]</c> (GEMM against the FMA peak measured in the same run) and
 /// <c>scaling --model NAME --batch N</c> (1 vs T threads, interleaved) and
+/// <c>conv [--batch N]</c> (lesson 2's convolution and pooling kernels, 1 vs T threads) and
+/// <c>phases --model NAME --batch N</c> (a real step's phases, 1 vs T threads) and
 /// <c>breakdown --model NAME --batch N</c> (one step's time per phase) and
 /// <c>recurrent --model lstm-t30-f4-h64|gru-t30-f4-h64 --batch N</c> (issue 15's LSTM/GRU regressors) print one
 /// JSON line for the side-by-side comparison with PyTorch (tools/bench-side-by-side.sh,
@@ -46,6 +48,32 @@ public static class Program
             {
                 Console.Error.WriteLine(ex.Message);
                 Console.Error.WriteLine(ThreadScaling.Usage);
+                return 2;
+            }
+        }
+        if (args.Length > 0 && args[0] == "phases")
+        {
+            try
+            {
+                return StepPhases.Run(args.AsSpan(1));
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(StepPhases.Usage);
+                return 2;
+            }
+        }
+        if (args.Length > 0 && args[0] == "conv")
+        {
+            try
+            {
+                return ConvLayers.Run(args.AsSpan(1));
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(ConvLayers.Usage);
                 return 2;
             }
         }

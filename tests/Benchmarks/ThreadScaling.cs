@@ -13,7 +13,7 @@ namespace Axon.Benchmarks;
 /// </summary>
 internal static class ThreadScaling
 {
-    public const string Usage = "usage: scaling --model mlp-784-128-10|mlp-784-256-256-10 --batch N [--threads 2] [--rounds 9] [--data fashion|random] [--data-dir DIR]";
+    public const string Usage = "usage: scaling --model mlp-784-128-10|mlp-784-256-256-10|cnn --batch N [--threads 2] [--rounds 9] [--data fashion|random] [--data-dir DIR]";
 
     public static int Run(ReadOnlySpan<string> args)
     {

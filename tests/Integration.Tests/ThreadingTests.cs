@@ -97,4 +97,26 @@ public class ThreadingTests
         }));
         Assert.Equal(2, model.Threads);
     }
+
+    // The input check is split over the threads for a large batch; it must still name the first bad value, whichever
+    // part found it, and train nothing.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void NonFiniteInput_OnSeveralThreads_NamesTheFirstBadValue_AndTrainsNothing(int threads)
+    {
+        var model = new FashionMlp(seed: 4) { Threads = threads };
+        var before = model.Parameters.ToArray();
+        var x = new float[128 * FashionMlp.InputSize];
+        var labels = Enumerable.Range(0, 128).Select(i => i % 10).ToArray();
+        int late = x.Length - 5, early = 40_000;
+        x[late] = float.PositiveInfinity;
+        var e = Assert.Throws<ArgumentException>(() => model.TrainStep(x, labels));
+        Assert.StartsWith($"inputs[{late}] is Infinity; expected a finite value.", e.Message);
+        x[early] = float.NaN;
+        e = Assert.Throws<ArgumentException>(() => model.TrainStep(x, labels));
+        Assert.StartsWith($"inputs[{early}] is NaN;", e.Message);
+        Assert.Equal(before, model.Parameters.ToArray());
+    }
 }

@@ -8,8 +8,8 @@ internal sealed class AvgPool2D : Pool2D
     public override string Name => "AvgPool2D";
 
     public override void EmitForward(LayerEmitContext c) =>
-        c.W.Line($"global::Axon.Kernels.AvgPool2D.Forward({c.In()}, {c.Out}, n, __{c.Layer.Name}Shape);");
+        c.W.Line($"global::Axon.Kernels.AvgPool2D.Forward({c.In()}, {c.Out}, n, __{c.Layer.Name}Shape, __core.Pool);");
 
     public override void EmitBackward(LayerEmitContext c) =>
-        c.W.Line($"if (below) global::Axon.Kernels.AvgPool2D.Backward({c.Grad}, {c.InputGrad}, n, __{c.Layer.Name}Shape);");
+        c.W.Line($"if (below) global::Axon.Kernels.AvgPool2D.Backward({c.Grad}, {c.InputGrad}, n, __{c.Layer.Name}Shape, __core.Pool);");
 }

@@ -25,12 +25,12 @@ internal sealed class GlobalAveragePool : LayerKind<NoSettings>
     public override void EmitForward(LayerEmitContext c)
     {
         var i = c.Layer.InputShape;
-        c.W.Line($"global::Axon.Kernels.GlobalAveragePool.Forward({c.In()}, {c.Out}, n, {i.Channels}, {i.Height * i.Width});");
+        c.W.Line($"global::Axon.Kernels.GlobalAveragePool.Forward({c.In()}, {c.Out}, n, {i.Channels}, {i.Height * i.Width}, __core.Pool);");
     }
 
     public override void EmitBackward(LayerEmitContext c)
     {
         var i = c.Layer.InputShape;
-        c.W.Line($"if (below) global::Axon.Kernels.GlobalAveragePool.Backward({c.Grad}, {c.InputGrad}, n, {i.Channels}, {i.Height * i.Width});");
+        c.W.Line($"if (below) global::Axon.Kernels.GlobalAveragePool.Backward({c.Grad}, {c.InputGrad}, n, {i.Channels}, {i.Height * i.Width}, __core.Pool);");
     }
 }

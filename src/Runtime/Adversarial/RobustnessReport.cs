@@ -6,7 +6,6 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Axon.Data;
-using Axon.Training;
 
 namespace Axon.Adversarial;
 
@@ -214,7 +213,7 @@ public sealed partial class RobustnessReport
         options ??= new RobustnessOptions();
         if (!model.HasAccuracy)
             throw new ArgumentException($"{model.Name} has no accuracy (a regression), so robust accuracy is undefined.", nameof(model));
-        Trainer.CheckData(model, data, "the dataset");
+        DataCheck.Validate(model, data, "the dataset", checkRange: false);
         var epsilons = CheckEpsilons(options.Epsilons, "Epsilons");
         var l2Epsilons = CheckEpsilons(options.L2Epsilons, "L2Epsilons");
         bool classes = model.TargetKind == TargetKind.ClassIndex;

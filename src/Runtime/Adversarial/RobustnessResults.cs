@@ -6,7 +6,6 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Axon.Data;
-using Axon.Training;
 
 namespace Axon.Adversarial;
 

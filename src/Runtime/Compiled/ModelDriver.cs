@@ -614,7 +614,7 @@ public static class ModelDriver
         int n = Guard.Rows(inputs.Length, info.InputSize, "inputs", info.Name);
         Guard.Length(targets.Length, n * targets.Width, targets.Name, info.Name);
         if (bounded) Guard.Batch(n, core.MaxBatchSize, info.Name);
-        Guard.Finite(inputs, "inputs");
+        Guard.Finite(inputs, "inputs", core.Pool);
         if (targets.ClassIndices) Guard.Labels(targets.Labels, info.OutputSize, info.Name);
         else if (info.Loss == Axon.Loss.BinaryCrossEntropy) Guard.Probabilities(targets.Values, "targets");
         else Guard.Finite(targets.Values, "targets");
@@ -623,7 +623,9 @@ public static class ModelDriver
 
     // Summed loss of n samples; writes gradScale·∂L/∂output into the output layer's gradient buffer.
     private static float LossBackward(ModelCore core, Targets targets, int n, float gradScale) =>
-        LossBackwardRows(core.Info, core.Outputs(n), targets, core.OutputGradient(n), n, gradScale);
+        core.Info.Loss == Axon.Loss.SoftmaxCrossEntropy
+            ? SoftmaxCrossEntropy.ForwardBackwardOnThreads(core.Outputs(n), targets.Labels, core.OutputGradient(n), n, core.Info.OutputSize, gradScale, core.Pool)
+            : LossBackwardRows(core.Info, core.Outputs(n), targets, core.OutputGradient(n), n, gradScale);
 
     private static float LossBackwardRow(ModelInfo info, Span<float> outputs, Targets targets, Span<float> gradient, float gradScale) =>
         LossBackwardRows(info, outputs, targets, gradient, 1, gradScale);

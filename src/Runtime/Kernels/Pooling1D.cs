@@ -189,14 +189,7 @@ public static class GlobalAveragePool1D
     public static void Forward(ReadOnlySpan<float> x, Span<float> output, int batch, int steps, int channels)
     {
         Check(x.Length, output.Length, batch, steps, channels, nameof(x), nameof(output), Name);
-        for (int n = 0; n < batch; n++)
-        {
-            var y = output.Slice(n * channels, channels);
-            var sample = x.Slice(n * steps * channels, steps * channels);
-            sample.Slice(0, channels).CopyTo(y);
-            for (int t = 1; t < steps; t++) TensorPrimitives.Add(y, sample.Slice(t * channels, channels), y);
-            TensorPrimitives.Multiply(y, 1f / steps, y);
-        }
+        Whole(steps, channels).ReduceWindows(x, output, batch, mean: true);
     }
 
     /// <summary><paramref name="inputGrad"/> is overwritten with <c>∂L/∂y[n, c] / T</c> at every step.</summary>
@@ -212,6 +205,9 @@ public static class GlobalAveragePool1D
             for (int t = 1; t < steps; t++) dx.Slice(0, channels).CopyTo(dx.Slice(t * channels, channels));
         }
     }
+
+    /// <summary>A global pool is a 1-D pool with one window over all steps: the forward passes share <see cref="Pool1DShape.ReduceWindows"/>.</summary>
+    internal static Pool1DShape Whole(int steps, int channels) => new(steps, channels, steps, steps, 0, 1);
 
     internal static void Check(int xLength, int outLength, int batch, int steps, int channels, string xName, string outName, string kernel)
     {
@@ -233,13 +229,7 @@ public static class GlobalMaxPool1D
     public static void Forward(ReadOnlySpan<float> x, Span<float> output, int batch, int steps, int channels)
     {
         GlobalAveragePool1D.Check(x.Length, output.Length, batch, steps, channels, nameof(x), nameof(output), Name);
-        for (int n = 0; n < batch; n++)
-        {
-            var y = output.Slice(n * channels, channels);
-            var sample = x.Slice(n * steps * channels, steps * channels);
-            sample.Slice(0, channels).CopyTo(y);
-            for (int t = 1; t < steps; t++) TensorPrimitives.Max(y, sample.Slice(t * channels, channels), y);
-        }
+        GlobalAveragePool1D.Whole(steps, channels).ReduceWindows(x, output, batch, mean: false);
     }
 
     /// <summary><paramref name="inputGrad"/> is overwritten: each channel's gradient goes to its first maximal step, zero elsewhere.</summary>

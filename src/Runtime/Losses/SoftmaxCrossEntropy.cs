@@ -25,22 +25,71 @@ public static class SoftmaxCrossEntropy
     {
         float total = 0f;
         for (int r = 0; r < batch; r++)
-        {
-            var z = logits.Slice(r * classes, classes);
-            int label = labels[r];
-            float zLabel = z[label];
-            var g = grad.Slice(r * classes, classes);
-            // The loss first: grad may be logits, and Row overwrites it.
-            total += RowLoss(z, zLabel);
-            Softmax.Row(z, g);
-            g[label] -= 1f;
-            if (gradScale != 1f)
-            {
-                TensorPrimitives.Multiply(g, gradScale, g);
-                Denormals.Flush(g); // a tiny probability over the batch size can fall below float's normal range
-            }
-        }
+            total += ForwardBackwardRow(logits.Slice(r * classes, classes), labels[r], grad.Slice(r * classes, classes), gradScale);
         return total;
+    }
+
+    /// <summary>
+    /// <see cref="ForwardBackward(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, int, int, float)"/> with the rows split
+    /// over <paramref name="pool"/>'s threads when the batch is large enough: each row's loss goes to its own slot and the
+    /// slots are summed in row order afterwards, so the result is bitwise the one-thread result.
+    /// </summary>
+    internal static unsafe float ForwardBackwardOnThreads(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> grad, int batch, int classes, float gradScale, Kernels.WorkerPool? pool)
+    {
+        // Below ~4K logits (a few µs of rows) handing half to a worker costs more than it saves; the slots live on the stack.
+        if (pool is not { Threads: > 1 } || (long)batch * classes < ParallelLogits || batch < 2 * pool.Threads || batch > MaxParallelRows)
+            return ForwardBackward(logits, labels, grad, batch, classes, gradScale);
+        if (logits.Length < (long)batch * classes || grad.Length < (long)batch * classes || labels.Length < batch)
+            throw new ArgumentException($"logits, grad and labels are shorter than {batch} rows of {classes} classes.");
+        float* losses = stackalloc float[batch];
+        fixed (float* z = logits) fixed (int* y = labels) fixed (float* g = grad)
+        {
+            var job = new RowsJob { Logits = z, Labels = y, Grad = g, Losses = losses, Batch = batch, Classes = classes, Scale = gradScale, Parts = pool.Threads };
+            pool.Run(&RowsPart, &job);
+        }
+        float total = 0f;
+        for (int r = 0; r < batch; r++) total += losses[r];
+        return total;
+    }
+
+    private const int ParallelLogits = 1 << 12;
+    private const int MaxParallelRows = 1 << 13;
+
+    private unsafe struct RowsJob
+    {
+        public float* Logits, Grad, Losses;
+        public int* Labels;
+        public int Batch, Classes, Parts;
+        public float Scale;
+    }
+
+    private static unsafe void RowsPart(void* state, int part)
+    {
+        var job = (RowsJob*)state;
+        int r0 = (int)((long)job->Batch * part / job->Parts), r1 = (int)((long)job->Batch * (part + 1) / job->Parts);
+        int classes = job->Classes;
+        for (int r = r0; r < r1; r++)
+        {
+            var z = new ReadOnlySpan<float>(job->Logits + (nint)r * classes, classes);
+            var g = new Span<float>(job->Grad + (nint)r * classes, classes);
+            job->Losses[r] = ForwardBackwardRow(z, job->Labels[r], g, job->Scale);
+        }
+    }
+
+    // One row of ForwardBackward: the loss, and gradScale·(softmax − onehot) into g (which may be z).
+    private static float ForwardBackwardRow(ReadOnlySpan<float> z, int label, Span<float> g, float gradScale)
+    {
+        float zLabel = z[label];
+        // The loss first: g may be z, and Row overwrites it.
+        float loss = RowLoss(z, zLabel);
+        Softmax.Row(z, g);
+        g[label] -= 1f;
+        if (gradScale != 1f)
+        {
+            TensorPrimitives.Multiply(g, gradScale, g);
+            Denormals.Flush(g); // a tiny probability over the batch size can fall below float's normal range
+        }
+        return loss;
     }
 
     /// <summary>Summed loss of <paramref name="batch"/> rows, without a gradient.</summary>

@@ -189,7 +189,4 @@ public static class Trainer
             MeanAbsoluteError = absoluteErrors / ((double)data.Count * model.OutputSize),
         };
     }
-
-    /// <summary>The dataset checks without the input-range check (for callers that clip to the range themselves).</summary>
-    internal static void CheckData(IModel model, Dataset data, string what) => DataCheck.Validate(model, data, what, checkRange: false);
 }

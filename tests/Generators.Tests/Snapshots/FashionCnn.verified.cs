@@ -251,13 +251,13 @@ namespace Demo
             var p = __core.Parameters.Span;
             __training = training;
             global::Axon.Kernels.Conv2D.Forward(x, p.Slice(__Conv1Weight, 144), p.Slice(__Conv1Bias, 16), __core.Buffer(__Conv1Output, n * 12544), __core.Buffer(__Conv1Output, n * 12544), n, __Conv1Shape, default(global::Axon.Kernels.ReluActivation), __ConvScratch, __core.Pool);
-            global::Axon.Kernels.MaxPool2D.Forward(__core.Buffer(__Conv1Output, n * 12544), __core.Buffer(__Pool1Output, n * 3136), n, __Pool1Shape);
+            global::Axon.Kernels.MaxPool2D.Forward(__core.Buffer(__Conv1Output, n * 12544), __core.Buffer(__Pool1Output, n * 3136), n, __Pool1Shape, __core.Pool);
             global::Axon.Kernels.Conv2D.Forward(__core.Buffer(__Pool1Output, n * 3136), p.Slice(__Conv2Weight, 4608), p.Slice(__Conv2Bias, 32), __core.Buffer(__Conv2PreActivation, n * 1568), __core.Buffer(__Conv2Output, n * 1568), n, __Conv2Shape, default(global::Axon.Kernels.GeluActivation), __ConvScratch, __core.Pool);
             if (__training && !__layer_Norm.IsFrozen)
                 global::Axon.Kernels.BatchNorm.ForwardTraining(__core.Buffer(__Conv2Output, n * 1568), p.Slice(__NormWeight, 32), p.Slice(__NormBias, 32), p.Slice(__NormRunningMean, 32), p.Slice(__NormRunningVar, 32), __core.Buffer(__NormOutput, n * 1568), __core.Buffer(__NormNormalized, n * 1568), __core.Fixed(__NormInvStd, 32), n, 32, 49, 0.99f, 0.001f);
             else
                 global::Axon.Kernels.BatchNorm.ForwardInference(__core.Buffer(__Conv2Output, n * 1568), p.Slice(__NormWeight, 32), p.Slice(__NormBias, 32), p.Slice(__NormRunningMean, 32), p.Slice(__NormRunningVar, 32), __core.Buffer(__NormOutput, n * 1568), n, 32, 49, 0.001f);
-            global::Axon.Kernels.AvgPool2D.Forward(__core.Buffer(__NormOutput, n * 1568), __core.Buffer(__Pool2Output, n * 512), n, __Pool2Shape);
+            global::Axon.Kernels.AvgPool2D.Forward(__core.Buffer(__NormOutput, n * 1568), __core.Buffer(__Pool2Output, n * 512), n, __Pool2Shape, __core.Pool);
             if (__training) global::Axon.Kernels.Dropout.Forward(__core.Buffer(__Pool2Output, n * 512), __core.Buffer(__DropoutOutput, n * 512), __core.Buffer(__DropoutMask, n * 512), 0.25f, ref __dropoutRng);
             else __core.Buffer(__Pool2Output, n * 512).CopyTo(__core.Buffer(__DropoutOutput, n * 512));
             global::Axon.Kernels.Dense.Forward(__core.Buffer(__DropoutOutput, n * 512), p.Slice(__LogitsWeight, 5120), p.Slice(__LogitsBias, 10), __core.Buffer(__LogitsOutput, n * 10), __core.Buffer(__LogitsOutput, n * 10), n, 512, 10, default(global::Axon.Kernels.IdentityActivation), __core.Pool);
@@ -288,7 +288,7 @@ namespace Demo
 
             {
                 bool below = wantInput || (parameterGradients && (!__layer_Conv1.IsFrozen || !__layer_Conv2.IsFrozen || !__layer_Norm.IsFrozen));
-                if (below) global::Axon.Kernels.AvgPool2D.Backward(__core.Buffer(__Pool2Gradient, n * 512), __core.Buffer(__NormGradient, n * 1568), n, __Pool2Shape);
+                if (below) global::Axon.Kernels.AvgPool2D.Backward(__core.Buffer(__Pool2Gradient, n * 512), __core.Buffer(__NormGradient, n * 1568), n, __Pool2Shape, __core.Pool);
                 if (!below) return;
             }
 
@@ -313,7 +313,7 @@ namespace Demo
 
             {
                 bool below = wantInput || (parameterGradients && (!__layer_Conv1.IsFrozen));
-                if (below) global::Axon.Kernels.MaxPool2D.Backward(__core.Buffer(__Conv1Output, n * 12544), __core.Buffer(__Pool1Gradient, n * 3136), __core.Buffer(__Conv1Gradient, n * 12544), n, __Pool1Shape);
+                if (below) global::Axon.Kernels.MaxPool2D.Backward(__core.Buffer(__Conv1Output, n * 12544), __core.Buffer(__Pool1Gradient, n * 3136), __core.Buffer(__Conv1Gradient, n * 12544), n, __Pool1Shape, __core.Pool);
                 if (!below) return;
             }
 

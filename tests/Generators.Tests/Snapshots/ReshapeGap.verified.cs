@@ -255,8 +255,8 @@ namespace Demo
             global::Axon.Kernels.Dense.Forward(x, p.Slice(__ExpandWeight, 192), p.Slice(__ExpandBias, 32), __core.Buffer(__ExpandOutput, n * 32), __core.Buffer(__ExpandOutput, n * 32), n, 6, 32, default(global::Axon.Kernels.TanhActivation), __core.Pool);
             global::Axon.Kernels.Conv2D.Forward(__core.Buffer(__ExpandOutput, n * 32), p.Slice(__ConvWeight, 72), p.Slice(__ConvBias, 0), __core.Buffer(__ConvPreActivation, n * 64), __core.Buffer(__ConvOutput, n * 64), n, __ConvShape, default(global::Axon.Kernels.GeluActivation), __ConvScratch, __core.Pool);
             global::Axon.Kernels.LayerNorm.Forward(__core.Buffer(__ConvOutput, n * 64), p.Slice(__NormWeight, 64), p.Slice(__NormBias, 64), __core.Buffer(__NormOutput, n * 64), __core.Buffer(__NormNormalized, n * 64), __core.Buffer(__NormInvStd, n), n, 64, 1E-05f);
-            global::Axon.Kernels.AvgPool2D.Forward(__core.Buffer(__NormOutput, n * 64), __core.Buffer(__SmoothOutput, n * 36), n, __SmoothShape);
-            global::Axon.Kernels.GlobalAveragePool.Forward(__core.Buffer(__SmoothOutput, n * 36), __core.Buffer(__PoolOutput, n * 4), n, 4, 9);
+            global::Axon.Kernels.AvgPool2D.Forward(__core.Buffer(__NormOutput, n * 64), __core.Buffer(__SmoothOutput, n * 36), n, __SmoothShape, __core.Pool);
+            global::Axon.Kernels.GlobalAveragePool.Forward(__core.Buffer(__SmoothOutput, n * 36), __core.Buffer(__PoolOutput, n * 4), n, 4, 9, __core.Pool);
             if (__training) global::Axon.Kernels.Dropout.Forward(__core.Buffer(__PoolOutput, n * 4), __core.Buffer(__DropOutput, n * 4), __core.Buffer(__DropMask, n * 4), 0.25f, ref __dropoutRng);
             else __core.Buffer(__PoolOutput, n * 4).CopyTo(__core.Buffer(__DropOutput, n * 4));
             global::Axon.Kernels.Dense.Forward(__core.Buffer(__DropOutput, n * 4), p.Slice(__LogitsWeight, 12), p.Slice(__LogitsBias, 3), __core.Buffer(__LogitsOutput, n * 3), __core.Buffer(__LogitsOutput, n * 3), n, 4, 3, default(global::Axon.Kernels.IdentityActivation), __core.Pool);
@@ -287,13 +287,13 @@ namespace Demo
 
             {
                 bool below = wantInput || (parameterGradients && (!__layer_Expand.IsFrozen || !__layer_Conv.IsFrozen || !__layer_Norm.IsFrozen));
-                if (below) global::Axon.Kernels.GlobalAveragePool.Backward(__core.Buffer(__PoolGradient, n * 4), __core.Buffer(__SmoothGradient, n * 36), n, 4, 9);
+                if (below) global::Axon.Kernels.GlobalAveragePool.Backward(__core.Buffer(__PoolGradient, n * 4), __core.Buffer(__SmoothGradient, n * 36), n, 4, 9, __core.Pool);
                 if (!below) return;
             }
 
             {
                 bool below = wantInput || (parameterGradients && (!__layer_Expand.IsFrozen || !__layer_Conv.IsFrozen || !__layer_Norm.IsFrozen));
-                if (below) global::Axon.Kernels.AvgPool2D.Backward(__core.Buffer(__SmoothGradient, n * 36), __core.Buffer(__NormGradient, n * 64), n, __SmoothShape);
+                if (below) global::Axon.Kernels.AvgPool2D.Backward(__core.Buffer(__SmoothGradient, n * 36), __core.Buffer(__NormGradient, n * 64), n, __SmoothShape, __core.Pool);
                 if (!below) return;
             }
 

@@ -288,13 +288,23 @@ public class Conv2DTests
             Assert.True(Math.Abs(dw[i] - dwSum[i]) <= 1e-5 * dwBound[i] + 1e-6, $"dw[{i}]: {dw[i]} vs Σ per sample {dwSum[i]}");
     }
 
-    // Conv2D runs on the caller's thread for now (see its remarks), so today this checks that a pool changes
-    // nothing; it is the guard for the per-thread sample-group split that should replace that.
-    [Fact]
-    public void WorkerPoolGivesTheSameBitsForAnyThreadCount()
+    // Each thread owns whole blocks of sample groups in every pass; the weight and bias gradients are summed in fixed
+    // blocks, or (a weight gradient of more than 2^18 values) split by columns. Shapes cover both, groups of one and of
+    // several samples, a pointwise kernel read in place, stride 2, and batches that leave a short last group, fewer
+    // groups than blocks and fewer groups than threads.
+    [Theory]
+    [InlineData(16, 14, 32, 3, 1, true, 37)]   // groups of 2, a short last one
+    [InlineData(1, 28, 16, 3, 1, true, 9)]     // groups of 1, nine samples over eight blocks
+    [InlineData(3, 12, 32, 3, 1, true, 2)]     // one group of 2 samples: one block
+    [InlineData(64, 7, 16, 1, 1, false, 11)]   // pointwise, groups of 6
+    [InlineData(8, 9, 24, 3, 2, true, 5)]      // stride 2
+    [InlineData(2, 30, 8, 5, 1, false, 3)]     // fewer groups than blocks
+    [InlineData(64, 4, 512, 3, 1, true, 40)]   // 294,912 weights: split by columns, groups of 16
+    [InlineData(64, 4, 512, 3, 1, true, 3)]    // the same with one group
+    [InlineData(256, 2, 1100, 1, 1, false, 70)] // wide and pointwise: 281,600 weights, groups of 64
+    public void WorkerPoolGivesTheSameBitsForAnyThreadCount(int channels, int size, int filters, int kernel, int stride, bool same, int batch)
     {
-        var s = Conv2DShape.Create(3, 12, 12, 32, 3, 1, same: true);
-        int batch = 2;
+        var s = Conv2DShape.Create(channels, size, size, filters, kernel, stride, same);
         var x = Random(batch * s.InputSize, 60);
         var w = Random(s.Filters * s.Patch, 61);
         var b = Random(s.Filters, 62);
@@ -302,23 +312,77 @@ public class Conv2DTests
 
         (float[] Y, float[] Dw, float[] Db, float[] Dx) Run(WorkerPool? pool)
         {
-            var scratch = new float[s.ScratchLength];
+            var scratch = Filled(s.ScratchLength, float.NaN);
             var z = new float[batch * s.OutputSize];
             var y = new float[batch * s.OutputSize];
             Conv2D.Forward(x, w, b, z, y, batch, s, new ReluActivation(), scratch, pool);
-            float[] dw = new float[w.Length], db = new float[b.Length], dx = new float[x.Length];
+            float[] dw = Filled(w.Length, float.NaN), db = Filled(b.Length, float.NaN), dx = Filled(x.Length, float.NaN);
             Conv2D.Backward(x, w, z, y, (float[])r.Clone(), dw, db, dx, batch, s, new ReluActivation(), true, true, scratch, pool);
             return (y, dw, db, dx);
         }
 
         var single = Run(null);
-        foreach (int threads in new[] { 2, 3 })
+        Assert.DoesNotContain(single.Dw, float.IsNaN);
+        Assert.DoesNotContain(single.Dx, float.IsNaN);
+        foreach (int threads in new[] { 2, 3, 4 })
         {
             var parallel = Run(WorkerPool.Get(threads));
             Assert.Equal(single.Y, parallel.Y);
             Assert.Equal(single.Dw, parallel.Dw);
             Assert.Equal(single.Db, parallel.Db);
             Assert.Equal(single.Dx, parallel.Dx);
+        }
+    }
+
+    [Fact]
+    public void NarrowWeightGradient_SummedInBlocks_MatchesTheSumOfPerSampleGradients()
+    {
+        // The blocked sum changes only the order of the additions: it must still be Σ over samples.
+        var s = Conv2DShape.Create(1, 10, 10, 8, 3, 1, same: true);
+        int batch = 13;
+        var x = Random(batch * s.InputSize, 70);
+        var w = Random(s.Filters * s.Patch, 71);
+        var dy = Random(batch * s.OutputSize, 72);
+        var z = new float[batch * s.OutputSize];
+        var y = new float[batch * s.OutputSize];
+        var scratch = new float[s.ScratchLength];
+        Conv2D.Forward(x, w, default, z, y, batch, s, new IdentityActivation(), scratch, WorkerPool.Get(2));
+        var dw = new float[w.Length];
+        Conv2D.Backward(x, w, z, y, (float[])dy.Clone(), dw, default, default, batch, s, new IdentityActivation(), true, false, scratch, WorkerPool.Get(2));
+        var expected = new double[w.Length];
+        var one = new float[w.Length];
+        for (int n = 0; n < batch; n++)
+        {
+            Conv2D.Backward(x.AsSpan(n * s.InputSize, s.InputSize), w, default, y.AsSpan(n * s.OutputSize, s.OutputSize),
+                dy.AsSpan(n * s.OutputSize, s.OutputSize).ToArray(), one, default, default, 1, s, new IdentityActivation(), true, false, scratch);
+            for (int i = 0; i < one.Length; i++) expected[i] += one[i];
+        }
+        for (int i = 0; i < dw.Length; i++)
+            Assert.True(Math.Abs(dw[i] - expected[i]) <= 1e-5 * Math.Abs(expected[i]) + 1e-5, $"dw[{i}]: {dw[i]} vs {expected[i]}");
+    }
+
+    [Fact]
+    public void TwoThreads_ForwardAndBackward_AllocateNothingAfterTheFirstCall()
+    {
+        var s = Conv2DShape.Create(16, 14, 14, 32, 3, 1, same: true);
+        var narrow = Conv2DShape.Create(1, 28, 28, 16, 3, 1, same: true);
+        const int batch = 16;
+        var pool = WorkerPool.Get(2);
+        long Step(in Conv2DShape shape, float[] x, float[] w, float[] z, float[] y, float[] dy, float[] dw, float[] db, float[] dx, float[] scratch)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Conv2D.Forward(x, w, db, z, y, batch, shape, new ReluActivation(), scratch, pool);
+            Conv2D.Backward(x, w, z, y, dy, dw, db, dx, batch, shape, new ReluActivation(), true, true, scratch, pool);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        foreach (var shape in new[] { s, narrow })
+        {
+            var x = Random(batch * shape.InputSize, 80);
+            var w = Random(shape.Filters * shape.Patch, 81);
+            float[] z = new float[batch * shape.OutputSize], y = new float[z.Length], dy = Random(z.Length, 82);
+            float[] dw = new float[w.Length], db = new float[shape.Filters], dx = new float[x.Length], scratch = new float[shape.ScratchLength];
+            Step(shape, x, w, z, y, dy, dw, db, dx, scratch);
+            Assert.Equal(0, Step(shape, x, w, z, y, dy, dw, db, dx, scratch));
         }
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using Axon.Kernels;
 using Axon.Testing;
 using Xunit;
@@ -323,6 +324,107 @@ public class PoolingTests
             AvgPool2D.Backward(y, dx, batch, s);
             GlobalAveragePool.Forward(x, g, batch, 8, 14 * 14);
             GlobalAveragePool.Backward(g, dx, batch, 8, 14 * 14);
+        }
+        for (int i = 0; i < 3; i++) RunAll();
+        Assert.Equal(0, Allocations.Least(() =>
+        {
+            for (int i = 0; i < 20; i++) RunAll();
+        }));
+    }
+
+    /// <summary>Every pooling pass of the shape at a batch whose pass is large enough to be split, on <paramref name="pool"/>: all outputs.</summary>
+    private static float[][] RunAll(int shapeIndex, int batch, WorkerPool? pool)
+    {
+        var s = ShapeOf(shapeIndex);
+        var x = Random(batch * s.InputSize, 200 + shapeIndex);
+        var rng = new Random(shapeIndex);
+        for (int i = 0; i < x.Length; i++)
+            if (rng.Next(50) == 0) x[i] = rng.Next(2) == 0 ? float.NaN : 0.5f; // NaNs and ties
+        var g = Random(batch * s.OutputSize, 210 + shapeIndex);
+        int spatial = s.Height * s.Width;
+        var results = new float[6][];
+        results[0] = Filled(g.Length, 7f);
+        MaxPool2D.Forward(x, results[0], batch, s, pool);
+        results[1] = Filled(x.Length, float.NaN); // backward must overwrite every cell, on every part
+        MaxPool2D.Backward(x, g, results[1], batch, s, pool);
+        results[2] = Filled(g.Length, 7f);
+        AvgPool2D.Forward(x, results[2], batch, s, pool);
+        results[3] = Filled(x.Length, float.NaN);
+        AvgPool2D.Backward(g, results[3], batch, s, pool);
+        results[4] = Filled(batch * s.Channels, 7f);
+        GlobalAveragePool.Forward(x, results[4], batch, s.Channels, spatial, pool);
+        results[5] = Filled(x.Length, float.NaN);
+        GlobalAveragePool.Backward(results[4], results[5], batch, s.Channels, spatial, pool);
+        return results;
+    }
+
+    public static IEnumerable<object[]> ShapeIndices()
+    {
+        for (int s = 0; s < Shapes.Length; s++) yield return new object[] { s };
+    }
+
+    [Theory]
+    [MemberData(nameof(ShapeIndices))]
+    public void EveryThreadCountGivesTheSameBits(int shapeIndex)
+    {
+        var s = ShapeOf(shapeIndex);
+        // Every pass touches more than the input, so this batch splits them all; odd, so the planes divide unevenly.
+        int batch = (int)(PlaneSplit.MinParallelFloats / s.InputSize + 1) | 1;
+        Assert.Equal(3, PlaneSplit.Parts(WorkerPool.Get(3), (long)batch * (s.InputSize + s.Channels), batch * s.Channels));
+        var alone = RunAll(shapeIndex, batch, null);
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var split = RunAll(shapeIndex, batch, WorkerPool.Get(threads));
+            for (int k = 0; k < alone.Length; k++)
+                Assert.True(MemoryMarshal.AsBytes(alone[k].AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(split[k].AsSpan())),
+                    $"pass {k} on {threads} threads differs from the caller alone");
+        }
+    }
+
+    [Fact]
+    public void SmallPassesRunOnTheCallerAlone()
+    {
+        var two = WorkerPool.Get(2);
+        Assert.Equal(1, PlaneSplit.Parts(null, 1L << 30, 64));
+        Assert.Equal(1, PlaneSplit.Parts(WorkerPool.Get(1), 1L << 30, 64));
+        Assert.Equal(1, PlaneSplit.Parts(two, PlaneSplit.MinParallelFloats - 1, 64));
+        Assert.Equal(2, PlaneSplit.Parts(two, PlaneSplit.MinParallelFloats, 64));
+        Assert.Equal(1, PlaneSplit.Parts(two, 1L << 30, 1)); // one plane cannot be split
+        // The ranges cover the planes once, in order, sizes differing by at most one.
+        foreach (int planes in new[] { 1, 2, 7, 64, 99 })
+            foreach (int parts in new[] { 1, 2, 3 })
+            {
+                int next = 0;
+                for (int part = 0; part < parts; part++)
+                {
+                    var (first, end) = PlaneSplit.Range(planes, part, parts);
+                    Assert.Equal(next, first);
+                    Assert.InRange(end - first, planes / parts, (planes + parts - 1) / parts);
+                    next = end;
+                }
+                Assert.Equal(planes, next);
+            }
+    }
+
+    [Fact]
+    public void SplitPassesAllocateNothing()
+    {
+        var pool = WorkerPool.Get(2);
+        var s = Pool2DShape.Create(16, 28, 28, 2, 2, same: false);
+        int batch = 8;
+        Assert.Equal(2, PlaneSplit.Parts(pool, (long)batch * (s.InputSize + s.OutputSize), batch * s.Channels));
+        var x = Random(batch * s.InputSize, 3);
+        var y = new float[batch * s.OutputSize];
+        var dx = new float[x.Length];
+        var g = new float[batch * 16];
+        void RunAll()
+        {
+            MaxPool2D.Forward(x, y, batch, s, pool);
+            MaxPool2D.Backward(x, y, dx, batch, s, pool);
+            AvgPool2D.Forward(x, y, batch, s, pool);
+            AvgPool2D.Backward(y, dx, batch, s, pool);
+            GlobalAveragePool.Forward(x, g, batch, 16, 28 * 28, pool);
+            GlobalAveragePool.Backward(g, dx, batch, 16, 28 * 28, pool);
         }
         for (int i = 0; i < 3; i++) RunAll();
         Assert.Equal(0, Allocations.Least(() =>

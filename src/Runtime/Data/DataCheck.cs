@@ -1,12 +1,11 @@
 using System;
 using System.Globalization;
 using System.Numerics.Tensors;
-using Axon.Data;
 
-namespace Axon.Training;
+namespace Axon.Data;
 
 /// <summary>
-/// Checks a whole dataset against a model once, before <see cref="Trainer.Fit"/> or <see cref="Trainer.Evaluate(IModel, Dataset, bool)"/>
+/// Checks a whole dataset against a model once, before training, evaluation, fine-tuning or a robustness report
 /// touches the model, and names the dataset row and column of the first offender. The value checks are two vectorised reductions
 /// (<see cref="TensorPrimitives.Min(ReadOnlySpan{float})"/> and <c>Max</c>, which propagate NaN) over the feature array; only when
 /// they find something is the array scanned for the first offender.

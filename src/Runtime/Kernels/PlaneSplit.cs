@@ -1,0 +1,67 @@
+using System;
+
+namespace Axon.Kernels;
+
+/// <summary>
+/// Splits a pooling pass's planes (one channel of one sample each, <c>batch·C</c> of them) over a
+/// <see cref="WorkerPool"/>: contiguous ranges, one per part. No output or input-gradient value depends on
+/// two planes, and each plane is computed by the same code in the same order whichever part takes it, so
+/// the result is bitwise identical for any thread count. Splitting planes rather than samples lets a
+/// single sample with several channels use the pool too.
+/// </summary>
+internal static unsafe class PlaneSplit
+{
+    /// <summary>
+    /// Below this many floats read and written (inputs, outputs and input gradients) a pass runs on the
+    /// caller alone: waking a worker and sharing the cache lines costs more than half the pass saves.
+    /// </summary>
+    internal const long MinParallelFloats = 1 << 16;
+
+    /// <summary>A pass's operands, shared by every part: pointers to plane 0 and the sizes.</summary>
+    internal struct Job
+    {
+        public float* X, Y, Dx;
+        public Pool2DShape Shape;
+        public int Spatial, Planes, Parts;
+    }
+
+    /// <summary>The work on planes [first, end) of a <see cref="Job"/>: a struct with a static member, so parts call it directly.</summary>
+    internal interface IPlanes
+    {
+        static abstract void Run(in Job job, int first, int end);
+    }
+
+    /// <summary>
+    /// Runs <typeparamref name="TPlanes"/> over all of <paramref name="job"/>'s planes: on the caller alone when
+    /// <paramref name="pool"/> is null or single-threaded or <paramref name="floatsTouched"/> is below
+    /// <see cref="MinParallelFloats"/>, otherwise on up to <see cref="WorkerPool.Threads"/> parts.
+    /// </summary>
+    public static void Run<TPlanes>(ref Job job, long floatsTouched, WorkerPool? pool) where TPlanes : struct, IPlanes
+    {
+        int parts = Parts(pool, floatsTouched, job.Planes);
+        if (parts <= 1)
+        {
+            TPlanes.Run(job, 0, job.Planes);
+            return;
+        }
+        job.Parts = parts;
+        fixed (Job* state = &job)
+            pool!.Run(&Part<TPlanes>, state);
+    }
+
+    /// <summary>How many parts a pass of <paramref name="planes"/> planes touching <paramref name="floatsTouched"/> floats runs in (1: the caller alone).</summary>
+    internal static int Parts(WorkerPool? pool, long floatsTouched, int planes) =>
+        pool is { Threads: > 1 } && floatsTouched >= MinParallelFloats ? Math.Min(pool.Threads, planes) : 1;
+
+    /// <summary>Planes <c>[⌊P·part/parts⌋, ⌊P·(part + 1)/parts⌋)</c>: sizes differ by at most one.</summary>
+    internal static (int First, int End) Range(int planes, int part, int parts) =>
+        ((int)((long)planes * part / parts), (int)((long)planes * (part + 1) / parts));
+
+    private static void Part<TPlanes>(void* state, int part) where TPlanes : struct, IPlanes
+    {
+        ref Job job = ref *(Job*)state;
+        if (part >= job.Parts) return;
+        var (first, end) = Range(job.Planes, part, job.Parts);
+        if (end > first) TPlanes.Run(job, first, end);
+    }
+}
