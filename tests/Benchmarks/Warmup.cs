@@ -10,8 +10,9 @@ namespace Axon.Benchmarks;
 /// <c>warmup --model mlp-784-128-10|mlp-2-64-64-2 [--batch 128] [--seconds 3]</c>: how long a fresh
 /// process takes to reach steady training speed (the JIT's tiers: tier-0, on-stack replacement,
 /// tier-1 with PGO). Run it in a new process per measurement, under the JIT settings to compare
-/// (tools/bench-warmup.sh sets DOTNET_TieredPGO, DOTNET_TieredCompilation, DOTNET_TC_QuickJitForLoops,
-/// DOTNET_ReadyToRun). It constructs the model, then trains for <c>--seconds</c> from the first step,
+/// (tools/bench-warmup.sh sets DOTNET_TC_QuickJit, DOTNET_TieredCompilation, DOTNET_TC_QuickJitForLoops,
+/// DOTNET_TieredPGO). It constructs the model, then trains for <c>--seconds</c> from the first step
+/// (<c>--fit EPOCHS</c>: through Trainer.Fit, timed epoch by epoch instead; see WarmupFit.cs),
 /// counting samples in 20 ms windows. Steady speed is the median window of the last third; the JSON
 /// line gives the first step's time, the time until a window first reaches 90 % of steady, and the
 /// time lost to warm-up: elapsed time minus samples trained / steady speed. mlp-784-128-10 trains on
@@ -123,7 +124,7 @@ internal static partial class Warmup
     private static string JitSettings()
     {
         var parts = new List<string>();
-        foreach (string name in new[] { "TieredCompilation", "TieredPGO", "TC_QuickJitForLoops", "OSR_HitLimit", "TC_CallCountThreshold", "TC_CallCountingDelayMs", "ReadyToRun" })
+        foreach (string name in new[] { "TieredCompilation", "TC_QuickJit", "TieredPGO", "TC_QuickJitForLoops", "OSR_HitLimit", "TC_CallCountThreshold", "TC_CallCountingDelayMs", "ReadyToRun" })
             if (Environment.GetEnvironmentVariable("DOTNET_" + name) is { } v) parts.Add(name + "=" + v);
         return parts.Count == 0 ? "default" : string.Join(" ", parts);
     }
