@@ -8,6 +8,7 @@
 #   bash tools/bench-warmup.sh
 #   ROUNDS=5 LESSONS=1 bash tools/bench-warmup.sh
 #   SETTINGS="default|DOTNET_TieredCompilation=0" bash tools/bench-warmup.sh
+#   JOBS="mlp-2-64-64-2 32 150,mlp-784-128-10 128 30" bash tools/bench-warmup.sh   # model batch epochs, ...
 #
 # Each run is a new process (JIT state is per process); the settings are interleaved round by round so
 # load drifts hit all alike; the tables show medians over the rounds. Compare CPU times on a shared
@@ -39,7 +40,8 @@ echo "CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1); load average bef
 for round in $(seq "$ROUNDS"); do
   for s in "${settings[@]}"; do
     vars=${s#default}
-    for job in "mlp-2-64-64-2 32 300" "mlp-784-128-10 128 40"; do
+    IFS=',' read -r -a jobs <<<"${JOBS:-mlp-2-64-64-2 32 300,mlp-784-128-10 128 40}"
+    for job in "${jobs[@]}"; do
       read -r model batch epochs <<<"$job"
       line=$(env $vars dotnet tests/Benchmarks/bin/Release/net10.0/Axon.Benchmarks.dll warmup --model "$model" --batch "$batch" \
         --fit "$epochs" --data-dir "$DATA_DIR" | tail -n 1)
