@@ -53,10 +53,10 @@ internal static class ConvLayers
         (string Name, Action<WorkerPool> Run)[] kernels =
         [
             ("conv1 forward", p => Conv2D.Forward(x, w1, b1, z1, y1, batch, conv1, default(ReluActivation), scratch, p)),
-            ("pool1 forward", p => MaxPool2D.Forward(y1, p1, batch, pool1)),
+            ("pool1 forward", p => MaxPool2D.Forward(y1, p1, batch, pool1, p)),
             ("conv2 forward", p => Conv2D.Forward(p1, w2, b2, z2, y2, batch, conv2, default(ReluActivation), scratch, p)),
             ("conv2 backward", p => { dy2.AsSpan().Fill(0.01f); Conv2D.Backward(p1, w2, z2, y2, dy2, gw2, gb2, dx2, batch, conv2, default(ReluActivation), true, true, scratch, p); }),
-            ("pool1 backward", p => MaxPool2D.Backward(y1, dp1, dy1, batch, pool1)),
+            ("pool1 backward", p => MaxPool2D.Backward(y1, dp1, dy1, batch, pool1, p)),
             ("conv2 backward act", p => { dy2.AsSpan().Fill(0.01f); Conv2D.Backward(p1, w2, z2, y2, dy2, gw2, gb2, dx2, batch, conv2, default(ReluActivation), false, false, scratch, p); }),
             ("conv2 backward dW", p => { dy2.AsSpan().Fill(0.01f); Conv2D.Backward(p1, w2, z2, y2, dy2, gw2, gb2, dx2, batch, conv2, default(ReluActivation), true, false, scratch, p); }),
             ("conv2 backward dx", p => { dy2.AsSpan().Fill(0.01f); Conv2D.Backward(p1, w2, z2, y2, dy2, gw2, gb2, dx2, batch, conv2, default(ReluActivation), false, true, scratch, p); }),

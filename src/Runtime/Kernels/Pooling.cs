@@ -209,7 +209,7 @@ public static unsafe class GlobalAveragePool
         fixed (float* px = x, py = output)
         {
             var job = new PlaneSplit.Job { X = px, Y = py, Spatial = spatial, Planes = batch * channels };
-            PlaneSplit.Run<Means>(ref job, (long)job.Planes * (spatial + 1), pool);
+            PlaneSplit.Run<Means>(ref job, (long)job.Planes * (spatial + 1), pool, PlaneSplit.MinParallelStreamingFloats);
         }
     }
 
@@ -222,7 +222,7 @@ public static unsafe class GlobalAveragePool
         fixed (float* pg = outputGrad, pd = inputGrad)
         {
             var job = new PlaneSplit.Job { Y = pg, Dx = pd, Spatial = spatial, Planes = batch * channels };
-            PlaneSplit.Run<Spreads>(ref job, (long)job.Planes * (spatial + 1), pool);
+            PlaneSplit.Run<Spreads>(ref job, (long)job.Planes * (spatial + 1), pool, PlaneSplit.MinParallelStreamingFloats);
         }
     }
 

@@ -369,8 +369,9 @@ public class PoolingTests
     {
         var s = ShapeOf(shapeIndex);
         // Every pass touches more than the input, so this batch splits them all; odd, so the planes divide unevenly.
-        int batch = (int)(PlaneSplit.MinParallelFloats / s.InputSize + 1) | 1;
-        Assert.Equal(3, PlaneSplit.Parts(WorkerPool.Get(3), (long)batch * (s.InputSize + s.Channels), batch * s.Channels));
+        int batch = (int)(Math.Max(PlaneSplit.MinParallelFloats, PlaneSplit.MinParallelStreamingFloats) / s.InputSize + 1) | 1;
+        Assert.Equal(3, PlaneSplit.Parts(WorkerPool.Get(3), (long)batch * (s.InputSize + s.Channels), batch * s.Channels, PlaneSplit.MinParallelStreamingFloats));
+        Assert.Equal(3, PlaneSplit.Parts(WorkerPool.Get(3), (long)batch * (s.InputSize + s.OutputSize), batch * s.Channels));
         var alone = RunAll(shapeIndex, batch, null);
         foreach (int threads in new[] { 1, 2, 3 })
         {
@@ -389,6 +390,8 @@ public class PoolingTests
         Assert.Equal(1, PlaneSplit.Parts(WorkerPool.Get(1), 1L << 30, 64));
         Assert.Equal(1, PlaneSplit.Parts(two, PlaneSplit.MinParallelFloats - 1, 64));
         Assert.Equal(2, PlaneSplit.Parts(two, PlaneSplit.MinParallelFloats, 64));
+        Assert.Equal(1, PlaneSplit.Parts(two, PlaneSplit.MinParallelStreamingFloats - 1, 64, PlaneSplit.MinParallelStreamingFloats));
+        Assert.Equal(2, PlaneSplit.Parts(two, PlaneSplit.MinParallelStreamingFloats, 64, PlaneSplit.MinParallelStreamingFloats));
         Assert.Equal(1, PlaneSplit.Parts(two, 1L << 30, 1)); // one plane cannot be split
         // The ranges cover the planes once, in order, sizes differing by at most one.
         foreach (int planes in new[] { 1, 2, 7, 64, 99 })
@@ -411,8 +414,9 @@ public class PoolingTests
     {
         var pool = WorkerPool.Get(2);
         var s = Pool2DShape.Create(16, 28, 28, 2, 2, same: false);
-        int batch = 8;
+        int batch = 12;
         Assert.Equal(2, PlaneSplit.Parts(pool, (long)batch * (s.InputSize + s.OutputSize), batch * s.Channels));
+        Assert.Equal(2, PlaneSplit.Parts(pool, (long)batch * (s.InputSize + s.Channels), batch * s.Channels, PlaneSplit.MinParallelStreamingFloats));
         var x = Random(batch * s.InputSize, 3);
         var y = new float[batch * s.OutputSize];
         var dx = new float[x.Length];
