@@ -10,23 +10,26 @@ namespace Axon.Benchmarks;
 /// <c>warmup --model mlp-784-128-10|mlp-2-64-64-2 [--batch 128] [--seconds 3]</c>: how long a fresh
 /// process takes to reach steady training speed (the JIT's tiers: tier-0, on-stack replacement,
 /// tier-1 with PGO). Run it in a new process per measurement, under the JIT settings to compare
-/// (tools/bench-warmup.sh sets DOTNET_TieredPGO, DOTNET_TieredCompilation, DOTNET_TC_QuickJitForLoops,
-/// DOTNET_ReadyToRun). It constructs the model, then trains for <c>--seconds</c> from the first step,
+/// (tools/bench-warmup.sh sets DOTNET_TC_QuickJit, DOTNET_TieredCompilation, DOTNET_TC_QuickJitForLoops,
+/// DOTNET_TieredPGO). It constructs the model, then trains for <c>--seconds</c> from the first step
+/// (<c>--fit EPOCHS</c>: through Trainer.Fit, timed epoch by epoch instead; see WarmupFit.cs),
 /// counting samples in 20 ms windows. Steady speed is the median window of the last third; the JSON
 /// line gives the first step's time, the time until a window first reaches 90 % of steady, and the
 /// time lost to warm-up: elapsed time minus samples trained / steady speed. mlp-784-128-10 trains on
 /// the real Fashion-MNIST pool (the main job's model and batch); mlp-2-64-64-2 on two noisy
 /// concentric rings (4,096 points, noise ±0.05, fixed seed).
 /// </summary>
-internal static class Warmup
+internal static partial class Warmup
 {
-    public const string Usage = "usage: warmup --model mlp-784-128-10|mlp-2-64-64-2 [--batch 128] [--seconds 3] [--data-dir DIR]";
+    public const string Usage = "usage: warmup --model mlp-784-128-10|mlp-2-64-64-2 [--batch 128] [--seconds 3] [--data-dir DIR] [--trace true] [--fit EPOCHS]";
 
     public static int Run(ReadOnlySpan<string> args)
     {
         string? model = null, dataDir = null;
         int batch = 128;
         double seconds = 3;
+        bool trace = false;
+        int fitEpochs = 0;
         for (int i = 0; i < args.Length; i += 2)
         {
             if (i + 1 >= args.Length) throw new ArgumentException($"missing value after '{args[i]}'");
@@ -37,12 +40,15 @@ internal static class Warmup
                 case "--batch": batch = Throughput.ParseInt(value, args[i]); break;
                 case "--seconds": seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--data-dir": dataDir = value; break;
+                case "--trace": trace = value == "true"; break;
+                case "--fit": fitEpochs = Throughput.ParseInt(value, args[i]); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
         if (batch < 1 || batch > 128) throw new ArgumentException("--batch must be in 1..128");
         if (seconds <= 0.2) throw new ArgumentException("--seconds must be more than 0.2");
 
+        if (fitEpochs > 0) return RunFit(model, batch, fitEpochs, dataDir, trace);
         Func<int, Batch> getBatch;
         IModel net;
         long t0;
@@ -95,6 +101,9 @@ internal static class Warmup
         double lost = elapsed - total / steady;
 
         var inv = CultureInfo.InvariantCulture;
+        if (trace)
+            for (int i = 0; i + 5 <= rates.Length; i += 5)
+                Console.Error.WriteLine(string.Create(inv, $"{(i + 5) * 20,6} ms {(rates[i] + rates[i + 1] + rates[i + 2] + rates[i + 3] + rates[i + 4]) / 5,12:N0} samples/s"));
         var json = new StringBuilder("{\"benchmark\":\"warmup\",");
         json.Append(inv, $"\"model\":\"{model}\",\"batch\":{batch},\"seconds\":{seconds},");
         json.Append(inv, $"\"construct_ms\":{(constructed - t0) * 1e3 / Stopwatch.Frequency:F1},\"first_step_ms\":{firstStep * 1e3 / Stopwatch.Frequency:F1},");
@@ -115,7 +124,7 @@ internal static class Warmup
     private static string JitSettings()
     {
         var parts = new List<string>();
-        foreach (string name in new[] { "TieredCompilation", "TieredPGO", "TC_QuickJitForLoops", "OSR_HitLimit", "TC_CallCountThreshold", "TC_CallCountingDelayMs", "ReadyToRun" })
+        foreach (string name in new[] { "TieredCompilation", "TC_QuickJit", "TieredPGO", "TC_QuickJitForLoops", "OSR_HitLimit", "TC_CallCountThreshold", "TC_CallCountingDelayMs", "ReadyToRun" })
             if (Environment.GetEnvironmentVariable("DOTNET_" + name) is { } v) parts.Add(name + "=" + v);
         return parts.Count == 0 ? "default" : string.Join(" ", parts);
     }
