@@ -51,7 +51,8 @@ public sealed class ModelGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(files, static (spc, file) =>
         {
-            if (file is not null) spc.AddSource(file.HintName, SourceText.From(file.Text, System.Text.Encoding.UTF8));
+            // The text stays in its pieces: no copy into one large string.
+            if (file is not null) spc.AddSource(file.HintName, new ChunkedText(file.Chunks, System.Text.Encoding.UTF8));
         });
 
         // A type that cannot be a model still gets its layer properties implemented (throwing), so AXN0008 stands alone.

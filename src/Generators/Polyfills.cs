@@ -5,4 +5,10 @@ namespace System.Runtime.CompilerServices
 
     [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
     internal sealed class InterpolatedStringHandlerAttribute : Attribute { }
+
+    [AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
+    internal sealed class InterpolatedStringHandlerArgumentAttribute(params string[] arguments) : Attribute
+    {
+        public string[] Arguments { get; } = arguments;
+    }
 }

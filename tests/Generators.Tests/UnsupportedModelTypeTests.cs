@@ -68,3 +68,31 @@ public class NotPartialModelTests
         Assert.Empty(result.CompilerErrors);
     }
 }
+
+/// <summary>
+/// A model nested in a type that is not partial (AXN0009): the stub re-declares the containers as partial and implements
+/// the layer properties, so instead of CS9248 on every layer the compiler adds one CS0260 on each container the user did
+/// not declare partial (the name AXN0009 asks to change), and nothing in generated code.
+/// </summary>
+public class NestedInNonPartialTypeTests
+{
+    [Theory]
+    [InlineData("public static class Zoo", "", "Zoo", "AXN0009")]
+    [InlineData("internal sealed class Zoo", "", "Zoo", "AXN0009")]
+    [InlineData("public class Zoo<T> where T : class", "", "Zoo", "AXN0008")]   // a class inside a generic type is generic
+    [InlineData("public partial class Outer { public class Zoo", "}", "Zoo", "AXN0009")]
+    [InlineData("public class Outer { public partial class Zoo", "}", "Outer", "AXN0009")]
+    [InlineData("public struct Zoo", "", "Zoo", "AXN0009")]
+    public void NestedInNonPartial_ReportsAxn0009_AndOneCs0260OnTheContainer_NoErrorPerLayer(string containers, string close, string notPartial, string id)
+    {
+        string source = "using Axon;\nnamespace Demo;\n" + containers + "\n{\n[Model(Loss = Loss.MeanSquaredError)][Input(4)]\npublic partial class Net\n{\n"
+            + "[Dense(3)] public partial Layer Hidden { get; } [Dense(1)] internal partial Layer @Output { get; }\n}\n}\n" + close + "\n";
+        var result = GeneratorHarness.Run(source);
+        Assert.Null(result.Run.Results.Single().Exception);
+        Assert.Equal([id], result.AxonDiagnostics.Select(d => d.Id));
+        var compiler = Assert.Single(result.CompilerErrors);
+        Assert.True(compiler.Id == "CS0260", source + "\n" + compiler);
+        Assert.Equal("Model0.cs", compiler.Location.SourceTree!.FilePath);
+        Assert.Contains($"'{notPartial}", compiler.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

@@ -25,6 +25,8 @@ internal static partial class ModelEmitter
         var read = new bool[plan.Layers.Count];
         foreach (var l in plan.Layers) foreach (int j in l.Sources) if (j >= 0) read[j] = true;
         var written = new System.Collections.Generic.HashSet<int>();
+        var below = new System.Text.StringBuilder(1024);
+        var frozen = new string?[plan.Layers.Count];   // each layer's "not frozen" test, formatted once
         w.Open($"private void __Backward({ReadOnlySpan} x, int n, bool parameterGradients, {Span} inputGradient)");
         w.Line("var p = __core.Parameters.Span;");
         w.Line("var g = __core.Gradients.Span;");
@@ -43,18 +45,26 @@ internal static partial class ModelEmitter
             var l = plan.Layers[i];
             if (i < plan.Layers.Count - 1 && !read[i]) continue;   // never read (AXN0209): no gradient reaches it
             if (l.Aliases) continue;                                // an aliasing Flatten's gradient is its source's already
+            // Whether anything below needs a gradient: the input (when asked for) or a trainable layer that feeds this one.
             var ancestors = Ancestors(plan, i);
-            var terms = new System.Collections.Generic.List<string>();
-            if (ancestors.Contains(-1)) terms.Add("wantInput");
-            var trainable = ancestors.Where(j => j >= 0 && plan.Layers[j].HasParameters).OrderBy(j => j).Select(j => plan.Layers[j].LoraRank > 0
-                ? $"!__layer_{plan.Layers[j].Name}.IsFrozen || !__adapter_{plan.Layers[j].Name}.IsFrozen"
-                : $"!__layer_{plan.Layers[j].Name}.IsFrozen").ToList();
-            if (trainable.Count > 0) terms.Add("(parameterGradients && (" + string.Join(" || ", trainable) + "))");
-            string needBelow = terms.Count == 0 ? "false" : string.Join(" || ", terms);
+            below.Clear();
+            if (ancestors[0]) below.Append("wantInput");
+            bool anyTrainable = false;
+            for (int j = 0; j < plan.Layers.Count; j++)
+            {
+                if (!ancestors[j + 1] || !plan.Layers[j].HasParameters) continue;
+                below.Append(anyTrainable ? " || " : below.Length > 0 ? " || (parameterGradients && (" : "(parameterGradients && (");
+                anyTrainable = true;
+                below.Append(frozen[j] ??= plan.Layers[j].LoraRank > 0
+                    ? $"!__layer_{plan.Layers[j].Name}.IsFrozen || !__adapter_{plan.Layers[j].Name}.IsFrozen"
+                    : $"!__layer_{plan.Layers[j].Name}.IsFrozen");
+            }
+            if (anyTrainable) below.Append("))");
+            if (below.Length == 0) below.Append("false");
             var accumulate = l.Sources.Select(j => !written.Add(j)).ToArray();
             if (l.Aliases) accumulate = [false];
             w.Open("");
-            w.Line($"bool below = {needBelow};");
+            w.Line($"bool below = {below};");   // copied into the line: for a deep chain it is long, and one per layer
             if (!chain && !l.HasParameters) w.Open("if (below)");
             EmitBackward(w, plan, i, accumulate);
             if (!chain && !l.HasParameters) w.Close();
@@ -64,15 +74,20 @@ internal static partial class ModelEmitter
         w.Close();
     }
 
-    /// <summary>Every layer index (and -1 for the input) that <paramref name="i"/> reads directly or through others.</summary>
-    private static System.Collections.Generic.HashSet<int> Ancestors(ModelPlan plan, int i)
+    /// <summary>
+    /// Which layers <paramref name="i"/> reads directly or through others: entry <c>j + 1</c> for layer <c>j</c>, entry 0
+    /// for the input.
+    /// </summary>
+    private static bool[] Ancestors(ModelPlan plan, int i)
     {
-        var found = new System.Collections.Generic.HashSet<int>();
+        var found = new bool[plan.Layers.Count + 1];
         var stack = new System.Collections.Generic.Stack<int>(plan.Layers[i].Sources);
         while (stack.Count > 0)
         {
             int j = stack.Pop();
-            if (!found.Add(j) || j < 0) continue;
+            if (found[j + 1]) continue;
+            found[j + 1] = true;
+            if (j < 0) continue;
             foreach (int s in plan.Layers[j].Sources) stack.Push(s);
         }
         return found;

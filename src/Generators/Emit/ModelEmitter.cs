@@ -42,7 +42,7 @@ internal static partial class ModelEmitter
 
         foreach (var _ in plan.Type.Containers) w.Close();
         if (hasNamespace) w.Close();
-        return new GeneratedFile(HintName(plan.Type), w.ToString());
+        return new GeneratedFile(HintName(plan.Type), w.Chunks());
     }
 
     private static string HintName(TypeSpec type) =>

@@ -122,5 +122,12 @@ internal sealed record LayerPlan(
     public EquatableArray<int> Sources { get; init; } = EquatableArray<int>.Empty;
 }
 
-/// <summary>One generated source file.</summary>
-internal sealed record GeneratedFile(string HintName, string Text);
+/// <summary>
+/// One generated source file, as consecutive pieces of text: each stays below the large-object heap's 85 KB, where
+/// one string of a big model's 130 K characters would not (a large object counts towards a full collection).
+/// </summary>
+internal sealed record GeneratedFile(string HintName, EquatableArray<string> Chunks)
+{
+    /// <summary>The whole text (for tests; the generator hands the pieces to Roslyn as they are).</summary>
+    public string Text => string.Concat(Chunks);
+}

@@ -26,7 +26,11 @@ internal static class ModelParser
     /// <summary>Public members the generator emits (<see cref="Emit.PublicSurface"/>); a user member with one of these names is AXN0104.</summary>
     internal static IReadOnlyCollection<string> Reserved => Emit.PublicSurface.Names;
 
-    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <param name="readSyntax">
+    /// Whether plain layer attributes are read from their syntax (<see cref="SyntaxAttributes"/>) rather than bound; false
+    /// only in the test that checks both ways give the same result.
+    /// </param>
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken, bool readSyntax = true)
     {
         var diagnostics = new List<DiagnosticInfo>();
         if (context.TargetNode is not TypeDeclarationSyntax declaration || context.TargetSymbol is not INamedTypeSymbol type)
@@ -46,14 +50,14 @@ internal static class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelNotPartial, nameLocation, type.Name));
             // The stub's partial re-declaration turns the compiler's two errors per layer (CS0751, CS9248) into one CS0260
             // ("missing partial modifier") on the same name AXN0001 marks: C# reports that one whatever a generator does.
-            return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, "a model class must be declared partial (AXN0001)") };
+            return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, "a model class must be declared partial (AXN0001)", cancellationToken) };
         }
 
         string? unsupported = type.IsStatic ? "static" : type.IsFileLocal ? "file-local" : type.IsGenericType ? "generic" : type.IsRecord ? "a record" : type.TypeKind != TypeKind.Class ? "a " + type.TypeKind.ToString().ToLowerInvariant() : null;
         if (unsupported is not null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelType, nameLocation, type.Name, unsupported));
-            return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, $"a model cannot be {unsupported} (AXN0008)") };
+            return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, $"a model cannot be {unsupported} (AXN0008)", cancellationToken) };
         }
 
         var containers = new List<string>();
@@ -63,7 +67,9 @@ internal static class ModelParser
             if (!outerSyntax.Any(s => s.Modifiers.Any(SyntaxKind.PartialKeyword)))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, nameLocation, type.Name, outer.Name));
-                return new(null, diagnostics.ToEquatableArray());
+                // As for AXN0001: the stub's partial re-declaration of the containers leaves one CS0260 on the container
+                // instead of CS9248 on every layer.
+                return new(null, diagnostics.ToEquatableArray()) { Stub = Stub(type, declaration, $"a model's containing types must be declared partial (AXN0009)", cancellationToken) };
             }
             var first = outerSyntax[0];
             string keyword = first is RecordDeclarationSyntax record
@@ -157,10 +163,25 @@ internal static class ModelParser
             else if (syntax is ConstructorDeclarationSyntax { Initializer: not { RawKind: (int)SyntaxKind.ThisConstructorInitializer } } user)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorNotChained, LocationInfo.From(user.Identifier), type.Name, "a constructor that does not chain to it"));
         }
+        var syntaxAttributes = readSyntax ? new SyntaxAttributes(context.SemanticModel, declaration, cancellationToken) : null;
+        void AddLayer(IPropertySymbol property, LayerKind kind, AttributeReader reader)
+        {
+            layers.Add(ParseLayer(property, kind, reader, diagnostics, cancellationToken));
+            if (Reserved.Contains(property.Name))
+            {
+                reservedConflicts.Add(property.Name);
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, LocationInfo.From(property.Locations.FirstOrDefault()), property.Name, type.Name));
+            }
+        }
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (member.IsImplicitlyDeclared) continue;
+            if (syntaxAttributes?.TryRead(member, out var syntaxKind) is { } syntaxReader)
+            {
+                AddLayer((IPropertySymbol)member, syntaxKind!, syntaxReader);
+                continue;
+            }
             AttributeData? layerAttribute = null;
             LayerKind? kind = null;
             foreach (var candidate in member.GetAttributes())
@@ -195,12 +216,7 @@ internal static class ModelParser
                 bindingErrors = true;
                 continue;
             }
-            layers.Add(ParseLayer(property, kind!, reader, diagnostics, cancellationToken));
-            if (Reserved.Contains(property.Name))
-            {
-                reservedConflicts.Add(property.Name);
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, LocationInfo.From(property.Locations.FirstOrDefault()), property.Name, type.Name));
-            }
+            AddLayer(property, kind!, reader);
         }
 
         var inputMembers = layers.Where(l => l.Kind.IsInputMember).ToList();
@@ -226,9 +242,19 @@ internal static class ModelParser
     /// with an attribute), so the user sees AXN0008 (or AXN0001) and not a CS9248 per layer. Null for a nested or static type: a
     /// nested one may sit in a type that is not partial, and a static class cannot have these members anyway.
     /// </summary>
-    private static StubSpec? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string reason)
+    private static StubSpec? Stub(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string reason, System.Threading.CancellationToken cancellationToken)
     {
-        if (type.ContainingType is not null || type.IsStatic || type.IsFileLocal) return null;   // a file-local type cannot be extended from another file
+        if (type.IsStatic || type.IsFileLocal) return null;   // a file-local type cannot be extended from another file
+        var containers = new List<string>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            var first = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
+            if (first is null || outer.IsFileLocal) return null;
+            string outerKeyword = first is RecordDeclarationSyntax outerRecord
+                ? "record " + (outerRecord.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "struct " : "")
+                : first.Keyword.ValueText + " ";
+            containers.Insert(0, "partial " + outerKeyword + Emit.Literals.Identifier(outer.Name) + (first.TypeParameterList?.ToString() ?? ""));
+        }
         var members = new List<StubMember>();
         // A name declared twice (CS0102 already): an implementation would pair with whichever declaration C# picks, so none.
         var declaredTwice = new HashSet<string>(declaration.Members.OfType<PropertyDeclarationSyntax>().GroupBy(p => p.Identifier.ValueText)
@@ -250,7 +276,7 @@ internal static class ModelParser
             : declaration.Keyword.ValueText + " ";
         string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
         return new StubSpec(ns, type.Name, "partial " + keyword + Emit.Literals.Identifier(type.Name) + (declaration.TypeParameterList?.ToString() ?? ""),
-            reason, members.ToEquatableArray());
+            reason, members.ToEquatableArray(), containers.ToEquatableArray());
     }
 
     /// <summary>
@@ -386,7 +412,10 @@ internal static class ModelParser
         var nameLocation = LocationInfo.From(property.Locations.FirstOrDefault());
         string modifiers = syntax is null ? "public" : string.Join(" ", syntax.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.ValueText));
 
-        string typeName = property.Type.ToDisplayString();
+        // Formatting a symbol is costly and this runs for every layer on every keystroke: the usual type, Axon.Layer, is
+        // recognised by its parts (it formats as LayerType, or as "global::" + LayerType fully qualified).
+        bool isLayerType = IsAxonLayer(property.Type);
+        string typeName = isLayerType ? LayerType : property.Type.ToDisplayString();
         bool isPartialDefinition = syntax is not null
             && syntax.Modifiers.Any(SyntaxKind.PartialKeyword)
             && syntax.ExpressionBody is null
@@ -407,7 +436,7 @@ internal static class ModelParser
         return new LayerSpec(property.Name, modifiers, isPartialDefinition && !property.IsStatic && typeName == LayerType && problem is null,
             kind, settings, nameLocation)
         {
-            TypeName = property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            TypeName = isLayerType ? "global::" + LayerType : property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             Accessors = syntax?.AccessorList is { } list ? string.Join(",", list.Accessors.Select(a => a.Keyword.ValueText)) : "get",
             IsPartial = isPartialDefinition,
             AttributeLocation = reader.NameLocation,
@@ -415,6 +444,14 @@ internal static class ModelParser
             Inputs = (reader.Named<string?>("From", null) is { } from ? [new InputRef(from, reader.NamedLocation("From"))] : context.Inputs).ToEquatableArray(),
         };
     }
+
+    /// <summary>Whether <paramref name="type"/> is <c>Axon.Layer</c> itself, not annotated nullable (which formats as <c>Axon.Layer?</c>).</summary>
+    private static bool IsAxonLayer(ITypeSymbol type) =>
+        type is INamedTypeSymbol
+        {
+            TypeKind: TypeKind.Class, Name: "Layer", Arity: 0, ContainingType: null, NullableAnnotation: not NullableAnnotation.Annotated,
+            ContainingNamespace: { Name: "Axon", ContainingNamespace.IsGlobalNamespace: true },
+        };
 
     private static string ShapeText(int[] shape, int length) => "[" + string.Join(", ", shape.Take(length)) + "]";
 
