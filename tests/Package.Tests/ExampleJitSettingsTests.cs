@@ -9,7 +9,7 @@ namespace Axon.Package.Tests;
 
 /// <summary>
 /// The lessons that run for seconds turn the JIT's quick tier off in their project (docs/performance.md, "Time to steady
-/// state": 17-47 % less CPU time); MarketPrediction, which trains for 15 s and lost steady speed without tiered PGO, keeps
+/// state": 13-47 % less CPU time); MarketPrediction, which trains small models for 15 s and gained nothing consistent, keeps
 /// the runtime's default. The setting reaches each example's runtimeconfig.json, and a process started from it compiles
 /// its own methods fully optimised on their first call instead of at tier 0.
 /// </summary>
