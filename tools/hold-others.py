@@ -23,6 +23,7 @@ def scan(protect_sid):
         try: os.kill(pid, signal.SIGSTOP); stopped.add(pid)
         except OSError: pass
 proc = None
+rc = 1
 done = False
 def holder():
     while not done:
