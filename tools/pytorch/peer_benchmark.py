@@ -170,6 +170,30 @@ def median(xs):
 MALLOC_TUNING = {"MALLOC_MMAP_THRESHOLD_": "67108864", "MALLOC_TRIM_THRESHOLD_": "268435456"}
 
 
+def timed_training(train_step, args, warm_steps):
+    """Warm up for at least 1 s and `warm_steps` steps, then `args.repetitions` timed loops of about `args.seconds`
+    each; returns the samples/s of each loop and the step count reached (the next batch index)."""
+    step = 0
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < 1.0 or step < warm_steps:
+        train_step(step)
+        step += 1
+    rates = []
+    for _ in range(args.repetitions):
+        start = time.perf_counter()
+        deadline = start + args.seconds
+        steps = 0
+        while True:
+            train_step(step)
+            step += 1
+            steps += 1
+            now = time.perf_counter()
+            if now >= deadline:
+                break
+        rates.append(steps * args.batch / (now - start))
+    return rates, step
+
+
 def main():
     args = parse_args()
     if not args.stock_malloc and any(os.environ.get(k) != v for k, v in MALLOC_TUNING.items()):
@@ -213,25 +237,7 @@ def main():
         loss.backward()
         optimizer.step()
 
-    step = 0
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < 1.0 or step < 300:
-        train_step(step)
-        step += 1
-
-    rates = []
-    for _ in range(args.repetitions):
-        start = time.perf_counter()
-        deadline = start + args.seconds
-        steps = 0
-        while True:
-            train_step(step)
-            step += 1
-            steps += 1
-            now = time.perf_counter()
-            if now >= deadline:
-                break
-        rates.append(steps * args.batch / (now - start))
+    rates, step = timed_training(train_step, args, warm_steps=300)
 
     model.eval()
     ones = [inputs[i:i + 1].contiguous() for i in range(pool_samples)]
@@ -307,24 +313,7 @@ def recurrent_benchmark(args, torch, np):
         criterion(model(xs[k]), ys[k]).backward()
         optimizer.step()
 
-    step = 0
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < 1.0 or step < 100:
-        train_step(step)
-        step += 1
-    rates = []
-    for _ in range(args.repetitions):
-        start = time.perf_counter()
-        deadline = start + args.seconds
-        n = 0
-        while True:
-            train_step(step)
-            step += 1
-            n += 1
-            now = time.perf_counter()
-            if now >= deadline:
-                break
-        rates.append(n * args.batch / (now - start))
+    rates, step = timed_training(train_step, args, warm_steps=100)
 
     model.eval()
     ones = [inputs[i:i + 1].contiguous() for i in range(256)]

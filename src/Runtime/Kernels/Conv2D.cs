@@ -27,13 +27,14 @@ namespace Axon.Kernels;
 /// the same samples in every pass (forward, the activation's derivative, the gradients' blocks and
 /// the input gradient), so nothing a thread writes is read by another until the blocks are added.
 /// The blocks are fixed by the batch, not by the thread count, so every value is bitwise the same
-/// for any number of threads. Cross-core traffic is what decides this: splitting each product
-/// instead made a small CNN's step 0.7x as fast on two threads as on one (the im2col matrix crossed
-/// to the other core and the product crossed back for the scatter), and splitting the weight
-/// gradient by columns, which needs every sample's gradient on every core, made the backward pass of
-/// lesson 2's second convolution 0.66x as fast (<c>dotnet run -c Release --project tests/Benchmarks
-/// -- conv</c>). Only a weight gradient of more than <see cref="MaxBlockedWeights"/> values (with at
-/// least 64 columns), whose partial sums would cost more memory than the traffic, is split by columns
+/// for any number of threads. Cross-core traffic is what decides this: an earlier version that split
+/// each product across the threads made a small CNN's step slower on two threads than on one (the
+/// im2col matrix crossed to the other core and the product crossed back for the scatter). Splitting
+/// the weight gradient by columns instead of blocks needs every sample's gradient on every core; in a
+/// quiet measurement of lesson 2's second convolution alone it ran about as fast as the blocks, so the
+/// blocks are kept for the locality they give the step. Only a weight gradient of more than
+/// <see cref="MaxBlockedWeights"/> values (with at least 64 columns), whose partial sums would cost
+/// more memory than that traffic, is split by columns
 /// and summed over the groups in order.
 /// </para>
 /// <para>
@@ -204,24 +205,20 @@ public static unsafe partial class Conv2D
     // What a pass can give threads: the blocks of the gradients' sums, or the groups when there is one block.
     private static int Units(in Conv2DShape s, int groups) => s.WeightGradientBlocks > 1 ? Math.Min(s.WeightGradientBlocks, groups) : groups;
 
-    /// <summary>The share <c>[start, end)</c> of <paramref name="count"/> items that part <paramref name="part"/> of <paramref name="parts"/> takes.</summary>
-    private static (int Start, int End) Share(int count, int part, int parts) =>
-        ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
-
     /// <summary>The blocks <c>[b0, b1)</c> of the gradients' sums that part <paramref name="part"/> owns (none for a part beyond the blocks).</summary>
     private static (int Start, int End) PartBlocks(int blocks, int part, int parts)
     {
         int owners = Math.Min(parts, blocks);
-        return part < owners ? Share(blocks, part, owners) : (0, 0);
+        return part < owners ? WorkerPool.Share(blocks, part, owners) : (0, 0);
     }
 
     /// <summary>The groups <c>[g0, g1)</c> part <paramref name="part"/> computes in every pass: those of its blocks, or an even share when there is one block.</summary>
     private static (int Start, int End) PartGroups(in Conv2DShape s, int groups, int part, int parts)
     {
         int blocks = Math.Min(s.WeightGradientBlocks, groups);
-        if (blocks <= 1) return Share(groups, part, parts);
+        if (blocks <= 1) return WorkerPool.Share(groups, part, parts);
         var (b0, b1) = PartBlocks(blocks, part, parts);
-        return b1 <= b0 ? (0, 0) : (Share(groups, b0, blocks).Start, Share(groups, b1 - 1, blocks).End);
+        return b1 <= b0 ? (0, 0) : (WorkerPool.Share(groups, b0, blocks).Start, WorkerPool.Share(groups, b1 - 1, blocks).End);
     }
 
     // Part 0 runs on the caller and uses the caller's scratch; the other parts their own thread's.
@@ -315,7 +312,7 @@ public static unsafe partial class Conv2D
         {
             if (job.BiasGrad != null)
             {
-                var (f0, f1) = Share(filters, part, job.Parts);
+                var (f0, f1) = WorkerPool.Share(filters, part, job.Parts);
                 for (int f = f0; f < f1; f++)
                 {
                     double sum = 0;
@@ -421,7 +418,7 @@ public static unsafe partial class Conv2D
         {
             float* sum = b == 0 ? job.WeightGrad : Partial(ref job, b);
             double* biasSum = BiasPartial(ref job, b);
-            var (g0, g1) = Share(job.Groups, b, blocks);
+            var (g0, g1) = WorkerPool.Share(job.Groups, b, blocks);
             if (job.BiasGrad != null)
             {
                 new Span<double>(biasSum, filters).Clear();

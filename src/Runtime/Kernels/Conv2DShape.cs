@@ -46,7 +46,6 @@ public readonly struct Conv2DShape
         // by columns instead, where that room would cost more than the traffic it saves.
         long weights = (long)filters * patch;
         WideWeightGradient = weights > Conv2D.MaxBlockedWeights && patch >= Conv2D.WideWeightGradientColumns && filters >= Gemm.SmallRows;
-        WeightGradientBlocks = WideWeightGradient ? 1 : Conv2D.MaxWeightGradientBlocks;
         long perThread = columns + stage + weights;
         long scratch = perThread + (WeightGradientBlocks - 1) * weights + WeightGradientBlocks * 2L * filters;
         if (Math.Max(Math.Max(input, output), scratch) > int.MaxValue)
@@ -126,7 +125,7 @@ public readonly struct Conv2DShape
     internal bool WideWeightGradient { get; }
 
     /// <summary>Fixed blocks of groups the weight and bias gradients are summed in: 1 for a wide weight gradient, else <see cref="Conv2D.MaxWeightGradientBlocks"/>.</summary>
-    internal int WeightGradientBlocks { get; }
+    internal int WeightGradientBlocks => WideWeightGradient ? 1 : Conv2D.MaxWeightGradientBlocks;
 
     /// <summary>1×1 kernel, stride 1, no padding: a lone sample is its own im2col matrix.</summary>
     internal bool Pointwise { get; }

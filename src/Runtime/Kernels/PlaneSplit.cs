@@ -65,15 +65,11 @@ internal static unsafe class PlaneSplit
     internal static int Parts(WorkerPool? pool, long floatsTouched, int planes, long minFloats = MinParallelFloats) =>
         pool is { Threads: > 1 } && floatsTouched >= minFloats ? Math.Min(pool.Threads, planes) : 1;
 
-    /// <summary>Planes <c>[⌊P·part/parts⌋, ⌊P·(part + 1)/parts⌋)</c>: sizes differ by at most one.</summary>
-    internal static (int First, int End) Range(int planes, int part, int parts) =>
-        ((int)((long)planes * part / parts), (int)((long)planes * (part + 1) / parts));
-
     private static void Part<TPlanes>(void* state, int part) where TPlanes : struct, IPlanes
     {
         ref Job job = ref *(Job*)state;
         if (part >= job.Parts) return;
-        var (first, end) = Range(job.Planes, part, job.Parts);
+        var (first, end) = WorkerPool.Share(job.Planes, part, job.Parts);
         if (end > first) TPlanes.Run(job, first, end);
     }
 }

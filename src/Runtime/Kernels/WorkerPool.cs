@@ -70,6 +70,13 @@ public sealed unsafe class WorkerPool
             return s_pools[threads] ??= new WorkerPool(threads);
     }
 
+    /// <summary>
+    /// The even share <c>[⌊count·part/parts⌋, ⌊count·(part + 1)/parts⌋)</c> of <paramref name="count"/> items that part
+    /// <paramref name="part"/> of <paramref name="parts"/> takes: contiguous, sizes differing by at most one.
+    /// </summary>
+    internal static (int Start, int End) Share(int count, int part, int parts) =>
+        ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
+
     /// <summary>Runs <c>job(state, part)</c> for every part in [0, <see cref="Threads"/>) and returns when all are done.</summary>
     public void Run(delegate*<void*, int, void> job, void* state)
     {

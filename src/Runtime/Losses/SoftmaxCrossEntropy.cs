@@ -67,7 +67,7 @@ public static class SoftmaxCrossEntropy
     private static unsafe void RowsPart(void* state, int part)
     {
         var job = (RowsJob*)state;
-        int r0 = (int)((long)job->Batch * part / job->Parts), r1 = (int)((long)job->Batch * (part + 1) / job->Parts);
+        var (r0, r1) = Kernels.WorkerPool.Share(job->Batch, part, job->Parts);
         int classes = job->Classes;
         for (int r = r0; r < r1; r++)
         {

@@ -400,7 +400,7 @@ public class PoolingTests
                 int next = 0;
                 for (int part = 0; part < parts; part++)
                 {
-                    var (first, end) = PlaneSplit.Range(planes, part, parts);
+                    var (first, end) = WorkerPool.Share(planes, part, parts);
                     Assert.Equal(next, first);
                     Assert.InRange(end - first, planes / parts, (planes + parts - 1) / parts);
                     next = end;
