@@ -368,12 +368,10 @@ public class Conv2DTests
         var narrow = Conv2DShape.Create(1, 28, 28, 16, 3, 1, same: true);
         const int batch = 16;
         var pool = WorkerPool.Get(2);
-        long Step(in Conv2DShape shape, float[] x, float[] w, float[] z, float[] y, float[] dy, float[] dw, float[] db, float[] dx, float[] scratch)
+        void Step(Conv2DShape shape, float[] x, float[] w, float[] z, float[] y, float[] dy, float[] dw, float[] db, float[] dx, float[] scratch)
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
             Conv2D.Forward(x, w, db, z, y, batch, shape, new ReluActivation(), scratch, pool);
             Conv2D.Backward(x, w, z, y, dy, dw, db, dx, batch, shape, new ReluActivation(), true, true, scratch, pool);
-            return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         foreach (var shape in new[] { s, narrow })
         {
@@ -382,7 +380,8 @@ public class Conv2DTests
             float[] z = new float[batch * shape.OutputSize], y = new float[z.Length], dy = Random(z.Length, 82);
             float[] dw = new float[w.Length], db = new float[shape.Filters], dx = new float[x.Length], scratch = new float[shape.ScratchLength];
             Step(shape, x, w, z, y, dy, dw, db, dx, scratch);
-            Assert.Equal(0, Step(shape, x, w, z, y, dy, dw, db, dx, scratch));
+            // Least over attempts: a per-call allocation shows every time; the runtime's one-off work (a CI run once saw 8 KB) does not.
+            Assert.Equal(0, Allocations.Least(() => Step(shape, x, w, z, y, dy, dw, db, dx, scratch)));
         }
     }
 
