@@ -107,6 +107,33 @@ public class ParallelGemmTests
     }
 
     [Theory]
+    [MemberData(nameof(ReluShapes))]
+    public void ReluEpilogue_KeepsNaN_ClampsInfinityAndNegativeZero_AsTheSeparatePass(int m, int n, int k, int threads)
+    {
+        // The epilogue must clamp as the separate pass does (IEEE 754 maximum, TensorPrimitives.Max), bit for bit, on what a
+        // broken batch produces: NaN rows, ±∞, and −0 from a −0 bias when k = 0. A faster clamp (MaxNative, a compare and
+        // blend) would turn NaN into 0 and hide the broken batch.
+        float[] a = Random(m * k, 9), bt = Random(n * k, 10), bias = Random(n, 11);
+        if (k > 0)
+        {
+            a[0] = float.NaN;                                     // row 0: all NaN
+            if (m > 1) a[k] = float.PositiveInfinity;             // row 1: ±∞ (or NaN where ∞ meets −∞)
+            if (m > 2) a[2 * k + k / 2] = float.NegativeInfinity;
+        }
+        bias[0] = -0f;
+        var expected = new float[m * n];
+        Gemm.MultiplyTransposedBBias(a, bt, bias, expected, m, n, k);
+        System.Numerics.Tensors.TensorPrimitives.Max(expected, 0f, expected);
+        if (k > 0) Assert.Contains(expected, float.IsNaN);
+        else Assert.Equal(0, BitConverter.SingleToInt32Bits(expected[0]));   // max(−0, 0) = +0
+        var fused = new float[m * n];
+        fused.AsSpan().Fill(1f);
+        ParallelGemm.MultiplyTransposedBBias(a, bt, bias, fused, m, n, k, threads == 1 ? null : WorkerPool.Get(threads), relu: true);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(fused[i]), $"element {i}: {expected[i]} expected, {fused[i]} fused");
+    }
+
+    [Theory]
     [InlineData(128, 2)]
     [InlineData(100, 2)]
     [InlineData(130, 3)]
