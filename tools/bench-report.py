@@ -132,10 +132,11 @@ def main(folder):
     if scaling:
         print("Two threads against one, same process, interleaved rounds:")
         print()
-        print("| model | batch | µs/step 1 thread | µs/step 2 threads | speed-up |")
-        print("|---|---|---|---|---|")
+        print("| model | batch | µs/step 1 thread | µs/step 2 threads | speed-up | host ceiling: FMA peak on 2 threads / 1 |")
+        print("|---|---|---|---|---|---|")
         for s in scaling:
-            print(f"| {s['model']} | {s['batch']} | {s['us_per_step_1']:.0f} | {s['us_per_step_2']:.0f} | {s['speedup']:.2f}x |")
+            ceiling = f"{s['fma_peak_speedup']:.2f}x" if "fma_peak_speedup" in s else "not measured"
+            print(f"| {s['model']} | {s['batch']} | {s['us_per_step_1']:.0f} | {s['us_per_step_2']:.0f} | {s['speedup']:.2f}x | {ceiling} |")
         print()
     phases = load(folder, "phases.jsonl")
     if phases:

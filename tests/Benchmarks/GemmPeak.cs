@@ -69,6 +69,14 @@ internal static class GemmPeak
     /// <summary>This core's FMA throughput in flops/s: the best rate of the register FMA loop over <paramref name="seconds"/>.</summary>
     internal static double SingleThreadPeak(double seconds) => BestRate(() => FmaLoop(1 << 16), FmaLoopFlops(1 << 16), seconds);
 
+    /// <summary>
+    /// The FMA throughput of all of <paramref name="pool"/>'s threads at once, in flops/s. Over the single-thread
+    /// peak it is the speed-up the host gives two threads right now: a second vCPU that shares its core (SMT) or
+    /// its time with another tenant gives well under 2x, and no training step can scale past it.
+    /// </summary>
+    internal static double AllThreadsPeak(WorkerPool pool, double seconds) =>
+        BestRate(() => RunOnAll(pool), pool.Threads * FmaLoopFlops(1 << 16), seconds);
+
     /// <summary>"avx512" or "avx2": the vector width the GEMM and the peak loop use.</summary>
     internal static string Isa => Vector512.IsHardwareAccelerated ? "avx512" : "avx2";
 
