@@ -84,7 +84,7 @@ internal static class StepPhases
         var core = model.Core;
         int n = batch.Count;
         long t0 = Stopwatch.GetTimestamp();
-        Guard.Finite(batch.Inputs, "inputs");
+        Guard.Finite(batch.Inputs, "inputs", core.Pool);
         long t1 = Stopwatch.GetTimestamp();
         model.Forward(batch.Inputs, n, training: true);
         long t2 = Stopwatch.GetTimestamp();

@@ -98,8 +98,8 @@ public class ThreadingTests
         Assert.Equal(2, model.Threads);
     }
 
-    // On any thread count the input check names the first bad value and nothing is trained (a check split over the
-    // threads was tried and measured no faster: it moves the batch's first touch, and the forward needs all of it on both cores).
+    // On any thread count the input check names the first bad value and nothing is trained: the check splits its scan
+    // over the threads for a batch this large, and with a bad value in each part the first part's is named.
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -614,7 +614,7 @@ public static class ModelDriver
         int n = Guard.Rows(inputs.Length, info.InputSize, "inputs", info.Name);
         Guard.Length(targets.Length, n * targets.Width, targets.Name, info.Name);
         if (bounded) Guard.Batch(n, core.MaxBatchSize, info.Name);
-        Guard.Finite(inputs, "inputs");
+        Guard.Finite(inputs, "inputs", core.Pool);
         if (targets.ClassIndices) Guard.Labels(targets.Labels, info.OutputSize, info.Name);
         else if (info.Loss == Axon.Loss.BinaryCrossEntropy) Guard.Probabilities(targets.Values, "targets");
         else Guard.Finite(targets.Values, "targets");
