@@ -18,11 +18,11 @@ namespace Axon.Benchmarks;
 /// </summary>
 internal static class GemmPeak
 {
-    public const string Usage = "usage: gemm [--threads 1] [--seconds 1]";
+    public const string Usage = "usage: gemm [--threads 1] [--seconds 1] [--c-offset 0 (bytes past a 64-byte boundary, multiple of 4, < 64)]";
 
     public static int Run(ReadOnlySpan<string> args)
     {
-        int threads = 1;
+        int threads = 1, cOffset = 0;
         double seconds = 1;
         for (int i = 0; i < args.Length; i += 2)
         {
@@ -31,10 +31,12 @@ internal static class GemmPeak
             {
                 case "--threads": threads = Throughput.ParseInt(args[i + 1], args[i]); break;
                 case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--c-offset": cOffset = Throughput.ParseInt(args[i + 1], args[i]); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
         if (threads < 1 || seconds <= 0) throw new ArgumentException("--threads and --seconds must be positive");
+        if (cOffset is < 0 or >= 64 || cOffset % sizeof(float) != 0) throw new ArgumentException($"--c-offset must be a multiple of 4 in 0..60 bytes; got {cOffset}");
 
         var pool = threads == 1 ? null : WorkerPool.Get(threads);
         (string Op, int M, int N, int K)[] shapes =
@@ -46,12 +48,15 @@ internal static class GemmPeak
         foreach (var (op, m, n, k) in shapes)
         {
             var rng = new Random(1);
-            float[] a = Fill(m * k, rng), b = Fill(n * k, rng), bias = Fill(n, rng), c = new float[m * n], scratch = new float[m * k];
+            // Operands 64-byte aligned, as the model's arenas keep them; C --c-offset bytes past a boundary. Off a boundary,
+            // a column split's two halves share a cache line in every row of C (docs/performance.md, "GEMM").
+            Arena a = Filled(m * k, rng), b = Filled(n * k, rng), bias = Filled(n, rng), c = new(m * n + 16), scratch = new(m * k);
+            int off = cOffset / sizeof(float);
             Action run = op switch
             {
-                "X·Wᵀ" => () => ParallelGemm.MultiplyTransposedBBias(a, b, bias, c, m, n, k, pool),
-                "dZᵀ·X" => () => ParallelGemm.MultiplyTransposedA(a, b, c, m, n, k, pool, scratch),
-                _ => () => ParallelGemm.Multiply(a, b, c, m, n, k, pool),
+                "X·Wᵀ" => () => ParallelGemm.MultiplyTransposedBBias(a.Span, b.Span, bias.Span, c.Slice(off, m * n), m, n, k, pool),
+                "dZᵀ·X" => () => ParallelGemm.MultiplyTransposedA(a.Span, b.Span, c.Slice(off, m * n), m, n, k, pool, scratch.Span),
+                _ => () => ParallelGemm.Multiply(a.Span, b.Span, c.Slice(off, m * n), m, n, k, pool),
             };
             double gemm = BestRate(run, 2.0 * m * n * k, seconds);
             // The peak right after each product, so a clock change between shapes hits both; with
@@ -61,7 +66,7 @@ internal static class GemmPeak
                 ? BestRate(() => FmaLoop(1 << 16), FmaLoopFlops(1 << 16), seconds / 2)
                 : BestRate(() => RunOnAll(pool), threads * FmaLoopFlops(1 << 16), seconds / 2);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"benchmark\":\"gemm\",\"op\":\"{op}\",\"m\":{m},\"n\":{n},\"k\":{k},\"threads\":{threads},\"isa\":\"{(Vector512.IsHardwareAccelerated ? "avx512" : "avx2")}\",\"gflops\":{gemm / 1e9:F1},\"peak_gflops\":{peak / 1e9:F1},\"fraction_of_peak\":{gemm / peak:F3}}}"));
+                $"{{\"benchmark\":\"gemm\",\"op\":\"{op}\",\"m\":{m},\"n\":{n},\"k\":{k},\"threads\":{threads},\"c_offset_bytes\":{cOffset},\"isa\":\"{(Vector512.IsHardwareAccelerated ? "avx512" : "avx2")}\",\"gflops\":{gemm / 1e9:F1},\"peak_gflops\":{peak / 1e9:F1},\"fraction_of_peak\":{gemm / peak:F3}}}"));
         }
         return 0;
     }
@@ -86,10 +91,11 @@ internal static class GemmPeak
         pool.Run(&Part, null);
     }
 
-    private static float[] Fill(int n, Random rng)
+    private static Arena Filled(int n, Random rng)
     {
-        var x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float)rng.NextDouble() - 0.5f;
+        var x = new Arena(n);
+        var span = x.Span;
+        for (int i = 0; i < n; i++) span[i] = (float)rng.NextDouble() - 0.5f;
         return x;
     }
 
