@@ -6,8 +6,8 @@ using Microsoft.CodeAnalysis.Text;
 namespace Axon.Generators.Emit;
 
 /// <summary>
-/// A generated file's text over its pieces (<see cref="GeneratedFile.Chunks"/>), without copying them: a big model's
-/// 130 K characters would otherwise be copied into one string on the large-object heap, or into Roslyn's own chunks.
+/// A generated file's text over its pieces (<see cref="GeneratedFile.Chunks"/>), without copying them:
+/// the 100 K characters of a 50-layer model would otherwise be copied into one string on the large-object heap, or into Roslyn's own chunks.
 /// </summary>
 internal sealed class ChunkedText : SourceText
 {

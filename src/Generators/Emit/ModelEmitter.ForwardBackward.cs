@@ -25,8 +25,6 @@ internal static partial class ModelEmitter
         var read = new bool[plan.Layers.Count];
         foreach (var l in plan.Layers) foreach (int j in l.Sources) if (j >= 0) read[j] = true;
         var written = new System.Collections.Generic.HashSet<int>();
-        var below = new System.Text.StringBuilder(1024);
-        var frozen = new string?[plan.Layers.Count];   // each layer's "not frozen" test, formatted once
         w.Open($"private void __Backward({ReadOnlySpan} x, int n, bool parameterGradients, {Span} inputGradient)");
         w.Line("var p = __core.Parameters.Span;");
         w.Line("var g = __core.Gradients.Span;");
@@ -34,37 +32,21 @@ internal static partial class ModelEmitter
         w.Line("if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split");
         // With input members, each writes only its own columns of the input gradient (ids none), so
         // it starts cleared and every part is added.
-        bool members = plan.Layers.Any(l => l.Kind.IsInputMember);
-        if (members)
+        if (plan.Layers.Any(l => l.Kind.IsInputMember))
         {
             w.Line("if (wantInput) inputGradient.Clear();");
             written.Add(-1);
         }
+        var below = BelowConditions(w, plan, read);
         for (int i = plan.Layers.Count - 1; i >= 0; i--)
         {
             var l = plan.Layers[i];
             if (i < plan.Layers.Count - 1 && !read[i]) continue;   // never read (AXN0209): no gradient reaches it
             if (l.Aliases) continue;                                // an aliasing Flatten's gradient is its source's already
-            // Whether anything below needs a gradient: the input (when asked for) or a trainable layer that feeds this one.
-            var ancestors = Ancestors(plan, i);
-            below.Clear();
-            if (ancestors[0]) below.Append("wantInput");
-            bool anyTrainable = false;
-            for (int j = 0; j < plan.Layers.Count; j++)
-            {
-                if (!ancestors[j + 1] || !plan.Layers[j].HasParameters) continue;
-                below.Append(anyTrainable ? " || " : below.Length > 0 ? " || (parameterGradients && (" : "(parameterGradients && (");
-                anyTrainable = true;
-                below.Append(frozen[j] ??= plan.Layers[j].LoraRank > 0
-                    ? $"!__layer_{plan.Layers[j].Name}.IsFrozen || !__adapter_{plan.Layers[j].Name}.IsFrozen"
-                    : $"!__layer_{plan.Layers[j].Name}.IsFrozen");
-            }
-            if (anyTrainable) below.Append("))");
-            if (below.Length == 0) below.Append("false");
             var accumulate = l.Sources.Select(j => !written.Add(j)).ToArray();
             if (l.Aliases) accumulate = [false];
             w.Open("");
-            w.Line($"bool below = {below};");   // copied into the line: for a deep chain it is long, and one per layer
+            w.Line($"bool below = {below[i]};");
             if (!chain && !l.HasParameters) w.Open("if (below)");
             EmitBackward(w, plan, i, accumulate);
             if (!chain && !l.HasParameters) w.Close();
@@ -75,22 +57,51 @@ internal static partial class ModelEmitter
     }
 
     /// <summary>
-    /// Which layers <paramref name="i"/> reads directly or through others: entry <c>j + 1</c> for layer <c>j</c>, entry 0
-    /// for the input.
+    /// Each layer's <c>below</c> condition: whether anything it reads needs a gradient, the input (when asked for) or a
+    /// trainable, unfrozen layer that feeds it directly or through others. Built bottom up in one pass, so the text is
+    /// linear in the layers (spelled out per layer it was quadratic, a quarter of a 50-layer model's source): a layer
+    /// with parameters, or with several sources, that another layer reads gets a flag <c>__needs_Name</c> (its own test
+    /// or the condition below it), emitted here in declaration order; a one-source layer without parameters passes its
+    /// source's condition on. Returns the condition of every layer.
     /// </summary>
-    private static bool[] Ancestors(ModelPlan plan, int i)
+    private static string[] BelowConditions(SourceWriter w, ModelPlan plan, bool[] read)
     {
-        var found = new bool[plan.Layers.Count + 1];
-        var stack = new System.Collections.Generic.Stack<int>(plan.Layers[i].Sources);
-        while (stack.Count > 0)
+        var needs = new string[plan.Layers.Count];   // whether a gradient must reach layer j's output: a flag, or its source's
+        var below = new string[plan.Layers.Count];
+        bool comment = false;
+        for (int i = 0; i < plan.Layers.Count; i++)
         {
-            int j = stack.Pop();
-            if (found[j + 1]) continue;
-            found[j + 1] = true;
-            if (j < 0) continue;
-            foreach (int s in plan.Layers[j].Sources) stack.Push(s);
+            var l = plan.Layers[i];
+            var terms = new System.Collections.Generic.List<string>();
+            foreach (int s in l.Sources)
+            {
+                string term = s < 0 ? "wantInput" : needs[s];
+                if (term != "false" && !terms.Contains(term)) terms.Add(term);
+            }
+            below[i] = terms.Count == 0 ? "false" : string.Join(" || ", terms);
+            if (!l.HasParameters && l.Sources.Count == 1)
+            {
+                needs[i] = below[i];
+                continue;
+            }
+            string own = !l.HasParameters ? "" : l.LoraRank > 0
+                ? $"parameterGradients && (!__layer_{l.Name}.IsFrozen || !__adapter_{l.Name}.IsFrozen)"
+                : $"parameterGradients && !__layer_{l.Name}.IsFrozen";
+            string value = own.Length == 0 ? below[i] : below[i] == "false" ? own : $"{below[i]} || {own}";
+            if (!read[i] || value == "false" || !value.Contains(" "))
+            {
+                needs[i] = value;   // unread, or a single name: nothing to name
+                continue;
+            }
+            if (!comment)
+            {
+                w.Line("// Whether a gradient must reach each layer's output: for its own weights, or for a layer or the input below it.");
+                comment = true;
+            }
+            needs[i] = $"__needs_{l.Name}";
+            w.Line($"bool {needs[i]} = {value};");
         }
-        return found;
+        return below;
     }
 
     /// <summary>

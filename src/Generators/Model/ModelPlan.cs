@@ -124,7 +124,7 @@ internal sealed record LayerPlan(
 
 /// <summary>
 /// One generated source file, as consecutive pieces of text: each stays below the large-object heap's 85 KB, where
-/// one string of a big model's 130 K characters would not (a large object counts towards a full collection).
+/// one string of a big model's 100 K characters would not (a large object counts towards a full collection).
 /// </summary>
 internal sealed record GeneratedFile(string HintName, EquatableArray<string> Chunks)
 {

@@ -239,9 +239,11 @@ namespace Demo
             var g = __core.Gradients.Span;
             bool wantInput = !inputGradient.IsEmpty;
             if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split
+            // Whether a gradient must reach each layer's output: for its own weights, or for a layer or the input below it.
+            bool __needs_Body = wantInput || parameterGradients && (!__layer_Body.IsFrozen || !__adapter_Body.IsFrozen);
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Body.IsFrozen || !__adapter_Body.IsFrozen));
+                bool below = __needs_Body;
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__BodyOutput, n * 32), p.Slice(__HeadWeight, 96), default, __core.Buffer(__HeadOutput, n * 3), __core.Buffer(__HeadGradient, n * 3),
                     g.Slice(__HeadWeight, 96), g.Slice(__HeadBias, 3), __core.Buffer(__BodyGradient, n * 32), n, 32, 3, default(global::Axon.Kernels.IdentityActivation),
                     gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Head.IsFrozen, computeInputGradient: below,

@@ -269,9 +269,13 @@ namespace Demo
             var g = __core.Gradients.Span;
             bool wantInput = !inputGradient.IsEmpty;
             if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split
+            // Whether a gradient must reach each layer's output: for its own weights, or for a layer or the input below it.
+            bool __needs_Conv1 = wantInput || parameterGradients && !__layer_Conv1.IsFrozen;
+            bool __needs_Conv2 = __needs_Conv1 || parameterGradients && !__layer_Conv2.IsFrozen;
+            bool __needs_Norm = __needs_Conv2 || parameterGradients && !__layer_Norm.IsFrozen;
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Conv1.IsFrozen || !__layer_Conv2.IsFrozen || !__layer_Norm.IsFrozen));
+                bool below = __needs_Norm;
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__DropoutOutput, n * 512), p.Slice(__LogitsWeight, 5120), default, __core.Buffer(__LogitsOutput, n * 10), __core.Buffer(__LogitsGradient, n * 10),
                     g.Slice(__LogitsWeight, 5120), g.Slice(__LogitsBias, 10), __core.Buffer(__DropoutGradient, n * 512), n, 512, 10, default(global::Axon.Kernels.IdentityActivation),
                     gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Logits.IsFrozen, computeInputGradient: below,
@@ -280,20 +284,20 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Conv1.IsFrozen || !__layer_Conv2.IsFrozen || !__layer_Norm.IsFrozen));
+                bool below = __needs_Norm;
                 if (below && __training) global::Axon.Kernels.Dropout.Backward(__core.Buffer(__DropoutMask, n * 512), __core.Buffer(__DropoutGradient, n * 512), __core.Buffer(__Pool2Gradient, n * 512));
                 else if (below) __core.Buffer(__DropoutGradient, n * 512).CopyTo(__core.Buffer(__Pool2Gradient, n * 512));
                 if (!below) return;
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Conv1.IsFrozen || !__layer_Conv2.IsFrozen || !__layer_Norm.IsFrozen));
+                bool below = __needs_Norm;
                 if (below) global::Axon.Kernels.AvgPool2D.Backward(__core.Buffer(__Pool2Gradient, n * 512), __core.Buffer(__NormGradient, n * 1568), n, __Pool2Shape, __core.Pool);
                 if (!below) return;
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Conv1.IsFrozen || !__layer_Conv2.IsFrozen));
+                bool below = __needs_Conv2;
                 if (__training && !__layer_Norm.IsFrozen)
                     global::Axon.Kernels.BatchNorm.BackwardTraining(__core.Buffer(__NormNormalized, n * 1568), p.Slice(__NormWeight, 32), __core.Fixed(__NormInvStd, 32), __core.Buffer(__NormGradient, n * 1568),
                         g.Slice(__NormWeight, 32), g.Slice(__NormBias, 32), __core.Buffer(__Conv2Gradient, n * 1568), n, 32, 49, parameterGradients && !__layer_Norm.IsFrozen, below);
@@ -304,7 +308,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Conv1.IsFrozen));
+                bool below = __needs_Conv1;
                 global::Axon.Kernels.Conv2D.Backward(__core.Buffer(__Pool1Output, n * 3136), p.Slice(__Conv2Weight, 4608), __core.Buffer(__Conv2PreActivation, n * 1568), __core.Buffer(__Conv2Output, n * 1568), __core.Buffer(__Conv2Gradient, n * 1568),
                     g.Slice(__Conv2Weight, 4608), g.Slice(__Conv2Bias, 32), __core.Buffer(__Pool1Gradient, n * 3136), n, __Conv2Shape, default(global::Axon.Kernels.GeluActivation),
                     computeParameterGradients: parameterGradients && !__layer_Conv2.IsFrozen, computeInputGradient: below, __ConvScratch, __core.Pool);
@@ -312,7 +316,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Conv1.IsFrozen));
+                bool below = __needs_Conv1;
                 if (below) global::Axon.Kernels.MaxPool2D.Backward(__core.Buffer(__Conv1Output, n * 12544), __core.Buffer(__Pool1Gradient, n * 3136), __core.Buffer(__Conv1Gradient, n * 12544), n, __Pool1Shape, __core.Pool);
                 if (!below) return;
             }

@@ -182,9 +182,11 @@ partial class Risk
             var g = __core.Gradients.Span;
             bool wantInput = !inputGradient.IsEmpty;
             if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split
+            // Whether a gradient must reach each layer's output: for its own weights, or for a layer or the input below it.
+            bool __needs_Body = wantInput || parameterGradients && !__layer_Body.IsFrozen;
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Body.IsFrozen));
+                bool below = __needs_Body;
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__BodyOutput, n * 64), p.Slice(__ScoreWeight, 64), default, __core.Buffer(__ScoreOutput, n * 1), __core.Buffer(__ScoreGradient, n * 1),
                     g.Slice(__ScoreWeight, 64), g.Slice(__ScoreBias, 0), __core.Buffer(__BodyGradient, n * 64), n, 64, 1, default(global::Axon.Kernels.IdentityActivation),
                     gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Score.IsFrozen, computeInputGradient: below,

@@ -193,9 +193,12 @@ namespace Demo
             var g = __core.Gradients.Span;
             bool wantInput = !inputGradient.IsEmpty;
             if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split
+            // Whether a gradient must reach each layer's output: for its own weights, or for a layer or the input below it.
+            bool __needs_Hidden1 = wantInput || parameterGradients && !__layer_Hidden1.IsFrozen;
+            bool __needs_Hidden2 = __needs_Hidden1 || parameterGradients && !__layer_Hidden2.IsFrozen;
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Hidden1.IsFrozen || !__layer_Hidden2.IsFrozen));
+                bool below = __needs_Hidden2;
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__Hidden2Output, n * 16), p.Slice(__PriceWeight, 16), default, __core.Buffer(__PriceOutput, n * 1), __core.Buffer(__PriceGradient, n * 1),
                     g.Slice(__PriceWeight, 16), g.Slice(__PriceBias, 1), __core.Buffer(__Hidden2Gradient, n * 16), n, 16, 1, default(global::Axon.Kernels.IdentityActivation),
                     gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Price.IsFrozen, computeInputGradient: below,
@@ -204,7 +207,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Hidden1.IsFrozen));
+                bool below = __needs_Hidden1;
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__Hidden1Output, n * 32), p.Slice(__Hidden2Weight, 512), default, __core.Buffer(__Hidden2Output, n * 16), __core.Buffer(__Hidden2Gradient, n * 16),
                     g.Slice(__Hidden2Weight, 512), g.Slice(__Hidden2Bias, 16), __core.Buffer(__Hidden1Gradient, n * 32), n, 32, 16, new global::Axon.Kernels.LeakyReluActivation(0.2f),
                     gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Hidden2.IsFrozen, computeInputGradient: below,

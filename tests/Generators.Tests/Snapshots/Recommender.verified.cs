@@ -239,9 +239,14 @@ namespace Demo
             bool wantInput = !inputGradient.IsEmpty;
             if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split
             if (wantInput) inputGradient.Clear();
+            // Whether a gradient must reach each layer's output: for its own weights, or for a layer or the input below it.
+            bool __needs_UserVec = wantInput || parameterGradients && !__layer_UserVec.IsFrozen;
+            bool __needs_ItemVec = wantInput || parameterGradients && !__layer_ItemVec.IsFrozen;
+            bool __needs_Interaction = __needs_UserVec || __needs_ItemVec;
+            bool __needs_ContextVec = wantInput || parameterGradients && !__layer_ContextVec.IsFrozen;
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_UserVec.IsFrozen || !__layer_ItemVec.IsFrozen || !__layer_ContextVec.IsFrozen));
+                bool below = __needs_Interaction || __needs_ContextVec;
                 if (below)
                 {
                     global::Axon.Kernels.Merge.DotBackward(__core.Buffer(__ScoreGradient, n * 1), __core.Buffer(__ContextVecOutput, n * 4), __core.Buffer(__InteractionGradient, n * 4), n, 4, accumulate: false);
@@ -258,7 +263,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_UserVec.IsFrozen || !__layer_ItemVec.IsFrozen));
+                bool below = __needs_UserVec || __needs_ItemVec;
                 if (below)
                 {
                     global::Axon.Kernels.Merge.Scale(__core.Buffer(__InteractionGradient, n * 4), __core.Buffer(__ItemVecOutput, n * 4), __core.Buffer(__UserVecGradient, n * 4), accumulate: false);

@@ -268,9 +268,13 @@ namespace Demo
             var g = __core.Gradients.Span;
             bool wantInput = !inputGradient.IsEmpty;
             if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split
+            // Whether a gradient must reach each layer's output: for its own weights, or for a layer or the input below it.
+            bool __needs_Expand = wantInput || parameterGradients && !__layer_Expand.IsFrozen;
+            bool __needs_Conv = __needs_Expand || parameterGradients && !__layer_Conv.IsFrozen;
+            bool __needs_Norm = __needs_Conv || parameterGradients && !__layer_Norm.IsFrozen;
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Expand.IsFrozen || !__layer_Conv.IsFrozen || !__layer_Norm.IsFrozen));
+                bool below = __needs_Norm;
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__DropOutput, n * 4), p.Slice(__LogitsWeight, 12), default, __core.Buffer(__LogitsOutput, n * 3), __core.Buffer(__LogitsGradient, n * 3),
                     g.Slice(__LogitsWeight, 12), g.Slice(__LogitsBias, 3), __core.Buffer(__DropGradient, n * 4), n, 4, 3, default(global::Axon.Kernels.IdentityActivation),
                     gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Logits.IsFrozen, computeInputGradient: below,
@@ -279,33 +283,33 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Expand.IsFrozen || !__layer_Conv.IsFrozen || !__layer_Norm.IsFrozen));
+                bool below = __needs_Norm;
                 if (below && __training) global::Axon.Kernels.Dropout.Backward(__core.Buffer(__DropMask, n * 4), __core.Buffer(__DropGradient, n * 4), __core.Buffer(__PoolGradient, n * 4));
                 else if (below) __core.Buffer(__DropGradient, n * 4).CopyTo(__core.Buffer(__PoolGradient, n * 4));
                 if (!below) return;
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Expand.IsFrozen || !__layer_Conv.IsFrozen || !__layer_Norm.IsFrozen));
+                bool below = __needs_Norm;
                 if (below) global::Axon.Kernels.GlobalAveragePool.Backward(__core.Buffer(__PoolGradient, n * 4), __core.Buffer(__SmoothGradient, n * 36), n, 4, 9, __core.Pool);
                 if (!below) return;
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Expand.IsFrozen || !__layer_Conv.IsFrozen || !__layer_Norm.IsFrozen));
+                bool below = __needs_Norm;
                 if (below) global::Axon.Kernels.AvgPool2D.Backward(__core.Buffer(__SmoothGradient, n * 36), __core.Buffer(__NormGradient, n * 64), n, __SmoothShape, __core.Pool);
                 if (!below) return;
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Expand.IsFrozen || !__layer_Conv.IsFrozen));
+                bool below = __needs_Conv;
                 global::Axon.Kernels.LayerNorm.Backward(__core.Buffer(__NormNormalized, n * 64), p.Slice(__NormWeight, 64), __core.Buffer(__NormInvStd, n), __core.Buffer(__NormGradient, n * 64),
                     g.Slice(__NormWeight, 64), g.Slice(__NormBias, 64), __core.Buffer(__ConvGradient, n * 64), n, 64, parameterGradients && !__layer_Norm.IsFrozen, below);
                 if (!below) return;
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Expand.IsFrozen));
+                bool below = __needs_Expand;
                 global::Axon.Kernels.Conv2D.Backward(__core.Buffer(__ExpandOutput, n * 32), p.Slice(__ConvWeight, 72), __core.Buffer(__ConvPreActivation, n * 64), __core.Buffer(__ConvOutput, n * 64), __core.Buffer(__ConvGradient, n * 64),
                     g.Slice(__ConvWeight, 72), g.Slice(__ConvBias, 0), __core.Buffer(__ExpandGradient, n * 32), n, __ConvShape, default(global::Axon.Kernels.GeluActivation),
                     computeParameterGradients: parameterGradients && !__layer_Conv.IsFrozen, computeInputGradient: below, __ConvScratch, __core.Pool);

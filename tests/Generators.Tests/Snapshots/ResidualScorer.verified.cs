@@ -230,9 +230,15 @@ namespace Demo
             var g = __core.Gradients.Span;
             bool wantInput = !inputGradient.IsEmpty;
             if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split
+            // Whether a gradient must reach each layer's output: for its own weights, or for a layer or the input below it.
+            bool __needs_Stem = wantInput || parameterGradients && !__layer_Stem.IsFrozen;
+            bool __needs_Block = __needs_Stem || parameterGradients && !__layer_Block.IsFrozen;
+            bool __needs_Norm = __needs_Block || parameterGradients && !__layer_Norm.IsFrozen;
+            bool __needs_Residual = __needs_Norm || __needs_Stem;
+            bool __needs_Joined = __needs_Residual || wantInput;
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Stem.IsFrozen || !__layer_Block.IsFrozen || !__layer_Norm.IsFrozen));
+                bool below = __needs_Joined;
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__JoinedOutput, n * 96), p.Slice(__ScoreWeight, 96), default, __core.Buffer(__ScoreOutput, n * 1), __core.Buffer(__ScoreGradient, n * 1),
                     g.Slice(__ScoreWeight, 96), g.Slice(__ScoreBias, 1), __core.Buffer(__JoinedGradient, n * 96), n, 96, 1, default(global::Axon.Kernels.IdentityActivation),
                     gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Score.IsFrozen, computeInputGradient: below,
@@ -240,7 +246,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Stem.IsFrozen || !__layer_Block.IsFrozen || !__layer_Norm.IsFrozen));
+                bool below = __needs_Residual || wantInput;
                 if (below)
                 {
                     global::Axon.Kernels.Merge.Take(__core.Buffer(__JoinedGradient, n * 96), __core.Buffer(__ResidualGradient, n * 64), n, 64, 96, 0, accumulate: false);
@@ -249,7 +255,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Stem.IsFrozen || !__layer_Block.IsFrozen || !__layer_Norm.IsFrozen));
+                bool below = __needs_Norm || __needs_Stem;
                 if (below)
                 {
                     global::Axon.Kernels.Merge.Pass(__core.Buffer(__ResidualGradient, n * 64), __core.Buffer(__NormGradient, n * 64), accumulate: false);
@@ -258,13 +264,13 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Stem.IsFrozen || !__layer_Block.IsFrozen));
+                bool below = __needs_Block;
                 global::Axon.Kernels.LayerNorm.Backward(__core.Buffer(__NormNormalized, n * 64), p.Slice(__NormWeight, 64), __core.Buffer(__NormInvStd, n), __core.Buffer(__NormGradient, n * 64),
                     g.Slice(__NormWeight, 64), g.Slice(__NormBias, 64), __core.Buffer(__BlockGradient, n * 64), n, 64, parameterGradients && !__layer_Norm.IsFrozen, below);
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Stem.IsFrozen));
+                bool below = __needs_Stem;
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__StemOutput, n * 64), p.Slice(__BlockWeight, 4096), default, __core.Buffer(__BlockOutput, n * 64), __core.Buffer(__BlockGradient, n * 64),
                     g.Slice(__BlockWeight, 4096), g.Slice(__BlockBias, 64), __core.Buffer(__GradientScratch, n * 64), n, 64, 64, default(global::Axon.Kernels.ReluActivation),
                     gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Block.IsFrozen, computeInputGradient: below,

@@ -196,9 +196,11 @@ namespace Demo
             var g = __core.Gradients.Span;
             bool wantInput = !inputGradient.IsEmpty;
             if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split
+            // Whether a gradient must reach each layer's output: for its own weights, or for a layer or the input below it.
+            bool __needs_Hidden = wantInput || parameterGradients && !__layer_Hidden.IsFrozen;
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Hidden.IsFrozen));
+                bool below = __needs_Hidden;
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__HiddenOutput, n * 64), p.Slice(__LogitsWeight, 640), default, __core.Buffer(__LogitsOutput, n * 10), __core.Buffer(__LogitsGradient, n * 10),
                     g.Slice(__LogitsWeight, 640), g.Slice(__LogitsBias, 10), __core.Buffer(__HiddenGradient, n * 64), n, 64, 10, default(global::Axon.Kernels.IdentityActivation),
                     gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Logits.IsFrozen, computeInputGradient: below,

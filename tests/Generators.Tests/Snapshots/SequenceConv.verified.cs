@@ -273,9 +273,14 @@ namespace Demo
             var g = __core.Gradients.Span;
             bool wantInput = !inputGradient.IsEmpty;
             if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split
+            // Whether a gradient must reach each layer's output: for its own weights, or for a layer or the input below it.
+            bool __needs_Causal = wantInput || parameterGradients && !__layer_Causal.IsFrozen;
+            bool __needs_Mix = __needs_Causal || parameterGradients && !__layer_Mix.IsFrozen;
+            bool __needs_Strided = __needs_Mix || parameterGradients && !__layer_Strided.IsFrozen;
+            bool __needs_PerStep = __needs_Strided || parameterGradients && !__layer_PerStep.IsFrozen;
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Causal.IsFrozen || !__layer_Mix.IsFrozen || !__layer_Strided.IsFrozen || !__layer_PerStep.IsFrozen));
+                bool below = __needs_PerStep;
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__BothOutput, n * 8), p.Slice(__ForecastWeight, 8), default, __core.Buffer(__ForecastOutput, n * 1), __core.Buffer(__ForecastGradient, n * 1),
                     g.Slice(__ForecastWeight, 8), g.Slice(__ForecastBias, 1), __core.Buffer(__BothGradient, n * 8), n, 8, 1, default(global::Axon.Kernels.IdentityActivation),
                     gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Forecast.IsFrozen, computeInputGradient: below,
@@ -283,7 +288,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Causal.IsFrozen || !__layer_Mix.IsFrozen || !__layer_Strided.IsFrozen || !__layer_PerStep.IsFrozen));
+                bool below = __needs_PerStep;
                 if (below)
                 {
                     global::Axon.Kernels.Merge.Take(__core.Buffer(__BothGradient, n * 8), __core.Buffer(__MeanGradient, n * 4), n, 4, 8, 0, accumulate: false);
@@ -292,7 +297,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Causal.IsFrozen || !__layer_Mix.IsFrozen || !__layer_Strided.IsFrozen || !__layer_PerStep.IsFrozen));
+                bool below = __needs_PerStep;
                 if (below)
                 {
                     if (below) global::Axon.Kernels.GlobalMaxPool1D.Backward(__core.Buffer(__PerStepOutput, n * 32), __core.Buffer(__PeakGradient, n * 4), __core.Buffer(__PerStepGradient, n * 32), n, 8, 4);
@@ -300,7 +305,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Causal.IsFrozen || !__layer_Mix.IsFrozen || !__layer_Strided.IsFrozen || !__layer_PerStep.IsFrozen));
+                bool below = __needs_PerStep;
                 if (below)
                 {
                     if (below) global::Axon.Kernels.GlobalAveragePool1D.Backward(__core.Buffer(__MeanGradient, n * 4), __core.Buffer(__GradientScratch, n * 32), n, 8, 4);
@@ -309,7 +314,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Causal.IsFrozen || !__layer_Mix.IsFrozen || !__layer_Strided.IsFrozen));
+                bool below = __needs_Strided;
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__SmoothOutput, n * 48), p.Slice(__PerStepWeight, 24), default, __core.Buffer(__PerStepOutput, n * 32), __core.Buffer(__PerStepGradient, n * 32),
                     g.Slice(__PerStepWeight, 24), g.Slice(__PerStepBias, 4), __core.Buffer(__SmoothGradient, n * 48), n * 8, 6, 4, default(global::Axon.Kernels.TanhActivation),
                     gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_PerStep.IsFrozen, computeInputGradient: below,
@@ -317,7 +322,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Causal.IsFrozen || !__layer_Mix.IsFrozen || !__layer_Strided.IsFrozen));
+                bool below = __needs_Strided;
                 if (below)
                 {
                     if (below) global::Axon.Kernels.AvgPool1D.Backward(__core.Buffer(__SmoothGradient, n * 48), __core.Buffer(__StridedGradient, n * 48), n, __SmoothShape);
@@ -325,14 +330,14 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Causal.IsFrozen || !__layer_Mix.IsFrozen));
+                bool below = __needs_Mix;
                 global::Axon.Kernels.Conv1D.Backward(__core.Buffer(__PoolOutput, n * 120), __core.Buffer(__StridedColumns, n * 192), p.Slice(__StridedWeight, 144), default, __core.Buffer(__StridedOutput, n * 48), __core.Buffer(__StridedGradient, n * 48),
                     g.Slice(__StridedWeight, 144), g.Slice(__StridedBias, 0), __core.Buffer(__PoolGradient, n * 120), __core.Buffer(__StridedColumnGradient, n * 192), n, __StridedShape, default(global::Axon.Kernels.IdentityActivation),
                     computeParameterGradients: parameterGradients && !__layer_Strided.IsFrozen, computeInputGradient: below, __core.Pool, __core.Buffer(__Scratch, n * 48));
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Causal.IsFrozen || !__layer_Mix.IsFrozen));
+                bool below = __needs_Mix;
                 if (below)
                 {
                     if (below) global::Axon.Kernels.MaxPool1D.Backward(__core.Buffer(__MixOutput, n * 240), __core.Buffer(__PoolGradient, n * 120), __core.Buffer(__MixGradient, n * 240), n, __PoolShape);
@@ -340,7 +345,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Causal.IsFrozen));
+                bool below = __needs_Causal;
                 global::Axon.Kernels.Conv1D.Backward(__core.Buffer(__CausalOutput, n * 240), default, p.Slice(__MixWeight, 64), __core.Buffer(__MixPreActivation, n * 240), __core.Buffer(__MixOutput, n * 240), __core.Buffer(__MixGradient, n * 240),
                     g.Slice(__MixWeight, 64), g.Slice(__MixBias, 8), __core.Buffer(__CausalGradient, n * 240), default, n, __MixShape, default(global::Axon.Kernels.GeluActivation),
                     computeParameterGradients: parameterGradients && !__layer_Mix.IsFrozen, computeInputGradient: below, __core.Pool, __core.Buffer(__Scratch, n * 240));

@@ -214,9 +214,12 @@ namespace Demo
             var g = __core.Gradients.Span;
             bool wantInput = !inputGradient.IsEmpty;
             if (parameterGradients) __core.GradientRows = n;   // the optimizer splits its update as the weight gradients were split
+            // Whether a gradient must reach each layer's output: for its own weights, or for a layer or the input below it.
+            bool __needs_Encoder = wantInput || parameterGradients && !__layer_Encoder.IsFrozen;
+            bool __needs_Decoder = __needs_Encoder || parameterGradients && !__layer_Decoder.IsFrozen;
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Encoder.IsFrozen || !__layer_Decoder.IsFrozen));
+                bool below = __needs_Decoder;
                 global::Axon.Kernels.Dense.Backward(__core.Buffer(__DecoderOutput, n * 16), p.Slice(__ForecastWeight, 16), default, __core.Buffer(__ForecastOutput, n * 1), __core.Buffer(__ForecastGradient, n * 1),
                     g.Slice(__ForecastWeight, 16), g.Slice(__ForecastBias, 1), __core.Buffer(__DecoderGradient, n * 16), n, 16, 1, default(global::Axon.Kernels.IdentityActivation),
                     gradIsPreActivation: false, computeParameterGradients: parameterGradients && !__layer_Forecast.IsFrozen, computeInputGradient: below,
@@ -225,7 +228,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Encoder.IsFrozen));
+                bool below = __needs_Encoder;
                 global::Axon.Kernels.Gru.Backward(__core.Buffer(__DropOutput, n * 960), p.Slice(__DecoderWeight, 2304), __core.Buffer(__DecoderGradient, n * 16), __core.Buffer(__DecoderState, n * 4352),
                     g.Slice(__DecoderWeight, 2304), g.Slice(__DecoderBias, 96), __core.Buffer(__DropGradient, n * 960), n, 30, 32, 16, returnSequences: false,
                     computeParameterGradients: parameterGradients && !__layer_Decoder.IsFrozen, computeInputGradient: below, __core.Pool);
@@ -233,7 +236,7 @@ namespace Demo
             }
 
             {
-                bool below = wantInput || (parameterGradients && (!__layer_Encoder.IsFrozen));
+                bool below = __needs_Encoder;
                 if (below && __training) global::Axon.Kernels.Dropout.Backward(__core.Buffer(__DropMask, n * 960), __core.Buffer(__DropGradient, n * 960), __core.Buffer(__EncoderGradient, n * 960));
                 else if (below) __core.Buffer(__DropGradient, n * 960).CopyTo(__core.Buffer(__EncoderGradient, n * 960));
                 if (!below) return;
