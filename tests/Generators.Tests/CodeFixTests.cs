@@ -119,7 +119,8 @@ public partial class CodeFixTests
             Assert.DoesNotContain(result.AxonDiagnostics, d => d.Id == id);
         if (compiles)
         {
-            Assert.DoesNotContain(result.AxonDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+            var errors = result.AxonDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            Assert.True(errors.Count == 0, "errors after the fix: " + string.Join("; ", errors));
             Assert.Empty(result.CompilerErrors);
         }
     }

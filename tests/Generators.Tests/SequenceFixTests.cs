@@ -111,6 +111,19 @@ public partial class CodeFixTests
             Net("MeanSquaredError", "30, 4", "[Gru(8, Bias = false, ReturnSequences = true)] public partial Layer Rnn { get; }", "[BatchNorm] public partial Layer Norm { get; }", Out),
             Net("MeanSquaredError", "30, 4", "[Gru(8, Bias = false)] public partial Layer Rnn { get; }", "[BatchNorm] public partial Layer Norm { get; }", Out));
 
+    // Concat reports the operand, not itself: the last step is looked for upstream of that operand (the second here), not the first.
+    [Fact]
+    public Task SequenceShape_ConcatOperandFromAnLstm_ReturnsTheLastStep() =>
+        AssertFix(SequenceFix, "AXN0140", "Set ReturnSequences = false on 'Steps'", SequenceShapeCodeFixProvider.LastStepKey,
+            Net("MeanSquaredError", "30, 4",
+                "[Lstm(8, ReturnSequences = true)] public partial Layer Steps { get; }",
+                "[Gru(8, From = Graph.Input)] public partial Layer Last { get; }",
+                "[Concat(nameof(Last), nameof(Steps))] public partial Layer Joined { get; }", Out),
+            Net("MeanSquaredError", "30, 4",
+                "[Lstm(8)] public partial Layer Steps { get; }",
+                "[Gru(8, From = Graph.Input)] public partial Layer Last { get; }",
+                "[Concat(nameof(Last), nameof(Steps))] public partial Layer Joined { get; }", Out));
+
     // The recurrent output is the loss's: inserting before it would starve it of its sequence, so only the last step is offered.
     [Fact]
     public async Task SequenceShape_RecurrentOutput_OnlyReturnsTheLastStep() =>

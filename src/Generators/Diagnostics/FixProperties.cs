@@ -1,10 +1,11 @@
 namespace Axon.Generators.Diagnostics;
 
 /// <summary>
-/// Keys of <see cref="Microsoft.CodeAnalysis.Diagnostic.Properties"/> through which the generator hands what
-/// it has inferred (a size, a shape, a layer to use) to the IDE fixes, so that no fix parses a message. Present only when the generator
-/// has checked, by inferring the model again with the change made, that the change removes the diagnostic
-/// and brings no new error. Compiled into Axon.CodeFixes from this file, like the catalogue.
+/// Keys of <see cref="Microsoft.CodeAnalysis.Diagnostic.Properties"/> through which the generator hands what it
+/// has inferred (a size, a shape, a layer to use) to the IDE fixes, so that no fix parses a message. Present only
+/// when the generator has checked, by inferring the model again with the change made, that the change removes the
+/// diagnostic and brings no new error (<see cref="Received"/> goes along with such a change, for the title).
+/// Compiled into Axon.CodeFixes from this file, like the catalogue.
 /// </summary>
 internal static class FixProperties
 {
