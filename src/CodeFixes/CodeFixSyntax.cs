@@ -128,6 +128,30 @@ internal static class CodeFixSyntax
         return type.WithKeyword(keyword).WithModifiers(modifiers);
     }
 
+    /// <summary>
+    /// The name of Axon attribute <paramref name="kind"/> spelled as <paramref name="name"/> spells the attribute class
+    /// <paramref name="attributeClass"/>: <c>Dense</c> → <c>Flatten</c>, <c>Axon.Conv2DAttribute</c> →
+    /// <c>Axon.Conv1DAttribute</c>, <c>global::Axon.Conv2D</c> → <c>global::Axon.Conv1D</c>; an alias is spelled out
+    /// as <c>global::Axon.<paramref name="kind"/></c>.
+    /// </summary>
+    public static string AttributeNameLike(NameSyntax name, string attributeClass, string kind)
+    {
+        string text = name.WithoutTrivia().ToString();
+        string rightmost = name switch
+        {
+            QualifiedNameSyntax q => q.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
+            SimpleNameSyntax s => s.Identifier.ValueText,
+            _ => "",
+        };
+        // The rightmost identifier as written: a verbatim @Dense or a generic name is not the plain spelling.
+        if (!text.EndsWith(rightmost, System.StringComparison.Ordinal)) return "global::Axon." + kind;
+        string prefix = text.Substring(0, text.Length - rightmost.Length);
+        if (rightmost == attributeClass) return prefix + kind + "Attribute";
+        if (rightmost + "Attribute" == attributeClass) return prefix + kind;
+        return "global::Axon." + kind;   // an alias: spell it out
+    }
+
     /// <summary>Replaces the rightmost name of an enum member access, <c>Loss.A</c> → <c>Loss.B</c>, keeping any qualification.</summary>
     public static ExpressionSyntax? WithMemberName(ExpressionSyntax expression, string from, string to)
     {

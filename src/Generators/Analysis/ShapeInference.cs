@@ -131,6 +131,8 @@ internal static class ShapeInference
             foreach (int j in list) readers[j + 1]++;
         // Size fixes to check once inference is done: the diagnostic's index, the changed model, the properties.
         var fixes = new List<(int Diagnostic, ModelSpec Changed, string[] Properties)>();
+        // AXN0140s to try fixes for once inference is done: the diagnostic's index, the layer, the operand (-1: the loss), the shape received.
+        var sequenceFixes = new List<(int Diagnostic, int Layer, int Operand, TensorShape Received)>();
         for (int i = 0; i < count; i++)
         {
             var layer = model.Layers[i];
@@ -149,7 +151,18 @@ internal static class ShapeInference
                 shapes.Add(default);
                 continue;
             }
+            int reported = diagnostics.Count;
             var result = kind.Infer(new Layers.LayerInferenceContext(model, i, sources[i], operands, shapes, diagnostics, fixes, suggestFixes));
+            if (suggestFixes)
+                for (int d = reported; d < diagnostics.Count; d++)
+                    if (diagnostics[d].Id == DiagnosticDescriptors.SequenceShapeMismatch.Id)
+                    {
+                        // A merge reports on the operand it rejects; every other layer on itself, about its input.
+                        int operand = 0;
+                        for (int k = 0; k < layer.Inputs.Count && k < operands.Count; k++)
+                            if (layer.Inputs[k].Location is { } at && Equals(at, diagnostics[d].Location)) operand = k;
+                        if (operand < operands.Count) sequenceFixes.Add((d, i, operand, operands[operand]));
+                    }
             // An input member's input is what it declares; every other layer's is its first operand.
             var inShape = kind.IsInputMember ? result.Output : operands[0];
             bool ok = result.Ok;
@@ -264,8 +277,11 @@ internal static class ShapeInference
                 case LossKind.SoftmaxCrossEntropy:
                     // One softmax over T·classes values would not be a per-step classification.
                     if (known && shape.IsSequence)
+                    {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SequenceShapeMismatch, output.ShapeLocation, "Loss.SoftmaxCrossEntropy",
                             "one vector of class scores per sample, [classes]", $"output layer '{output.Name}'", shape.ToString(), Layers.SequenceShapes.ToFeatures));
+                        if (suggestFixes) sequenceFixes.Add((diagnostics.Count - 1, model.Layers.Count - 1, -1, shape));
+                    }
                     if (activation == ActivationKind.Softmax)
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DoubleSoftmax, output.At("activation"), output.Name));
                     if (outputSize == 1)
@@ -286,6 +302,8 @@ internal static class ShapeInference
             if (FixCheck.Analyze(model, changed) is { } after && !FixCheck.Reports(after, diagnostic))
                 diagnostics[at] = diagnostic.WithProperties(properties);
         }
+        foreach (var (at, layer, operand, received) in sequenceFixes)
+            diagnostics[at] = SequenceFixes.Attach(model, diagnostics[at], layer, operand, received, sources, shapes);
 
         return new(model, shapes.ToEquatableArray(), diagnostics.ToEquatableArray()) { Sources = sources.Select(a => a.ToEquatableArray()).ToEquatableArray() };
     }

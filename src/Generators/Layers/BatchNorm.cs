@@ -28,6 +28,10 @@ internal sealed class BatchNorm : LayerKind<BatchNormSettings>
     public override LayerInference Infer(LayerInferenceContext c) =>
         c.Input.IsSequence ? SequenceShapes.Reject(c, "[features] or [channels, height, width]", "add Flatten before it, or use LayerNorm") : new(true, c.Input);
 
+    // LayerNorm normalises each sample over all its values, whatever the shape; it takes Epsilon and From but no Momentum
+    // (the fix checks the arguments written).
+    public override (LayerKind Kind, LayerSettings Settings)? Twin(LayerSettings settings) => (LayerKinds.Named("LayerNorm"), new LayerNormSettings(Of(settings).Epsilon));
+
     public override bool IsNormalization => true;
 
     public override long WeightCount(LayerSettings settings, TensorShape input, TensorShape output) => input.Channels;

@@ -42,6 +42,13 @@ internal sealed class Conv2D : LayerKind<Conv2DSettings>
         return ok ? new LayerInference(true, output, s with { Window = window }) : LayerInference.Fail;
     }
 
+    // Conv1D takes every argument Conv2D does (filters, kernel, activation, Stride, Padding, Init, Bias, NegativeSlope, From).
+    public override (LayerKind Kind, LayerSettings Settings)? Twin(LayerSettings settings)
+    {
+        var s = Of(settings);
+        return (LayerKinds.Named("Conv1D"), new Conv1DSettings(s.Filters, new Window1DSettings(s.Window.Kernel, s.Window.Stride, 1, s.Window.Padding), s.Act));
+    }
+
     public override (int Size, string Reason)? SizeToFit(LayerShapes shapes, TensorShape other, string otherName) =>
         other.Spatial && shapes.Output.Height == other.Height && shapes.Output.Width == other.Width
             ? (other.Channels, $"the channels of '{otherName}'")

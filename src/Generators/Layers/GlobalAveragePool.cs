@@ -22,6 +22,8 @@ internal sealed class GlobalAveragePool : LayerKind<NoSettings>
         return new LayerInference(true, TensorShape.Features(c.Input.Channels));
     }
 
+    public override (LayerKind Kind, LayerSettings Settings)? Twin(LayerSettings settings) => (LayerKinds.Named("GlobalAveragePool1D"), NoSettings.Instance);
+
     public override void EmitForward(LayerEmitContext c)
     {
         var i = c.Layer.InputShape;

@@ -12,6 +12,8 @@ internal sealed class GlobalAveragePool1D : LayerKind<NoSettings>
 
     public override LayerInference Infer(LayerInferenceContext c) => GlobalPool1D.Infer(c);
 
+    public override (LayerKind Kind, LayerSettings Settings)? Twin(LayerSettings settings) => (LayerKinds.Named("GlobalAveragePool"), NoSettings.Instance);
+
     public override void EmitForward(LayerEmitContext c)
     {
         var i = c.Layer.InputShape;

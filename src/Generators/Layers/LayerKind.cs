@@ -55,6 +55,13 @@ internal abstract class LayerKind
     /// </summary>
     public virtual (int Size, string Reason)? SizeToFit(LayerShapes shapes, TensorShape other, string otherName) => null;
 
+    /// <summary>
+    /// For AXN0140's fix: the kind that does the same for the other family of shapes and whose attribute takes the same
+    /// arguments (Conv2D's is Conv1D for a sequence), with <paramref name="settings"/> in its terms; null when there is none.
+    /// The fix is offered only after inference with the twin in place removes the diagnostic and brings no new error.
+    /// </summary>
+    public virtual (LayerKind Kind, LayerSettings Settings)? Twin(LayerSettings settings) => null;
+
     /// <summary>What, besides kind and shapes, must agree for a transferred layer's parameters to mean the same (e.g. ", 3x3").</summary>
     public virtual string TransferSignature(LayerSettings settings) => "";
 

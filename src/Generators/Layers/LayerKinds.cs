@@ -45,6 +45,9 @@ internal static class LayerKinds
 
     private static readonly Dictionary<string, LayerKind> ByClassName = All.ToDictionary(k => k.Name + "Attribute");
 
+    /// <summary>The kind called <paramref name="name"/> (its <see cref="LayerKind.Name"/>, e.g. <c>Conv1D</c>); throws for a name not in the table.</summary>
+    public static LayerKind Named(string name) => ByClassName[name + "Attribute"];
+
     /// <summary>The kind an attribute (by full name, e.g. <c>Axon.DenseAttribute</c>) declares, or null.</summary>
     public static LayerKind? FromAttribute(string fullName) => ByAttribute.TryGetValue(fullName, out var kind) ? kind : null;
 

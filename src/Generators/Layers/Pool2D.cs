@@ -16,6 +16,13 @@ internal abstract class Pool2D : LayerKind<PoolSettings>
         return ok ? new LayerInference(true, output, new PoolSettings(window)) : LayerInference.Fail;
     }
 
+    // MaxPool1D and AvgPool1D take the same arguments (pool, Stride, Padding, From); a stride of 0 was already resolved to the pool.
+    public override (LayerKind Kind, LayerSettings Settings)? Twin(LayerSettings settings)
+    {
+        var w = Window(settings);
+        return (LayerKinds.Named(Name.Replace("2D", "1D")), new Pool1DSettings(new Window1DSettings(w.Kernel, w.Stride, 1, w.Padding)));
+    }
+
     public override string? Geometry(LayerPlan l)
     {
         var (i, o, k) = (l.InputShape, l.OutputShape, Window(l.Settings));
