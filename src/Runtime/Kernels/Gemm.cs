@@ -204,8 +204,10 @@ public static unsafe class Gemm
 
     /// <summary>
     /// <c>C = max(0, A·Bᵀ + bias)</c>: <see cref="MultiplyTransposedBBias"/> with a ReLU epilogue, applied to
-    /// each register tile as soon as its last k-block is stored (while the tile is still in L1),
-    /// instead of a separate pass over <c>C</c>.
+    /// each register tile before its last k-block is stored (the portable tile: right after, while the tile is
+    /// still in L1), instead of a separate pass over <c>C</c>. The clamp is IEEE 754 maximum (Vector512/256.Max),
+    /// bitwise <c>TensorPrimitives.Max(z, 0)</c>: NaN stays NaN, −0 becomes +0. In registers it made a two-thread
+    /// mlp-784-128-10 step 1-3 % faster than a <c>TensorPrimitives.Max</c> per tile row (alternating <c>scaling</c> runs).
     /// </summary>
     internal static void MultiplyTransposedBBiasRelu(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
         => Product(Op.TransposedB, a, b, bias, c, m, n, k, s_isa, relu: true);
@@ -298,10 +300,14 @@ public static unsafe class Gemm
                             else if (op == Op.TransposedA) { ap = a + (nint)p0 * m + i; aRow = 1; aStep = m; }
                             else { ap = a + (nint)i * k + p0; aRow = k; aStep = 1; }
                             float* ct = c + (nint)i * ldc + j;
-                            if (isa == Isa.Avx512) Tile512Staged(scratch, rows, ap, aRow, aStep, bp, bStep, kcCur, ct, ldc, cols, accumulate, biasJ);
-                            else if (isa == Isa.Avx2) TileAvx(rows, ap, aRow, aStep, bp, bStep, kcCur, ct, ldc, cols, accumulate, biasJ);
-                            else TilePortable(rows, ap, aRow, aStep, bp, bStep, kcCur, ct, ldc, cols, accumulate, biasJ);
-                            if (epilogueRelu) ReluRows(ct, rows, cols, ldc);
+                            // The vector tiles clamp a ReLU in registers before their store; the portable tile in a pass over its rows.
+                            if (isa == Isa.Avx512) Tile512Staged(scratch, rows, ap, aRow, aStep, bp, bStep, kcCur, ct, ldc, cols, accumulate, biasJ, epilogueRelu);
+                            else if (isa == Isa.Avx2) TileAvx(rows, ap, aRow, aStep, bp, bStep, kcCur, ct, ldc, cols, accumulate, biasJ, epilogueRelu);
+                            else
+                            {
+                                TilePortable(rows, ap, aRow, aStep, bp, bStep, kcCur, ct, ldc, cols, accumulate, biasJ);
+                                if (epilogueRelu) ReluRows(ct, rows, cols, ldc);
+                            }
                         }
                     }
                 }
@@ -462,16 +468,16 @@ public static unsafe class Gemm
     private struct R7 : IRows { public static int Value => 7; }
     private struct R8 : IRows { public static int Value => 8; }
 
-    private static void TileAvx(int rows, float* a, nint aRow, nint aStep, float* b, nint bStep, int kc, float* c, nint ldc, int cols, bool accumulate, float* bias)
+    private static void TileAvx(int rows, float* a, nint aRow, nint aStep, float* b, nint bStep, int kc, float* c, nint ldc, int cols, bool accumulate, float* bias, bool relu)
     {
         switch (rows)
         {
-            case 6: TileAvx<R6>(a, aRow, aStep, b, bStep, kc, c, ldc, cols, accumulate, bias); break;
-            case 5: TileAvx<R5>(a, aRow, aStep, b, bStep, kc, c, ldc, cols, accumulate, bias); break;
-            case 4: TileAvx<R4>(a, aRow, aStep, b, bStep, kc, c, ldc, cols, accumulate, bias); break;
-            case 3: TileAvx<R3>(a, aRow, aStep, b, bStep, kc, c, ldc, cols, accumulate, bias); break;
-            case 2: TileAvx<R2>(a, aRow, aStep, b, bStep, kc, c, ldc, cols, accumulate, bias); break;
-            default: TileAvx<R1>(a, aRow, aStep, b, bStep, kc, c, ldc, cols, accumulate, bias); break;
+            case 6: TileAvx<R6>(a, aRow, aStep, b, bStep, kc, c, ldc, cols, accumulate, bias, relu); break;
+            case 5: TileAvx<R5>(a, aRow, aStep, b, bStep, kc, c, ldc, cols, accumulate, bias, relu); break;
+            case 4: TileAvx<R4>(a, aRow, aStep, b, bStep, kc, c, ldc, cols, accumulate, bias, relu); break;
+            case 3: TileAvx<R3>(a, aRow, aStep, b, bStep, kc, c, ldc, cols, accumulate, bias, relu); break;
+            case 2: TileAvx<R2>(a, aRow, aStep, b, bStep, kc, c, ldc, cols, accumulate, bias, relu); break;
+            default: TileAvx<R1>(a, aRow, aStep, b, bStep, kc, c, ldc, cols, accumulate, bias, relu); break;
         }
     }
 
@@ -484,7 +490,7 @@ public static unsafe class Gemm
     /// step, 12 FMAs per step. <typeparamref name="TRows"/> is a constant, so the rows below it
     /// and their accumulators vanish from the compiled code.
     /// </summary>
-    private static void TileAvx<TRows>(float* a, nint aRow, nint aStep, float* b, nint bStep, int kc, float* c, nint ldc, int cols, bool accumulate, float* bias)
+    private static void TileAvx<TRows>(float* a, nint aRow, nint aStep, float* b, nint bStep, int kc, float* c, nint ldc, int cols, bool accumulate, float* bias, bool relu)
         where TRows : struct, IRows
     {
         int rows = TRows.Value;
@@ -540,6 +546,14 @@ public static unsafe class Gemm
             c30 += bb0; c31 += bb1; c40 += bb0; c41 += bb1; c50 += bb0; c51 += bb1;
         }
 
+        if (relu)
+        {
+            var zero = Vector256<float>.Zero;
+            c00 = Vector256.Max(c00, zero); c01 = Vector256.Max(c01, zero); c10 = Vector256.Max(c10, zero); c11 = Vector256.Max(c11, zero);
+            c20 = Vector256.Max(c20, zero); c21 = Vector256.Max(c21, zero); c30 = Vector256.Max(c30, zero); c31 = Vector256.Max(c31, zero);
+            c40 = Vector256.Max(c40, zero); c41 = Vector256.Max(c41, zero); c50 = Vector256.Max(c50, zero); c51 = Vector256.Max(c51, zero);
+        }
+
         if (full)
         {
             Avx.Store(c, c00); Avx.Store(c + 8, c01);
@@ -564,11 +578,11 @@ public static unsafe class Gemm
     /// Runs <see cref="Tile512"/> on a ragged tile (fewer than 32 columns) through a 32-wide
     /// staging tile, so the full-width vector loads and stores never touch C past its last column.
     /// </summary>
-    private static void Tile512Staged(Scratch scratch, int rows, float* a, nint aRow, nint aStep, float* b, nint bStep, int kc, float* c, nint ldc, int cols, bool accumulate, float* bias)
+    private static void Tile512Staged(Scratch scratch, int rows, float* a, nint aRow, nint aStep, float* b, nint bStep, int kc, float* c, nint ldc, int cols, bool accumulate, float* bias, bool relu)
     {
         if (cols == Nr512)
         {
-            Tile512(rows, a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias);
+            Tile512(rows, a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias, relu);
             return;
         }
         float* t = scratch.Stage;
@@ -582,23 +596,23 @@ public static unsafe class Gemm
             new Span<float>(tb, Nr512).Clear();
             new ReadOnlySpan<float>(bias, cols).CopyTo(new Span<float>(tb, cols));
         }
-        Tile512(rows, a, aRow, aStep, b, bStep, kc, t, Nr512, accumulate, tb);
+        Tile512(rows, a, aRow, aStep, b, bStep, kc, t, Nr512, accumulate, tb, relu);
         for (int r = 0; r < rows; r++)
             new ReadOnlySpan<float>(t + r * Nr512, cols).CopyTo(new Span<float>(c + r * ldc, cols));
     }
 
-    private static void Tile512(int rows, float* a, nint aRow, nint aStep, float* b, nint bStep, int kc, float* c, nint ldc, bool accumulate, float* bias)
+    private static void Tile512(int rows, float* a, nint aRow, nint aStep, float* b, nint bStep, int kc, float* c, nint ldc, bool accumulate, float* bias, bool relu)
     {
         switch (rows)
         {
-            case 8: Tile512<R8>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias); break;
-            case 7: Tile512<R7>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias); break;
-            case 6: Tile512<R6>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias); break;
-            case 5: Tile512<R5>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias); break;
-            case 4: Tile512<R4>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias); break;
-            case 3: Tile512<R3>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias); break;
-            case 2: Tile512<R2>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias); break;
-            default: Tile512<R1>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias); break;
+            case 8: Tile512<R8>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias, relu); break;
+            case 7: Tile512<R7>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias, relu); break;
+            case 6: Tile512<R6>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias, relu); break;
+            case 5: Tile512<R5>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias, relu); break;
+            case 4: Tile512<R4>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias, relu); break;
+            case 3: Tile512<R3>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias, relu); break;
+            case 2: Tile512<R2>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias, relu); break;
+            default: Tile512<R1>(a, aRow, aStep, b, bStep, kc, c, ldc, accumulate, bias, relu); break;
         }
     }
 
@@ -607,7 +621,7 @@ public static unsafe class Gemm
     /// step, 16 FMAs per step; always 32 columns wide (see <see cref="Tile512Staged"/>). Each
     /// element is the same ascending FMA chain as in <see cref="TileAvx"/>, so the bits match.
     /// </summary>
-    private static void Tile512<TRows>(float* a, nint aRow, nint aStep, float* b, nint bStep, int kc, float* c, nint ldc, bool accumulate, float* bias)
+    private static void Tile512<TRows>(float* a, nint aRow, nint aStep, float* b, nint bStep, int kc, float* c, nint ldc, bool accumulate, float* bias, bool relu)
         where TRows : struct, IRows
     {
         int rows = TRows.Value;
@@ -651,6 +665,15 @@ public static unsafe class Gemm
             var bb0 = Vector512.Load(bias);
             var bb1 = Vector512.Load(bias + 16);
             c00 += bb0; c01 += bb1; c10 += bb0; c11 += bb1; c20 += bb0; c21 += bb1; c30 += bb0; c31 += bb1; c40 += bb0; c41 += bb1; c50 += bb0; c51 += bb1; c60 += bb0; c61 += bb1; c70 += bb0; c71 += bb1;
+        }
+
+        if (relu)
+        {
+            var zero = Vector512<float>.Zero;
+            c00 = Vector512.Max(c00, zero); c01 = Vector512.Max(c01, zero); c10 = Vector512.Max(c10, zero); c11 = Vector512.Max(c11, zero);
+            c20 = Vector512.Max(c20, zero); c21 = Vector512.Max(c21, zero); c30 = Vector512.Max(c30, zero); c31 = Vector512.Max(c31, zero);
+            c40 = Vector512.Max(c40, zero); c41 = Vector512.Max(c41, zero); c50 = Vector512.Max(c50, zero); c51 = Vector512.Max(c51, zero);
+            c60 = Vector512.Max(c60, zero); c61 = Vector512.Max(c61, zero); c70 = Vector512.Max(c70, zero); c71 = Vector512.Max(c71, zero);
         }
 
         c00.Store(c + 0 * ldc); c01.Store(c + 0 * ldc + 16);

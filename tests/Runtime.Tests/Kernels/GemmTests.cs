@@ -104,6 +104,36 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(128, 128, 784)]
+    [InlineData(33, 100, 300)]
+    [InlineData(7, 17, 5)]
+    [InlineData(8, 10, 64)]
+    [InlineData(3, 40, 20)]
+    public void ReluEpilogue_OnEveryKernelSet_IsTheSeparateClampBitForBit(int m, int n, int k)
+    {
+        // The AVX-512 and AVX2 tiles clamp in registers, the portable tile and the dot path after storing: each must give
+        // TensorPrimitives.Max(A·Bᵀ + bias, 0) exactly, NaN and ±∞ rows included.
+        var a = Random(m * k, 21);
+        var b = Random(n * k, 22);
+        var bias = Random(n, 23);
+        a[0] = float.NaN;
+        if (m > 1) a[k + 1] = float.PositiveInfinity;
+        if (m > 2) a[2 * k] = float.NegativeInfinity;
+        foreach (var isa in new[] { Gemm.Isa.Portable, Gemm.Isa.Avx2, Gemm.Isa.Avx512 })
+        {
+            if (isa > Gemm.Best) continue;
+            var expected = Filled(m * n, 1f);
+            Gemm.Product(Gemm.Op.TransposedB, a, b, bias, expected, m, n, k, isa);
+            System.Numerics.Tensors.TensorPrimitives.Max(expected, 0f, expected);
+            var fused = Filled(m * n, 1f);
+            Gemm.Product(Gemm.Op.TransposedB, a, b, bias, fused, m, n, k, isa, relu: true);
+            AssertBitwise(expected, fused, $"{isa} ReLU epilogue {m}x{n}x{k}");
+            Assert.Contains(fused, float.IsNaN);
+            Assert.Contains(fused, v => v == 0f);
+        }
+    }
+
     [Fact]
     public void KernelSetMatchesTheCpu()
     {

@@ -110,9 +110,9 @@ public class ParallelGemmTests
     [MemberData(nameof(ReluShapes))]
     public void ReluEpilogue_KeepsNaN_ClampsInfinityAndNegativeZero_AsTheSeparatePass(int m, int n, int k, int threads)
     {
-        // The epilogue must clamp as the separate pass does (IEEE 754 maximum, TensorPrimitives.Max), bit for bit, on what a
-        // broken batch produces: NaN rows, ±∞, and −0 from a −0 bias when k = 0. A faster clamp (MaxNative, a compare and
-        // blend) would turn NaN into 0 and hide the broken batch.
+        // The epilogue (in registers on the vector tiles) must clamp as the separate pass does (IEEE 754 maximum,
+        // TensorPrimitives.Max), bit for bit, on what a broken batch produces: NaN rows, ±∞, and −0 from a −0 bias when
+        // k = 0. A faster clamp (MaxNative, a compare and blend) would turn NaN into 0 and hide the broken batch.
         float[] a = Random(m * k, 9), bt = Random(n * k, 10), bias = Random(n, 11);
         if (k > 0)
         {
