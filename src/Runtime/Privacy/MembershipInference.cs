@@ -55,14 +55,7 @@ public static class MembershipInference
             throw new ArgumentException($"LiRA needs at least 2 shadow models to estimate how confidences vary; got {shadows.Count}.", nameof(shadows));
         var (scores, isMember) = Candidates(target, members, nonMembers);
         int n = scores.Length, k = shadows.Count;
-        for (int s = 0; s < k; s++)
-        {
-            var shadow = shadows[s] ?? throw new ArgumentException($"shadows[{s}] is null.", nameof(shadows));
-            if (shadow.InputSize != target.InputSize || shadow.OutputSize != target.OutputSize || shadow.Loss != target.Loss)
-                throw new ArgumentException(
-                    $"shadows[{s}] ({shadow.Name}: {shadow.InputSize} inputs, {shadow.OutputSize} outputs, {shadow.Loss}) does not match the target " +
-                    $"({target.Name}: {target.InputSize} inputs, {target.OutputSize} outputs, {target.Loss}).", nameof(shadows));
-        }
+        for (int s = 0; s < k; s++) CheckShadow(target, shadows[s], s);
         var phi = new float[k * n];
         for (int s = 0; s < k; s++)
         {
@@ -82,6 +75,113 @@ public static class MembershipInference
         Confidences(target, nonMembers, scores.AsSpan(members.Count));
         for (int i = 0; i < n; i++) scores[i] = (float)((scores[i] - mean[i]) / sigma);
         return MembershipAudit.FromScores($"LiRA offline, {k} shadow models (Carlini et al. 2022)", scores, isMember);
+    }
+
+    /// <summary>
+    /// The online likelihood-ratio attack, LiRA (Carlini et al. 2022, "Membership Inference Attacks From First Principles",
+    /// Sec. IV, with the fixed variance of Sec. VI-C): the strongest variant. Each shadow model is trained by the caller like the
+    /// target on a random part of a pool that contains the audited samples (usually half of it, so each sample is "IN" about half
+    /// the shadows and "OUT" of the rest), and <see cref="LiraShadow.Trained"/> says which audited samples it saw. For every
+    /// audited sample <c>x</c>, the confidences <c>φ = log(p_y/(1 − p_y))</c> (<see cref="Confidences"/>) under the IN shadows give
+    /// <c>μ_in(x)</c> and under the OUT shadows <c>μ_out(x)</c>; the variances are pooled over samples, one for IN and one for
+    /// OUT (<c>σ²_in = Σ_x Σ_IN (φ − μ_in(x))² / Σ_x (k_in(x) − 1)</c>, likewise OUT), which the paper finds better than
+    /// per-sample variances below 64 shadows. The score is the log likelihood ratio of the target's confidence,
+    /// <c>log N(φ_target; μ_in, σ²_in) − log N(φ_target; μ_out, σ²_out)</c>: it asks both how far above the models that never
+    /// saw <c>x</c> the target is and how close to the models that did.
+    /// </summary>
+    /// <param name="target">The audited model.</param>
+    /// <param name="members">Samples the target was trained on.</param>
+    /// <param name="nonMembers">Samples from the same distribution the target was not trained on.</param>
+    /// <param name="shadows">Models of the same architecture, each with its membership over the audited samples (members first,
+    /// then non-members). Every sample must be IN at least one shadow and OUT of at least one, and some sample IN two and some
+    /// OUT of two (to estimate the variances): 8 or more shadows on random halves are a sensible start.</param>
+    /// <returns>The audit; scores are members first, then non-members.</returns>
+    /// <exception cref="ArgumentException">A shadow is null, of another input/output size or loss than the target, or its
+    /// <see cref="LiraShadow.Trained"/> has another length than the audited samples; a sample is IN every shadow or OUT of every
+    /// shadow (named); or no sample has two IN or two OUT shadows.</exception>
+    public static MembershipAudit LiraOnline(IModel target, Dataset members, Dataset nonMembers, IReadOnlyList<LiraShadow> shadows)
+    {
+        ArgumentNullException.ThrowIfNull(shadows);
+        var (scores, isMember) = Candidates(target, members, nonMembers);
+        int n = scores.Length, k = shadows.Count;
+        var trained = new bool[k * n];
+        for (int s = 0; s < k; s++)
+        {
+            var shadow = shadows[s] ?? throw new ArgumentException($"shadows[{s}] is null.", nameof(shadows));
+            CheckShadow(target, shadow.Model, s);
+            if (shadow.Trained is null || shadow.Trained.Count != n)
+                throw new ArgumentException(
+                    $"shadows[{s}].Trained has {shadow.Trained?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} entries; " +
+                    $"expected one per audited sample: {members.Count} members then {nonMembers.Count} non-members, {n} in all.", nameof(shadows));
+            for (int i = 0; i < n; i++) trained[s * n + i] = shadow.Trained[i];
+        }
+        var phi = new float[k * n];
+        for (int s = 0; s < k; s++)
+        {
+            Confidences(shadows[s].Model, members, phi.AsSpan(s * n, members.Count));
+            Confidences(shadows[s].Model, nonMembers, phi.AsSpan(s * n + members.Count, nonMembers.Count));
+        }
+        Confidences(target, members, scores.AsSpan(0, members.Count));
+        Confidences(target, nonMembers, scores.AsSpan(members.Count));
+        OnlineScores(scores, phi, trained, k, members.Count);
+        return MembershipAudit.FromScores($"LiRA online, {k} shadow models (Carlini et al. 2022)", scores, isMember);
+    }
+
+    /// <summary>
+    /// The online LiRA statistic in place: <paramref name="scores"/> holds the target's confidences on entry and the log
+    /// likelihood ratios on return; <paramref name="phi"/> and <paramref name="trained"/> are [shadow, sample].
+    /// </summary>
+    internal static void OnlineScores(Span<float> scores, ReadOnlySpan<float> phi, ReadOnlySpan<bool> trained, int shadows, int members)
+    {
+        int n = scores.Length;
+        var meanIn = new double[n];
+        var meanOut = new double[n];
+        var countIn = new int[n];
+        for (int s = 0; s < shadows; s++)
+            for (int i = 0; i < n; i++)
+            {
+                if (trained[s * n + i]) { meanIn[i] += phi[s * n + i]; countIn[i]++; }
+                else meanOut[i] += phi[s * n + i];
+            }
+        for (int i = 0; i < n; i++)
+        {
+            int countOut = shadows - countIn[i];
+            if (countIn[i] == 0 || countOut == 0)
+                throw new ArgumentException(
+                    $"audited sample {i} ({(i < members ? $"member {i}" : $"non-member {i - members}")}) is {(countIn[i] == 0 ? "OUT of" : "IN")} every one of the " +
+                    $"{shadows} shadows; online LiRA needs at least one shadow trained with it and one without (train each shadow on a random half of the pool).", "shadows");
+            meanIn[i] /= countIn[i];
+            meanOut[i] /= countOut;
+        }
+        double squaresIn = 0, squaresOut = 0;
+        long freedomIn = 0, freedomOut = 0;
+        for (int i = 0; i < n; i++) { freedomIn += countIn[i] - 1; freedomOut += shadows - countIn[i] - 1; }
+        for (int s = 0; s < shadows; s++)
+            for (int i = 0; i < n; i++)
+            {
+                if (trained[s * n + i]) { double d = phi[s * n + i] - meanIn[i]; squaresIn += d * d; }
+                else { double d = phi[s * n + i] - meanOut[i]; squaresOut += d * d; }
+            }
+        if (freedomIn == 0 || freedomOut == 0)
+            throw new ArgumentException(
+                $"no audited sample is {(freedomIn == 0 ? "IN" : "OUT of")} two shadows, so the {(freedomIn == 0 ? "IN" : "OUT")} variance cannot be estimated; " +
+                $"use more shadows ({shadows} given).", "shadows");
+        // Identical shadows give no spread: fall back to a tiny σ, as the offline attack does (the ratio then ranks by distance).
+        double sigmaIn = Math.Max(Math.Sqrt(squaresIn / freedomIn), 1e-6), sigmaOut = Math.Max(Math.Sqrt(squaresOut / freedomOut), 1e-6);
+        for (int i = 0; i < n; i++)
+        {
+            double zIn = (scores[i] - meanIn[i]) / sigmaIn, zOut = (scores[i] - meanOut[i]) / sigmaOut;
+            scores[i] = (float)(0.5 * (zOut * zOut - zIn * zIn) + Math.Log(sigmaOut / sigmaIn));
+        }
+    }
+
+    private static void CheckShadow(IModel target, IModel? shadow, int index)
+    {
+        if (shadow is null) throw new ArgumentException($"shadows[{index}] is null.", "shadows");
+        if (shadow.InputSize != target.InputSize || shadow.OutputSize != target.OutputSize || shadow.Loss != target.Loss)
+            throw new ArgumentException(
+                $"shadows[{index}] ({shadow.Name}: {shadow.InputSize} inputs, {shadow.OutputSize} outputs, {shadow.Loss}) does not match the target " +
+                $"({target.Name}: {target.InputSize} inputs, {target.OutputSize} outputs, {target.Loss}).", "shadows");
     }
 
     /// <summary>
@@ -184,3 +284,9 @@ public static class MembershipInference
         return (float)(sum / z.Length);
     }
 }
+
+/// <summary>A shadow model of the online LiRA (<see cref="MembershipInference.LiraOnline"/>) and which audited samples it was trained on.</summary>
+/// <param name="Model">A model of the target's architecture, trained as the target was.</param>
+/// <param name="Trained">Per audited sample, in the audit's order (members first, then non-members): whether this shadow's training
+/// set contained it.</param>
+public sealed record LiraShadow(IModel Model, IReadOnlyList<bool> Trained);
