@@ -24,8 +24,8 @@ namespace Axon.Generators.Analysis;
 /// </summary>
 internal static class SequenceFixes
 {
-    /// <summary>The kinds tried before the layer, in the order the fixes are offered.</summary>
-    private static readonly string[] Insertable = ["Flatten", "GlobalAveragePool1D"];
+    /// <summary>The kinds tried before the layer, in the order the fixes are offered (<see cref="LayerKind.SummarisesSequence"/>).</summary>
+    private static readonly LayerKind[] Insertable = LayerKinds.All.Where(k => k.SummarisesSequence).ToArray();
 
     /// <summary>
     /// <paramref name="diagnostic"/> with the properties of every fix that checks out (see <see cref="FixProperties"/>),
@@ -54,7 +54,7 @@ internal static class SequenceFixes
             // A new member reads the one declared before it, so it only helps a layer that does too.
             if (target.Inputs.IsEmpty && !target.Kind.IsInputMember)
             {
-                var kinds = Insertable.Where(kind => Removes(model, Inserted(model, layer, LayerKinds.Named(kind)), diagnostic)).ToList();
+                var kinds = Insertable.Where(kind => Removes(model, Inserted(model, layer, kind), diagnostic)).Select(kind => kind.Name).ToList();
                 if (kinds.Count > 0) properties.AddRange([FixProperties.Insert, string.Join(",", kinds)]);
             }
 

@@ -10,6 +10,8 @@ internal sealed class Flatten : LayerKind<NoSettings>
 
     public override bool BackwardIsRepeatable => true;
 
+    public override bool SummarisesSequence => true;
+
     public override LayerSettings Parse(LayerParseContext c) => NoSettings.Instance;
 
     public override LayerInference Infer(LayerInferenceContext c) => new(true, TensorShape.Features((int)c.Input.Size));

@@ -8,6 +8,8 @@ internal sealed class GlobalAveragePool1D : LayerKind<NoSettings>
 {
     public override string Name => "GlobalAveragePool1D";
 
+    public override bool SummarisesSequence => true;
+
     public override LayerSettings Parse(LayerParseContext c) => NoSettings.Instance;
 
     public override LayerInference Infer(LayerInferenceContext c) => GlobalPool1D.Infer(c);

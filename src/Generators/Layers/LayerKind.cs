@@ -88,6 +88,12 @@ internal abstract class LayerKind
     /// <summary>Whether the layer may read its source's buffers in place (a shape-only view, Flatten and Reshape).</summary>
     public virtual bool CanAlias => false;
 
+    /// <summary>
+    /// Whether the layer, with no settings, turns a sequence <c>[T, F]</c> into one vector per sample (Flatten, GlobalAveragePool1D):
+    /// the kinds AXN0140's fix offers to insert before a layer that needs features. Offered in the table's order.
+    /// </summary>
+    public virtual bool SummarisesSequence => false;
+
     /// <summary>Whether the layer behaves differently in training (Dropout, BatchNorm): the model then tracks the mode.</summary>
     public virtual bool HasTrainingMode => false;
 
