@@ -1,14 +1,15 @@
 // Lesson: does a trained model leak which samples it was trained on, and what does DP-SGD cost to stop it?
 //
-//   dotnet run -c Release --project examples/ModelSecurity [-- [data folder] [--members N] [--epochs N] [--dp-epochs N] [--shadows N]]
+//   dotnet run -c Release --project examples/ModelSecurity [-- [data folder] [--members N] [--epochs N] [--dp-epochs N] [--shadows N] [--online-shadows N]]
 //
 // 1. Trains an MLP on 2,000 Fashion-MNIST images (the members) until it memorises them, and audits it with two
 //    membership-inference attacks against 2,000 other training images it never saw (the non-members):
-//    the loss threshold (Yeom et al. 2018) and offline LiRA (Carlini et al. 2022) with shadow models trained the same way
-//    on images disjoint from both. Reports attack AUC and TPR at 0.1 % and 1 % FPR, and the test accuracy.
+//    the loss threshold (Yeom et al. 2018), offline LiRA (Carlini et al. 2022) with shadow models trained the same way
+//    on images disjoint from both, and online LiRA with shadow models trained in complementary pairs on halves of the
+//    audited images (each image IN half of them). Reports attack AUC and TPR at 0.1 % and 1 % FPR, and the test accuracy.
 // 2. Trains the same MLP from the same seed with DP-SGD (FitOptions.DifferentialPrivacy: Poisson sampling, per-sample
 //    clipping to C = 1, Gaussian noise σ·C) at two noise levels, reports the (ε, δ = 1e-5) the RDP accountant gives, the
-//    accuracy it costs and the same two attacks.
+//    accuracy it costs and the same attacks.
 // 3. Evasion: PGD-40 against AutoAttack's standard suite (APGD-CE, APGD-T, Square; StandardAttackSuite) at L∞ ε = 0.1 on an
 //    MLP trained on the whole training file, with and without FGSM adversarial training (--no-suite skips it).
 // With no folder it uses the full Fashion-MNIST when /usr/share/datasets/fashion-mnist exists, else the committed subset.
@@ -32,19 +33,30 @@ var dpEpochsOption = ExampleCommandLine.PositiveInt("--dp-epochs", 20, "Epochs o
 var dpRateOption = new Option<float>("--dp-lr") { Description = "Adam learning rate of the DP-SGD runs", DefaultValueFactory = _ => 0.004f };
 var attackSamplesOption = ExampleCommandLine.PositiveInt("--attack-samples", 200, "Test images attacked in part 3 (PGD-40 against the standard suite)");
 var noSuiteOption = new Option<bool>("--no-suite") { Description = "Skip part 3 (the attack suite against PGD-40)" };
-var shadowsOption = ExampleCommandLine.PositiveInt("--shadows", 4, "Shadow models of the LiRA attack (at least 2)");
+var shadowsOption = ExampleCommandLine.PositiveInt("--shadows", 4, "Shadow models of the offline LiRA attack (at least 2)");
+var onlineShadowsOption = new Option<int>("--online-shadows")
+{
+    Description = "Shadow models of the online LiRA attack, in complementary pairs on halves of the audited images (even, at least 4; 0 skips it)",
+    DefaultValueFactory = _ => 4,
+};
 var command = new RootCommand("Model security: membership inference against an overfitting MLP, and DP-SGD at two privacy levels.")
 {
-    folderArgument, membersOption, epochsOption, dpEpochsOption, dpRateOption, shadowsOption, attackSamplesOption, noSuiteOption,
+    folderArgument, membersOption, epochsOption, dpEpochsOption, dpRateOption, shadowsOption, onlineShadowsOption, attackSamplesOption, noSuiteOption,
 };
 if (ExampleCommandLine.Parse(command, args, out int exitCode) is not { } parsed) return exitCode;
 int members = parsed.GetValue(membersOption), epochs = parsed.GetValue(epochsOption), dpEpochs = parsed.GetValue(dpEpochsOption);
-int shadowCount = parsed.GetValue(shadowsOption);
+int shadowCount = parsed.GetValue(shadowsOption), onlineShadowCount = parsed.GetValue(onlineShadowsOption);
 float dpLearningRate = parsed.GetValue(dpRateOption);
 int attackSamples = parsed.GetValue(attackSamplesOption);
 if (shadowCount < 2)
 {
     Console.Error.WriteLine($"{AppDomain.CurrentDomain.FriendlyName}: --shadows expects at least 2 (LiRA estimates a variance), but was given {shadowCount}");
+    return ExampleCommandLine.UsageError;
+}
+if (onlineShadowCount != 0 && (onlineShadowCount < 4 || onlineShadowCount % 2 != 0))
+{
+    // Pairs make every image IN half the shadows; two pairs give each image two IN and two OUT shadows for the variances.
+    Console.Error.WriteLine($"{AppDomain.CurrentDomain.FriendlyName}: --online-shadows expects an even number of at least 4 (pairs of complementary halves), or 0 to skip online LiRA, but was given {onlineShadowCount}");
     return ExampleCommandLine.UsageError;
 }
 string folder = parsed.GetValue(folderArgument)?.FullName ?? FashionMnist.FindDirectory();
@@ -80,12 +92,34 @@ for (int s = 0; s < shadowCount; s++)
 }
 Console.WriteLine($"{shadowCount} shadow models: {clock.Elapsed.TotalSeconds:F1} s");
 
-var rows = new List<(string Model, double Epsilon, double TrainAccuracy, double TestAccuracy, MembershipAudit Loss, MembershipAudit Lira, double Seconds)>();
+// Online LiRA: shadow models in complementary pairs over the audited images (members, then non-members: the audit's
+// order), a random half and then the other half, so every image is IN half of them and OUT of the rest.
+clock.Restart();
+var audited = shuffled.Subset(Range(0, 2 * members));
+var onlineShadows = new List<LiraShadow>();
+for (int pair = 0; pair < onlineShadowCount / 2; pair++)
+{
+    var order = Range(0, 2 * members);
+    new Random(400 + pair).Shuffle(order);
+    var half = new bool[2 * members];
+    foreach (int i in order.AsSpan(0, members)) half[i] = true;
+    foreach (bool inFirst in new[] { true, false })
+    {
+        var trained = Array.ConvertAll(half, h => h == inFirst);
+        var shadow = new PrivateMlp(seed: 500 + 2 * pair + (inFirst ? 0 : 1));
+        shadow.Fit(audited.Subset(Array.FindAll(Range(0, 2 * members), i => trained[i])), Plain(600 + 2 * pair + (inFirst ? 0 : 1)));
+        onlineShadows.Add(new LiraShadow(shadow, trained));
+    }
+}
+if (onlineShadowCount > 0) Console.WriteLine($"{onlineShadowCount} online shadow models: {clock.Elapsed.TotalSeconds:F1} s");
+
+var rows = new List<(string Model, double Epsilon, double TrainAccuracy, double TestAccuracy, MembershipAudit Loss, MembershipAudit Lira, MembershipAudit? Online, double Seconds)>();
 void Audit(string label, IModel model, double epsilon, double seconds)
 {
     var loss = MembershipInference.LossThreshold(model, memberSet, nonMemberSet);
     var lira = MembershipInference.LiraOffline(model, memberSet, nonMemberSet, shadows);
-    rows.Add((label, epsilon, Trainer.Evaluate(model, memberSet).Accuracy, Trainer.Evaluate(model, test).Accuracy, loss, lira, seconds));
+    var online = onlineShadows.Count > 0 ? MembershipInference.LiraOnline(model, memberSet, nonMemberSet, onlineShadows) : null;
+    rows.Add((label, epsilon, Trainer.Evaluate(model, memberSet).Accuracy, Trainer.Evaluate(model, test).Accuracy, loss, lira, online, seconds));
 }
 Audit("standard", target, double.PositiveInfinity, double.NaN);
 
@@ -107,13 +141,15 @@ foreach (float sigma in new[] { 0.8f, 2f })
 }
 
 Console.WriteLine();
-Console.WriteLine($"| model | ε (δ = 1e-5) | train accuracy | test accuracy | loss-threshold AUC | TPR @ 0.1 % FPR | TPR @ 1 % FPR | LiRA AUC | TPR @ 0.1 % FPR | TPR @ 1 % FPR |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+string onlineHeader = onlineShadows.Count > 0 ? " online LiRA AUC | TPR @ 0.1 % FPR | TPR @ 1 % FPR |" : "";
+Console.WriteLine($"| model | ε (δ = 1e-5) | train accuracy | test accuracy | loss-threshold AUC | TPR @ 0.1 % FPR | TPR @ 1 % FPR | offline LiRA AUC | TPR @ 0.1 % FPR | TPR @ 1 % FPR |{onlineHeader}");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + (onlineShadows.Count > 0 ? "---:|---:|---:|" : ""));
 foreach (var r in rows)
     Console.WriteLine(
         $"| {r.Model} | {(double.IsInfinity(r.Epsilon) ? "∞" : r.Epsilon.ToString("F2"))} | {r.TrainAccuracy:P1} | {r.TestAccuracy:P1} | " +
         $"{r.Loss.Auc:F3} | {r.Loss.TprAtTenthPercentFpr:P1} | {r.Loss.TprAtOnePercentFpr:P1} | " +
-        $"{r.Lira.Auc:F3} | {r.Lira.TprAtTenthPercentFpr:P1} | {r.Lira.TprAtOnePercentFpr:P1} |");
+        $"{r.Lira.Auc:F3} | {r.Lira.TprAtTenthPercentFpr:P1} | {r.Lira.TprAtOnePercentFpr:P1} |" +
+        (r.Online is { } o ? $" {o.Auc:F3} | {o.TprAtTenthPercentFpr:P1} | {o.TprAtOnePercentFpr:P1} |" : ""));
 if (parsed.GetValue(noSuiteOption)) return 0;
 
 // 3. Evasion: robust accuracy under PGD-40 against AutoAttack's standard suite (APGD-CE, APGD-T, Square), on an MLP trained on
