@@ -27,6 +27,20 @@ public partial class GruBench
 }
 
 /// <summary>
+/// conv1d-t30-f4-c32: Conv1D (32 filters of width 5, same padding, ReLU) over 30 steps of 4 features, the mean over
+/// steps, one Dense head, MSE: the convolutional sequence model, on the same pool as the recurrent ones.
+/// </summary>
+[Model(Loss = Loss.MeanSquaredError, MaxBatchSize = 128)]
+[Input(30, 4)]
+[Adam(LearningRate = 1e-3f)]
+public partial class Conv1DBench
+{
+    [Conv1D(32, 5, Activation.Relu, Padding = Padding.Same)] public partial Layer Conv { get; }
+    [GlobalAveragePool1D] public partial Layer Mean { get; }
+    [Dense(1)] public partial Layer Head { get; }
+}
+
+/// <summary>
 /// The sequence pool of the recurrent benchmark, as <c>sequence_pool</c> in tools/pytorch/peer_benchmark.py: feature
 /// <c>f</c> of the series is <c>v_f(k) = sin(0.07 (f + 1) k + f)</c> (computed in double, stored as float); sample
 /// <c>s</c> is the window <c>k = s … s + T − 1</c>, its target <c>v_0(s + T)</c>. Batch <c>k</c> is samples
@@ -72,13 +86,14 @@ internal sealed class SequenceData
 /// </summary>
 internal static class RecurrentThroughput
 {
-    public const string Usage = "usage: recurrent --model lstm-t30-f4-h64|gru-t30-f4-h64 --batch N [--threads 1] [--seconds 2] [--repetitions 5]";
+    public const string Usage = "usage: recurrent --model lstm-t30-f4-h64|gru-t30-f4-h64|conv1d-t30-f4-c32 --batch N [--threads 1] [--seconds 2] [--repetitions 5]";
 
     private static IModel Create(string name, int threads) => name switch
     {
         "lstm-t30-f4-h64" => new LstmBench { Threads = threads },
         "gru-t30-f4-h64" => new GruBench { Threads = threads },
-        _ => throw new ArgumentException($"unknown model '{name}'; expected lstm-t30-f4-h64 or gru-t30-f4-h64"),
+        "conv1d-t30-f4-c32" => new Conv1DBench { Threads = threads },
+        _ => throw new ArgumentException($"unknown model '{name}'; expected lstm-t30-f4-h64, gru-t30-f4-h64 or conv1d-t30-f4-c32"),
     };
 
     public static int Run(ReadOnlySpan<string> args)

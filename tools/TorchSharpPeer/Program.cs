@@ -30,7 +30,7 @@ public static class Program
 {
     private const int PoolSamples = 8192;
     private const string Usage =
-        "usage: TorchSharpPeer --model mlp-784-128-10|mlp-784-256-256-10|lstm-t30-f4-h64|gru-t30-f4-h64 --batch N [--threads 1] [--seconds 2] [--repetitions 5] " +
+        "usage: TorchSharpPeer --model mlp-784-128-10|mlp-784-256-256-10|lstm-t30-f4-h64|gru-t30-f4-h64|conv1d-t30-f4-c32 --batch N [--threads 1] [--seconds 2] [--repetitions 5] " +
         "[--flush best|on|off] [--data fashion|random] [--data-dir DIR]";
 
     public static int Main(string[] args)
@@ -75,7 +75,7 @@ public static class Program
             "mlp-784-128-10" => [784, 128, 10],
             "mlp-784-256-256-10" => [784, 256, 256, 10],
             _ when RecurrentPeer.Handles(model) => [],
-            _ => throw new ArgumentException($"--model must be mlp-784-128-10, mlp-784-256-256-10, lstm-t30-f4-h64 or gru-t30-f4-h64, got '{model}'"),
+            _ => throw new ArgumentException($"--model must be mlp-784-128-10, mlp-784-256-256-10, lstm-t30-f4-h64, gru-t30-f4-h64 or conv1d-t30-f4-c32, got '{model}'"),
         };
         if (batch < 1 || batch > 128) throw new ArgumentException("--batch must be in 1..128 (the Axon models' MaxBatchSize)");
         if (threads < 1 || repetitions < 1 || seconds <= 0) throw new ArgumentException("--threads, --repetitions and --seconds must be positive");

@@ -18,9 +18,9 @@ namespace Axon.TorchSharpPeer;
 /// </summary>
 internal static class RecurrentPeer
 {
-    private const int Steps = 30, Features = 4, Units = 64, Pool = 4096;
+    private const int Steps = 30, Features = 4, Units = 64, ConvFilters = 32, Pool = 4096;
 
-    public static bool Handles(string? model) => model is "lstm-t30-f4-h64" or "gru-t30-f4-h64";
+    public static bool Handles(string? model) => model is "lstm-t30-f4-h64" or "gru-t30-f4-h64" or "conv1d-t30-f4-c32";
 
     public static int Run(string model, int batch, int threads, double seconds, int repetitions, string flush, Action<bool> setFlush)
     {
@@ -31,7 +31,7 @@ internal static class RecurrentPeer
         foreach (bool on in flush switch { "on" => new[] { true }, "off" => new[] { false }, _ => new[] { false, true } })
         {
             setFlush(on);
-            var (train, predict) = Measure(model.StartsWith("lstm", StringComparison.Ordinal), inputs, targets, batch, seconds, repetitions);
+            var (train, predict) = Measure(model.Split('-')[0], inputs, targets, batch, seconds, repetitions);
             results.Add((on, train, predict));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"libtorch flush_denormal={on}: {train:F1} samples/s, predict {predict:F2} µs"));
         }
@@ -64,18 +64,22 @@ internal static class RecurrentPeer
         return (inputs, targets);
     }
 
-    private static (double Train, double Predict) Measure(bool lstm, float[] inputs, float[] targets, int batch, double seconds, int repetitions)
+    // kind: "lstm", "gru" or "conv1d" (nn.Conv1d(4, 32, 5, padding 2) + ReLU over [B, F, T], the mean over steps, nn.Linear(32, 1)).
+    private static (double Train, double Predict) Measure(string kind, float[] inputs, float[] targets, int batch, double seconds, int repetitions)
     {
         torch.manual_seed(1234);
-        using var lstmLayer = lstm ? nn.LSTM(Features, Units, batchFirst: true) : null;
-        using var gruLayer = lstm ? null : nn.GRU(Features, Units, batchFirst: true);
-        using var head = nn.Linear(Units, 1);
-        var parameters = (lstm ? lstmLayer!.parameters() : gruLayer!.parameters()).Concat(head.parameters()).ToList();
+        using var lstmLayer = kind == "lstm" ? nn.LSTM(Features, Units, batchFirst: true) : null;
+        using var gruLayer = kind == "gru" ? nn.GRU(Features, Units, batchFirst: true) : null;
+        using var convLayer = kind == "conv1d" ? nn.Conv1d(Features, ConvFilters, 5, padding: 2) : null;
+        using var head = nn.Linear(kind == "conv1d" ? ConvFilters : Units, 1);
+        nn.Module body = (nn.Module?)lstmLayer ?? (nn.Module?)gruLayer ?? convLayer!;
+        var parameters = body.parameters().Concat(head.parameters()).ToList();
         using var optimizer = optim.Adam(parameters, lr: 1e-3);
         using var criterion = nn.MSELoss();
         Tensor Forward(Tensor x)
         {
-            var y = lstm ? lstmLayer!.forward(x).Item1 : gruLayer!.forward(x).Item1;
+            if (convLayer is not null) return head.forward(nn.functional.relu(convLayer.forward(x.transpose(1, 2))).mean(new long[] { 2 }));
+            var y = lstmLayer is not null ? lstmLayer.forward(x).Item1 : gruLayer!.forward(x).Item1;
             return head.forward(y.select(1, -1));
         }
 
@@ -115,7 +119,7 @@ internal static class RecurrentPeer
             rates[r] = (double)steps * batch * Stopwatch.Frequency / (now - start);
         }
 
-        (lstm ? (nn.Module)lstmLayer! : gruLayer!).eval();
+        body.eval();
         var ones = new Tensor[256];
         for (int i = 0; i < ones.Length; i++) ones[i] = torch.tensor(inputs.AsSpan(i * size, size).ToArray(), new long[] { 1, Steps, Features });
         var times = new List<double>(20000);

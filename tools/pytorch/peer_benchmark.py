@@ -44,6 +44,9 @@ MODELS = {
 RECURRENT = {
     "lstm-t30-f4-h64": ("lstm", 30, 4, 64),
     "gru-t30-f4-h64": ("gru", 30, 4, 64),
+    # nn.Conv1d(F, 32, 5, padding=2) + ReLU over the steps (channels first), the mean over steps, nn.Linear(32, 1):
+    # as Conv1DBench (Conv1D 32x5 same, GlobalAveragePool1D, Dense 1).
+    "conv1d-t30-f4-c32": ("conv1d", 30, 4, 32),
 }
 RECURRENT_POOL = 4096
 POOL_SAMPLES = 8192
@@ -285,7 +288,7 @@ def sequence_pool(np, steps, features, samples=RECURRENT_POOL):
 
 
 def recurrent_benchmark(args, torch, np):
-    """Training samples/s and one-sequence predict latency of an LSTM or GRU regressor (issue 15 item 7)."""
+    """Training samples/s and one-sequence predict latency of an LSTM, GRU or Conv1D regressor (issue 15 item 7)."""
     kind, steps, features, units = RECURRENT[args.model]
 
     class Net(torch.nn.Module):
@@ -298,7 +301,18 @@ def recurrent_benchmark(args, torch, np):
             y, _ = self.rnn(x)
             return self.head(y[:, -1, :])
 
-    model = Net()
+    class ConvNet(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = torch.nn.Conv1d(features, units, 5, padding=2)
+            self.head = torch.nn.Linear(units, 1)
+
+        def forward(self, x):
+            # x [B, T, F] (the pool's layout, as Axon stores it) -> [B, F, T] for Conv1d; ReLU; mean over T.
+            y = torch.relu(self.conv(x.transpose(1, 2)))
+            return self.head(y.mean(dim=2))
+
+    model = ConvNet() if kind == "conv1d" else Net()
     x_pool, y_pool = sequence_pool(np, steps, features)
     inputs, targets = torch.from_numpy(x_pool), torch.from_numpy(y_pool)
     batches = RECURRENT_POOL // args.batch
