@@ -39,7 +39,10 @@ if has libtorch; then
     || { cat "$OUT/build-libtorch.log" >&2; exit 1; }
 fi
 libtorch=(dotnet tools/TorchSharpPeer/bin/Release/net10.0/linux-x64/TorchSharpPeer.dll)
-peer=(env "LD_LIBRARY_PATH=$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$PYTHON" tools/pytorch/peer_benchmark.py)
+# The PyTorch peer on OpenBLAS's AVX-512 kernels where Axon uses AVX-512 (tools/peer-env.sh; before, OpenBLAS 0.3.21
+# fell back to its generic Prescott kernels on an Intel Xeon with AMX, a weaker peer than it can be).
+source tools/peer-env.sh
+peer=("${peer_env[@]}" "$PYTHON" tools/pytorch/peer_benchmark.py)
 timing=(--seconds "$SECONDS_PER_REP" --repetitions "$REPETITIONS")
 
 cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)

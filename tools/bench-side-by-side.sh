@@ -64,13 +64,8 @@ if has pytorch; then
     ENGINES=${ENGINES//pytorch/}
   fi
 fi
-# Axon's GEMM uses AVX-512 where the CPU has it; give OpenBLAS its SkylakeX kernels too (this workplace
-# pins OPENBLAS_CORETYPE=Haswell for old OpenBLAS builds) unless PEER_OPENBLAS_CORETYPE says otherwise.
-if [ -z "${PEER_OPENBLAS_CORETYPE+x}" ]; then
-  if grep -qw avx512f /proc/cpuinfo; then PEER_OPENBLAS_CORETYPE=SkylakeX; else PEER_OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-}; fi
-fi
-peer_env=(env "LD_LIBRARY_PATH=$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
-if [ -n "$PEER_OPENBLAS_CORETYPE" ]; then peer_env+=("OPENBLAS_CORETYPE=$PEER_OPENBLAS_CORETYPE"); else peer_env+=(-u OPENBLAS_CORETYPE); fi
+# The PyTorch peer's environment: OpenBLAS's AVX-512 kernels where Axon uses AVX-512 (tools/peer-env.sh).
+source tools/peer-env.sh
 
 echo "building Axon.Benchmarks (Release)..." >&2
 dotnet build -c Release tests/Benchmarks/Axon.Benchmarks.csproj -v q -nologo >"$OUT/build.log" 2>&1 \
