@@ -122,7 +122,7 @@ public static partial class Attacks
     }
 
     /// <summary>Index of the (rank + 1)-th largest value (rank 0: the arg-max); ties go to the lower index.</summary>
-    private static int KthLargest(ReadOnlySpan<float> z, int rank)
+    internal static int KthLargest(ReadOnlySpan<float> z, int rank)
     {
         int chosen = -1;
         for (int r = 0; r <= rank; r++)
@@ -130,7 +130,8 @@ public static partial class Attacks
             int best = -1;
             for (int j = 0; j < z.Length; j++)
             {
-                if (Beats(z, j, chosen) || (best >= 0 && !Beats(z, j, best))) continue;
+                // Skip the values already taken (the last chosen and everything ranked before it), keep the highest of the rest.
+                if (j == chosen || Beats(z, j, chosen) || (best >= 0 && !Beats(z, j, best))) continue;
                 best = j;
             }
             chosen = best;
