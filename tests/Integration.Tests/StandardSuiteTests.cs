@@ -118,6 +118,27 @@ public class StandardSuiteTests(TrainedMlpFixture trained, ITestOutputHelper out
         }
     }
 
+    /// <summary>
+    /// Through zero gradients APGD never leaves its random start, so the result is the start itself: on the L∞ sphere,
+    /// <c>x + ε·t/‖t‖∞</c> projected onto [0, 1], for every row (the largest |t| must not be read with its sign).
+    /// </summary>
+    [Fact]
+    public void Apgd_StartsEveryRowOnTheLInfSphere()
+    {
+        const int N = 16;
+        const float Eps = 0.05f;
+        var masked = new MaskedGradients(trained.Model);
+        var batch = new Batch(trained.X.AsSpan(0, N * F), trained.Labels.AsSpan(0, N), default, N);
+        var adv = new float[N * F];
+        Attacks.Apgd(masked, batch, AttackNorm.LInf, Eps, adv, new AttackWorkspace(masked, N), steps: 2);
+        for (int i = 0; i < N; i++)
+        {
+            float max = 0f;
+            for (int j = 0; j < F; j++) max = MathF.Max(max, MathF.Abs(adv[i * F + j] - trained.X[i * F + j]));
+            Assert.True(max > Eps / 2 && max <= Eps * (1 + 1e-6f), $"row {i}: ‖δ‖∞ = {max}, expected about ε = {Eps}");
+        }
+    }
+
     [Fact]
     public void Suite_AllocatesNothing_AfterWarmUp()
     {
