@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Axon.Integration.Tests;
 
-/// <summary>FAB-T (<see cref="Attacks.FabTargeted"/>): closed forms on a linear model, the ball, the box and the input kinds.</summary>
+/// <summary>FAB-T (<see cref="Attacks.FabTargeted"/>) and untargeted FAB (<see cref="Attacks.Fab"/>): closed forms on a linear model, the ball, the box and the input kinds.</summary>
 public class FabTests(TrainedMlpFixture trained) : IClassFixture<TrainedMlpFixture>
 {
     private const int F = FashionMlp.InputSize;
@@ -104,6 +104,44 @@ public class FabTests(TrainedMlpFixture trained) : IClassFixture<TrainedMlpFixtu
         Assert.Equal(x, adv);
     }
 
+    /// <summary>
+    /// At x = (0.5, 0.5, 0.5, 0.5) (class 0, z₀ = 0): the runner-up class 1 (z₁ = −0.05, ∇ = (0.05, 0, 0, 0)) is out of the box's
+    /// reach (1.0 away along column 0, 0.5 of room), class 2 (z₂ = −0.2, ∇ = (0, 1, 1, 0)) is 0.2/√2 away in L2 and 0.1 in L∞.
+    /// Untargeted FAB takes the closest linearised boundary and finds class 2's; FAB-T with only the runner-up as target cannot.
+    /// </summary>
+    [Theory]
+    [InlineData(AttackNorm.LInf)]
+    [InlineData(AttackNorm.L2)]
+    public void Fab_Untargeted_TakesTheClosestBoundary(AttackNorm norm)
+    {
+        var model = new LinearBoxed3(seed: 1);
+        var weight = model.Logits.Weight;
+        var bias = model.Logits.Bias;
+        weight.Clear();
+        weight[4] = 0.05f;                  // row 1
+        weight[9] = weight[10] = 1f;        // row 2
+        bias[0] = 0f;
+        bias[1] = -0.075f;
+        bias[2] = -1.2f;
+        float[] x = [0.5f, 0.5f, 0.5f, 0.5f];
+        var z = new float[3];
+        model.Predict(x, z);
+        Assert.Equal(0f, z[0], 5);
+        Assert.Equal(-0.05f, z[1], 5);
+        Assert.Equal(-0.2f, z[2], 5);
+        float distance = norm == AttackNorm.LInf ? 0.1f : 0.2f / MathF.Sqrt(2f);
+        var ws = new AttackWorkspace(model);
+        var adv = new float[4];
+        var batch = new Batch(x, [0], default, 1);
+        Assert.Equal(1, Attacks.Fab(model, batch, norm, 1.02f * distance, adv, ws));
+        model.Predict(adv, z);
+        Assert.Equal(2, z.AsSpan().IndexOfMax());
+        Assert.InRange(Size(adv, x, norm), distance * (1f - 1e-4f), 1.02f * distance);
+        Assert.Equal(0, Attacks.Fab(model, batch, norm, 0.98f * distance, adv, ws));
+        Assert.Equal(0, Attacks.FabTargeted(model, batch, norm, 1.02f * distance, adv, ws, targetClasses: 1));
+        Assert.Equal(1, Attacks.FabTargeted(model, batch, norm, 1.02f * distance, adv, ws, targetClasses: 2));
+    }
+
     [Fact]
     public void Fab_OnTheTrainedMlp_StaysInTheBallAndRange_IsDeterministic_AndAllocatesNothing()
     {
@@ -136,6 +174,21 @@ public class FabTests(TrainedMlpFixture trained) : IClassFixture<TrainedMlpFixtu
             }
             Assert.Equal(wrong, fooled);
             Assert.True(fooled > cleanWrong, $"{norm}: FAB-T fooled nothing at ε {eps} ({cleanWrong} clean errors)");
+
+            int untargeted = Attacks.Fab(trained.Model, batch, norm, eps, a, ws, steps: 10, restarts: 2, seed: 3);
+            Attacks.Fab(trained.Model, batch, norm, eps, b, ws, steps: 10, restarts: 2, seed: 3);
+            Assert.Equal(a, b);
+            trained.Model.Predict(a, z);
+            wrong = 0;
+            for (int i = 0; i < N; i++)
+            {
+                var row = a.AsSpan(i * F, F);
+                Assert.All(row.ToArray(), v => Assert.InRange(v, 0f, 1f));
+                Assert.True(Size(row, trained.X.AsSpan(i * F, F), norm) <= eps * (1 + 1e-5f), $"{norm} untargeted row {i}");
+                if (z.AsSpan(i * 10, 10).IndexOfMax() != trained.Labels[i]) wrong++;
+            }
+            Assert.Equal(wrong, untargeted);
+            Assert.True(untargeted > cleanWrong, $"{norm}: FAB fooled nothing at ε {eps}");
         }
 
         var xs = trained.X;
@@ -145,6 +198,7 @@ public class FabTests(TrainedMlpFixture trained) : IClassFixture<TrainedMlpFixtu
             var batch8 = new Batch(xs.AsSpan(0, 8 * F), labels.AsSpan(0, 8), default, 8);
             Attacks.FabTargeted(trained.Model, batch8, AttackNorm.LInf, 0.03f, a.AsSpan(0, 8 * F), ws, targetClasses: 2, steps: 5, restarts: 2);
             Attacks.FabTargeted(trained.Model, batch8, AttackNorm.L2, 0.5f, a.AsSpan(0, 8 * F), ws, targetClasses: 2, steps: 5, restarts: 2);
+            Attacks.Fab(trained.Model, batch8, AttackNorm.LInf, 0.03f, a.AsSpan(0, 8 * F), ws, steps: 3, restarts: 2);
         });
         Assert.Equal(0, bytes);
     }

@@ -470,3 +470,11 @@ public partial class LinearBoxed
 {
     [Dense(2)] public partial Layer Logits { get; }
 }
+
+/// <summary>A linear three-class classifier on [0, 1]⁴ (weights set by hand): untargeted FAB must pick the closest boundary.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 4)]
+[Input(4, Min = 0f, Max = 1f)]
+public partial class LinearBoxed3
+{
+    [Dense(3)] public partial Layer Logits { get; }
+}

@@ -54,12 +54,42 @@ public static partial class Attacks
     public static int FabTargeted(IModel model, in Batch batch, AttackNorm norm, float epsilon, Span<float> adversarial, AttackWorkspace workspace,
         int targetClasses = 9, int steps = 100, int restarts = 1, float alphaMax = 0.1f, float eta = 1.05f, float beta = 0.9f, long seed = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetClasses, 1);
+        return FabCore(model, batch, norm, epsilon, adversarial, workspace, targetClasses, false, steps, restarts, alphaMax, eta, beta, seed);
+    }
+
+    /// <summary>
+    /// Untargeted FAB (Croce and Hein, 2020): <see cref="FabTargeted"/>'s iteration, but at every step the linearised boundary is
+    /// the one of the class k ≠ y whose hyperplane is closest, <c>k = argmin |z_k − z_y|/‖∇(z_k − z_y)‖_*</c> (the dual norm:
+    /// ‖·‖₁ for L∞, ‖·‖₂ for L2), as the paper's FAB. Costs one Forward/Backward per class and step (the logits' Jacobian),
+    /// so about (classes − 1)/9 times FAB-T's 9 targets; AutoAttack's standard suite uses FAB-T instead. A point counts only
+    /// within ε, as for FAB-T.
+    /// </summary>
+    /// <param name="model">The attacked model (generated, class-index, at least 2 classes).</param>
+    /// <param name="batch">Clean inputs and their true labels.</param>
+    /// <param name="norm">L∞ or L2.</param>
+    /// <param name="epsilon">Budget ε ≥ 0: a point counts only when <c>‖x' − x‖ ≤ ε</c>.</param>
+    /// <param name="adversarial">Receives the closest misclassified point within ε per sample, else the clean input, <c>[Count, InputSize]</c>.</param>
+    /// <param name="workspace">Scratch memory for this model shape.</param>
+    /// <param name="steps">Iterations per run, at least 1. Default: 100.</param>
+    /// <param name="restarts">Runs, at least 1; runs after the first start at random (<c>x + ε/2·u/‖u‖</c>). Default: 1.</param>
+    /// <param name="alphaMax">Largest weight α of the clean input's projection, in [0, 1]. Default: 0.1.</param>
+    /// <param name="eta">Overshoot η ≥ 1 of both projections. Default: 1.05.</param>
+    /// <param name="beta">Backward step β in (0, 1] after a success. Default: 0.9.</param>
+    /// <param name="seed">Seed of the random starts. Default: 0.</param>
+    /// <returns>Number of samples misclassified at the result (already misclassified ones included).</returns>
+    public static int Fab(IModel model, in Batch batch, AttackNorm norm, float epsilon, Span<float> adversarial, AttackWorkspace workspace,
+        int steps = 100, int restarts = 1, float alphaMax = 0.1f, float eta = 1.05f, float beta = 0.9f, long seed = 0) =>
+        FabCore(model, batch, norm, epsilon, adversarial, workspace, 1, true, steps, restarts, alphaMax, eta, beta, seed);
+
+    private static int FabCore(IModel model, in Batch batch, AttackNorm norm, float epsilon, Span<float> adversarial, AttackWorkspace workspace,
+        int targetClasses, bool untargeted, int steps, int restarts, float alphaMax, float eta, float beta, long seed)
+    {
         ArgumentNullException.ThrowIfNull(workspace);
         Check(model, batch, epsilon, adversarial, adversarial);
         CheckNorm(norm);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(restarts, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(targetClasses, 1);
         if (!(alphaMax >= 0f && alphaMax <= 1f))
             throw new ArgumentOutOfRangeException(nameof(alphaMax), alphaMax, "alphaMax must be in [0, 1].");
         if (!(eta >= 1f) || float.IsInfinity(eta))
@@ -68,7 +98,7 @@ public static partial class Attacks
             throw new ArgumentOutOfRangeException(nameof(beta), beta, "beta must be in (0, 1].");
         int n = batch.Count, f = model.InputSize, c = model.OutputSize;
         if (model.TargetKind != TargetKind.ClassIndex || model is not Compiled.IModelKernel)
-            throw new NotSupportedException($"FAB-T needs a generated class-index model (Forward/Backward of the logits); {model.Name} has {c} output(s) ({model.TargetKind}).");
+            throw new NotSupportedException($"FAB needs a generated class-index model (Forward/Backward of the logits); {model.Name} has {c} output(s) ({model.TargetKind}).");
         Scorer.For(model, batch, ScoreLoss.LogitDifference);   // validates the labels and the class count
         targetClasses = Math.Min(targetClasses, c - 1);
         workspace.Check(model, n);
@@ -86,7 +116,7 @@ public static partial class Attacks
         }
         for (int k = 0; k < targetClasses && fooled < n; k++)
             for (int r = 0; r < restarts && fooled < n; r++)
-                fooled += FabRun(model, batch, norm, epsilon, adversarial, workspace, k, r > 0, steps, alphaMax, eta, beta,
+                fooled += FabRun(model, batch, norm, epsilon, adversarial, workspace, untargeted ? -1 : k, r > 0, steps, alphaMax, eta, beta,
                     seed ^ unchecked((k * restarts + r) * (long)0x9E3779B97F4A7C15UL), done);
         // A sample without a point within ε returns its clean input (a run may have left a farther point in its row).
         for (int i = 0; i < n; i++)
@@ -95,7 +125,7 @@ public static partial class Attacks
     }
 
     /// <summary>
-    /// One FAB-T run towards each sample's (rank + 2)-th class on the samples not yet <paramref name="done"/>, compacted; writes
+    /// One FAB run towards each sample's (rank + 2)-th class (rank −1: untargeted, the closest linearised boundary) on the samples not yet <paramref name="done"/>, compacted; writes
     /// the closest misclassified point it finds into <paramref name="adversarial"/> and marks the samples whose point lies
     /// within ε. Returns how many it marked.
     /// </summary>
@@ -125,7 +155,7 @@ public static partial class Attacks
         for (int i = 0; i < n; i++)
         {
             if (done[i]) continue;
-            targets[m] = KthLargest(logits.Slice(i * c, c), rank + 1);
+            targets[m] = rank < 0 ? 0 : KthLargest(logits.Slice(i * c, c), rank + 1);
             labels[m] = batch.Labels[i];
             index[m] = i;
             batch.Inputs.Slice(i * f, f).CopyTo(origin.Slice(m * f, f));
@@ -159,7 +189,32 @@ public static partial class Attacks
 
         for (int s = 0; s < steps; s++)
         {
-            scorer.Evaluate(model, x1, value.Slice(0, m), success.Slice(0, m), g, workspace, tm);
+            if (rank >= 0) scorer.Evaluate(model, x1, value.Slice(0, m), success.Slice(0, m), g, workspace, tm);
+            else
+            {
+                // The closest linearised boundary: per class k a Forward/Backward of z_k − z_y, keep the smallest |g_k|/‖∇g_k‖_*.
+                var candidate = workspace.Features(7, n).Slice(0, m * f);
+                var candidateValue = workspace.Scalars(3, m);
+                var nearest = workspace.Scalars(2, m);
+                nearest.Fill(float.PositiveInfinity);
+                for (int k = 0; k < c; k++)
+                {
+                    tm.Fill(k);
+                    scorer.Evaluate(model, x1, candidateValue, success.Slice(0, m), candidate, workspace, tm);
+                    for (int j = 0; j < m; j++)
+                    {
+                        if (labels[j] == k) continue;
+                        var w = candidate.Slice(j * f, f);
+                        box.MaskFixed(w);
+                        float dual = norm == AttackNorm.LInf ? TensorPrimitives.SumOfMagnitudes(w) : TensorPrimitives.Norm(w);
+                        float distance = MathF.Abs(candidateValue[j]) / (dual + 1e-12f);
+                        if (!(distance < nearest[j]) && !float.IsPositiveInfinity(nearest[j])) continue;   // the first other class always seeds it
+                        nearest[j] = distance;
+                        value[j] = candidateValue[j];
+                        w.CopyTo(g.Slice(j * f, f));
+                    }
+                }
+            }
             for (int j = 0; j < m; j++)
             {
                 var xj = x1.Slice(j * f, f);
