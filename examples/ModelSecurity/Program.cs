@@ -158,8 +158,8 @@ const float Epsilon = 0.1f;
 int attacked = Math.Min(attackSamples, test.Count), f = PrivateMlp.InputSize, k = PrivateMlp.OutputSize;
 var table = new List<string>
 {
-    $"| model ({attacked} test images, L∞ ε = {Epsilon}) | clean | PGD-40 | APGD-CE | + APGD-T | + Square (suite) | Square-only |",
-    "|---|---:|---:|---:|---:|---:|---:|",
+    $"| model ({attacked} test images, L∞ ε = {Epsilon}) | clean | PGD-40 | APGD-CE | + APGD-T | + FAB-T | + Square (suite) | Square-only |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
 };
 Console.WriteLine();
 foreach (var (label, adversarialTraining) in new[] { ("standard MLP", false), ("FGSM-trained MLP (ε = 0.1)", true) })
@@ -176,7 +176,7 @@ foreach (var (label, adversarialTraining) in new[] { ("standard MLP", false), ("
     var adversarial = new float[Chunk * f];
     var gradient = new float[Chunk * f];
     var logits = new float[Chunk * k];
-    int pgd = 0, clean = 0, afterCe = 0, afterT = 0, robust = 0, squareOnly = 0;
+    int pgd = 0, clean = 0, afterCe = 0, afterT = 0, afterFab = 0, robust = 0, squareOnly = 0;
     for (int start = 0; start < attacked; start += Chunk)
     {
         int m = Math.Min(Chunk, attacked - start);
@@ -186,10 +186,10 @@ foreach (var (label, adversarialTraining) in new[] { ("standard MLP", false), ("
         for (int i = 0; i < m; i++)
             if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(logits.AsSpan(i * k, k)) == batch.Labels[i]) pgd++;
         var counts = suite.Run(model, batch, AttackNorm.LInf, Epsilon, adversarial.AsSpan(0, m * f));
-        clean += counts.Clean; afterCe += counts.AfterApgdCe; afterT += counts.AfterApgdT; robust += counts.Robust; squareOnly += counts.SquareOnly;
+        clean += counts.Clean; afterCe += counts.AfterApgdCe; afterT += counts.AfterApgdT; afterFab += counts.AfterFabT; robust += counts.Robust; squareOnly += counts.SquareOnly;
     }
     double n = attacked;
-    table.Add($"| {label} | {clean / n:P1} | {pgd / n:P1} | {afterCe / n:P1} | {afterT / n:P1} | {robust / n:P1} | {squareOnly} |");
+    table.Add($"| {label} | {clean / n:P1} | {pgd / n:P1} | {afterCe / n:P1} | {afterT / n:P1} | {afterFab / n:P1} | {robust / n:P1} | {squareOnly} |");
     Console.WriteLine($"{label}: {clock.Elapsed.TotalSeconds:F1} s (training and attacks)");
 }
 Console.WriteLine();

@@ -459,3 +459,22 @@ public partial class TorchTwinConv1D
     [Flatten] public partial Layer Flat { get; }
     [Dense(2)] public partial Layer Out { get; }
 }
+
+/// <summary>
+/// A linear two-class classifier on the box [0, 1]⁴, weights set by hand in the FAB tests: the minimal L∞ and L2 moves to its
+/// decision boundary, with and without a coordinate stopped by the box, have closed forms.
+/// </summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 4)]
+[Input(4, Min = 0f, Max = 1f)]
+public partial class LinearBoxed
+{
+    [Dense(2)] public partial Layer Logits { get; }
+}
+
+/// <summary>A linear three-class classifier on [0, 1]⁴ (weights set by hand): untargeted FAB must pick the closest boundary.</summary>
+[Model(Loss = Loss.SoftmaxCrossEntropy, MaxBatchSize = 4)]
+[Input(4, Min = 0f, Max = 1f)]
+public partial class LinearBoxed3
+{
+    [Dense(3)] public partial Layer Logits { get; }
+}

@@ -118,12 +118,33 @@ public class StandardSuiteTests(TrainedMlpFixture trained, ITestOutputHelper out
         }
     }
 
+    /// <summary>
+    /// Through zero gradients APGD never leaves its random start, so the result is the start itself: on the L∞ sphere,
+    /// <c>x + ε·t/‖t‖∞</c> projected onto [0, 1], for every row (the largest |t| must not be read with its sign).
+    /// </summary>
+    [Fact]
+    public void Apgd_StartsEveryRowOnTheLInfSphere()
+    {
+        const int N = 16;
+        const float Eps = 0.05f;
+        var masked = new MaskedGradients(trained.Model);
+        var batch = new Batch(trained.X.AsSpan(0, N * F), trained.Labels.AsSpan(0, N), default, N);
+        var adv = new float[N * F];
+        Attacks.Apgd(masked, batch, AttackNorm.LInf, Eps, adv, new AttackWorkspace(masked, N), steps: 2);
+        for (int i = 0; i < N; i++)
+        {
+            float max = 0f;
+            for (int j = 0; j < F; j++) max = MathF.Max(max, MathF.Abs(adv[i * F + j] - trained.X[i * F + j]));
+            Assert.True(max > Eps / 2 && max <= Eps * (1 + 1e-6f), $"row {i}: ‖δ‖∞ = {max}, expected about ε = {Eps}");
+        }
+    }
+
     [Fact]
     public void Suite_AllocatesNothing_AfterWarmUp()
     {
         const int N = 8;
         var batch = new Batch(trained.X.AsSpan(0, N * F), trained.Labels.AsSpan(0, N), default, N);
-        var suite = new StandardAttackSuite(trained.Model, N) { ApgdSteps = 5, TargetClasses = 2, SquareQueries = 20 };
+        var suite = new StandardAttackSuite(trained.Model, N) { ApgdSteps = 5, TargetClasses = 2, FabSteps = 5, SquareQueries = 20 };
         var adv = new float[N * F];
         suite.Run(trained.Model, batch, AttackNorm.LInf, 0.03f, adv);
         suite.Run(trained.Model, batch, AttackNorm.L2, 0.3f, adv);
@@ -140,7 +161,8 @@ public class StandardSuiteTests(TrainedMlpFixture trained, ITestOutputHelper out
 
     /// <summary>
     /// The table of docs/security.md: PGD-40 against the suite on the standard and the FGSM-trained MLP (ε = 0.1, the first
-    /// 200 test images). The suite is never weaker than PGD-40 on the adversarially trained one.
+    /// 200 test images). The suite is never weaker than PGD-40 on the adversarially trained one, its counts fall monotonically
+    /// stage by stage, and with FAB-T it is never weaker than without it (the same seed, FAB-T off).
     /// </summary>
     [Fact]
     public void Suite_IsAtLeastAsStrongAsPgd40_OnTheAdversariallyTrainedMlp()
@@ -150,16 +172,18 @@ public class StandardSuiteTests(TrainedMlpFixture trained, ITestOutputHelper out
         hardened.Fit(train, new FitOptions { Epochs = 2, BatchSize = 64, Seed = 1, Progress = ProgressMode.None, Adversarial = new() { Epsilon = 0.1f } });
         const int N = 200, Chunk = 100;
         const float Eps = 0.1f;
-        output.WriteLine("| model | clean | PGD-40 | APGD-CE | + APGD-T | + Square (suite) | Square-only |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine("| model | clean | PGD-40 | APGD-CE | + APGD-T | + FAB-T | + Square (suite) | Square-only | suite without FAB-T |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, model) in new[] { ("standard MLP (2 epochs)", trained.Model), ("FGSM-trained MLP (2 epochs, ε 0.1)", hardened) })
         {
+            bool compare = ReferenceEquals(model, hardened);
             var suite = new StandardAttackSuite(model, Chunk) { SquareQueries = 1000 };
+            var withoutFab = new StandardAttackSuite(model, Chunk) { SquareQueries = 1000, RunFab = false };
             var ws = new AttackWorkspace(model, Chunk);
             var adv = new float[Chunk * F];
             var grad = new float[Chunk * F];
             var z = new float[Chunk * 10];
-            int clean = 0, pgd = 0, ce = 0, t = 0, robust = 0, squareOnly = 0;
+            int clean = 0, pgd = 0, ce = 0, t = 0, fab = 0, robust = 0, squareOnly = 0, robustWithoutFab = 0;
             for (int start = 0; start < N; start += Chunk)
             {
                 var batch = new Batch(test.Features.AsSpan(start * F, Chunk * F), test.Labels.AsSpan(start, Chunk), default, Chunk);
@@ -167,11 +191,27 @@ public class StandardSuiteTests(TrainedMlpFixture trained, ITestOutputHelper out
                 model.Predict(adv, z);
                 for (int i = 0; i < Chunk; i++) if (z.AsSpan(i * 10, 10).IndexOfMax() == batch.Labels[i]) pgd++;
                 var counts = suite.Run(model, batch, AttackNorm.LInf, Eps, adv);
-                (clean, ce, t, robust, squareOnly) = (clean + counts.Clean, ce + counts.AfterApgdCe, t + counts.AfterApgdT, robust + counts.Robust, squareOnly + counts.SquareOnly);
+                Assert.True(counts.ApgdTargetedRan && counts.FabTargetedRan, $"{counts}");
+                Assert.True(counts.Clean >= counts.AfterApgdCe && counts.AfterApgdCe >= counts.AfterApgdT && counts.AfterApgdT >= counts.AfterFabT
+                    && counts.AfterFabT >= counts.Robust && counts.SquareOnly == counts.AfterFabT - counts.Robust, $"{name}: counts not monotone: {counts}");
+                model.Predict(adv, z);
+                int correct = 0;
+                for (int i = 0; i < Chunk; i++) if (z.AsSpan(i * 10, 10).IndexOfMax() == batch.Labels[i]) correct++;
+                Assert.Equal(counts.Robust, correct);
+                (clean, ce, t, fab, robust, squareOnly) = (clean + counts.Clean, ce + counts.AfterApgdCe, t + counts.AfterApgdT, fab + counts.AfterFabT,
+                    robust + counts.Robust, squareOnly + counts.SquareOnly);
+                if (!compare) continue;
+                var plain = withoutFab.Run(model, batch, AttackNorm.LInf, Eps, adv);
+                Assert.False(plain.FabTargetedRan);
+                Assert.Equal(plain.AfterApgdT, plain.AfterFabT);
+                Assert.Equal(counts.AfterApgdT, plain.AfterApgdT);   // the same seed: FAB-T changes nothing before it
+                robustWithoutFab += plain.Robust;
             }
-            output.WriteLine($"| {name} | {clean / (double)N:P1} | {pgd / (double)N:P1} | {ce / (double)N:P1} | {t / (double)N:P1} | {robust / (double)N:P1} | {squareOnly} |");
+            output.WriteLine($"| {name} | {clean / (double)N:P1} | {pgd / (double)N:P1} | {ce / (double)N:P1} | {t / (double)N:P1} | {fab / (double)N:P1} | " +
+                $"{robust / (double)N:P1} | {squareOnly} | {(compare ? (robustWithoutFab / (double)N).ToString("P1") : "")} |");
             Assert.True(robust <= pgd, $"{name}: suite robust {robust} > PGD-40's {pgd}");
             Assert.True(robust < clean, $"{name}: the suite fooled nothing");
+            if (compare) Assert.True(robust <= robustWithoutFab, $"{name}: the suite with FAB-T keeps {robust} robust, without it {robustWithoutFab}");
         }
     }
 }

@@ -5,19 +5,19 @@ namespace Axon.Adversarial;
 /// <summary>
 /// Reusable scratch memory for the attacks that need more than one buffer
 /// (<see cref="Attacks.PgdWithRestarts"/>, <see cref="Attacks.MiFgsm"/>, <see cref="Attacks.DeepFool"/>,
-/// <see cref="Attacks.CarliniWagnerL2"/>). Create one per model shape and keep it: every buffer is
+/// <see cref="Attacks.CarliniWagnerL2"/>, <see cref="Attacks.Apgd"/>, <see cref="Attacks.Square"/>, <see cref="Attacks.FabTargeted"/>). Create one per model shape and keep it: every buffer is
 /// allocated the first time an attack asks for it and reused afterwards, so after each attack has
 /// run once (the warm-up) the attacks allocate nothing.
 /// </summary>
 /// <remarks>
-/// Sizes: up to six <c>[MaxCount, InputSize]</c> float buffers (Carlini-Wagner uses all six, DeepFool
-/// five, the others one or two), one <c>[MaxCount, OutputSize]</c> buffer for logits and a few per-sample
+/// Sizes: up to six <c>[MaxCount, InputSize]</c> float buffers (Carlini-Wagner and APGD use six, DeepFool
+/// five, the others one or two; FAB-T three and four single-row ones), one <c>[MaxCount, OutputSize]</c> buffer for logits and a few per-sample
 /// arrays. A workspace is not thread-safe: use one per thread. It fits any model with the same
 /// <see cref="IModel.InputSize"/> and <see cref="IModel.OutputSize"/>.
 /// </remarks>
 public sealed class AttackWorkspace
 {
-    private const int FeatureSlots = 6, ScalarSlots = 8, LabelSlots = 3, FlagSlots = 4;
+    private const int FeatureSlots = 8, ScalarSlots = 8, LabelSlots = 3, FlagSlots = 4;
     private readonly float[]?[] _features = new float[]?[FeatureSlots];
     private readonly float[]?[] _scalars = new float[]?[ScalarSlots];
     private readonly int[]?[] _labels = new int[]?[LabelSlots];

@@ -176,7 +176,7 @@ public static partial class Attacks
             if (norm == AttackNorm.LInf) for (int j = 0; j < f; j++) t[j] = rng.NextUniform(-1f, 1f);
             else for (int j = 0; j < f; j++) t[j] = rng.NextGaussian();
             box.MaskFixed(t);
-            float size = norm == AttackNorm.LInf ? TensorPrimitives.MaxMagnitude(t) : TensorPrimitives.Norm(t);
+            float size = norm == AttackNorm.LInf ? MathF.Abs(TensorPrimitives.MaxMagnitude(t)) : TensorPrimitives.Norm(t);   // MaxMagnitude keeps the sign
             float scale = size > 0f ? epsilon / (size + 1e-12f) : 0f;
             TensorPrimitives.MultiplyAdd(t, scale, x.Slice(i * f, f), t);
         }

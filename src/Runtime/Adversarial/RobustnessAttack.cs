@@ -43,7 +43,7 @@ public enum RobustnessAttack
     CarliniWagnerL2 = 5,
 
     /// <summary>
-    /// The standard suite in L∞ (<see cref="StandardAttackSuite"/>: APGD-CE, APGD-T, Square; per sample the worst case) at
+    /// The standard suite in L∞ (<see cref="StandardAttackSuite"/>: APGD-CE, APGD-T, FAB-T, Square; per sample the worst case) at
     /// <see cref="RobustnessOptions.Epsilons"/>. The report's default L∞ evaluation; a sample that only the black-box Square
     /// fools is counted in <see cref="RobustnessReport.SquareOnly"/> and fails the gradient-masking check.
     /// </summary>

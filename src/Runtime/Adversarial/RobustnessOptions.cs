@@ -82,6 +82,9 @@ public sealed class RobustnessOptions
     /// <summary>APGD-T target classes in the standard suite. Default: 9 (AutoAttack's).</summary>
     public int SuiteTargetClasses { get; init; } = 9;
 
+    /// <summary>FAB-T iterations per target class in the standard suite (0: FAB-T off). Default: 100 (AutoAttack's).</summary>
+    public int SuiteFabSteps { get; init; } = 100;
+
     /// <summary>Square queries in the standard suite. Default: 5000 (AutoAttack's).</summary>
     public int SuiteSquareQueries { get; init; } = 5000;
 

@@ -45,7 +45,7 @@ public sealed partial class RobustnessReport
         }
         if (Attacks.Any(IsSuite))
             s.Append(CultureInfo.InvariantCulture,
-                $"Suite: APGD-CE, APGD-T (class models with 4 or more classes) and the black-box Square attack, per sample the worst case (StandardAttackSuite); its mean norms count only the samples it fooled. Samples fooled by Square alone: {SquareOnly}.\n\n");
+                $"Suite: APGD-CE, APGD-T (class models with 4 or more classes), FAB-T (class models) and the black-box Square attack, per sample the worst case (StandardAttackSuite); its mean norms count only the samples it fooled. Samples fooled by Square alone: {SquareOnly}.\n\n");
         if (MinimalPerturbations.Count > 0)
         {
             s.Append("Minimal perturbations (over the samples each attack moved across the decision boundary; DeepFool: all samples, CW-L2: the correctly classified ones):\n\n");

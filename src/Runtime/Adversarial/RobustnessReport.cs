@@ -80,7 +80,7 @@ public sealed partial class RobustnessReport
 
     /// <summary>
     /// Over every ε of the standard suite (<see cref="RobustnessAttack.Standard"/>, <see cref="RobustnessAttack.StandardL2"/>):
-    /// samples that only the black-box Square fooled after both APGD attacks failed. More than zero fails a check: the
+    /// samples that only the black-box Square fooled after every white-box attack (APGD-CE, APGD-T, FAB-T) failed. More than zero fails a check: the
     /// gradients may be masked, and gradient attacks alone would overstate robustness.
     /// </summary>
     public int SquareOnly { get; }
@@ -251,6 +251,8 @@ public sealed partial class RobustnessReport
         if (options.SuiteApgdSteps < 1 || options.SuiteTargetClasses < 1 || options.SuiteSquareQueries < 1)
             throw new ArgumentOutOfRangeException(nameof(options),
                 $"SuiteApgdSteps {options.SuiteApgdSteps}, SuiteTargetClasses {options.SuiteTargetClasses}, SuiteSquareQueries {options.SuiteSquareQueries}; expected each at least 1.");
+        if (options.SuiteFabSteps < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.SuiteFabSteps, $"SuiteFabSteps is {options.SuiteFabSteps}; expected 0 (FAB-T off) or more.");
         if (options.FeatureNames is { } names && names.Count != model.InputSize)
             throw new ArgumentException($"FeatureNames has {names.Count} names; {model.Name} has {model.InputSize} input columns.", nameof(options));
         var cw = options.CarliniWagner ?? CarliniWagnerOptions.Default;
@@ -290,6 +292,7 @@ public sealed partial class RobustnessReport
             ? new StandardAttackSuite(model, size)
             {
                 ApgdSteps = options.SuiteApgdSteps, TargetClasses = options.SuiteTargetClasses, SquareQueries = options.SuiteSquareQueries,
+                FabSteps = Math.Max(options.SuiteFabSteps, 1), RunFab = options.SuiteFabSteps > 0,
                 Layout = options.SuiteLayout, Seed = options.Seed,
             }
             : null;
@@ -419,7 +422,7 @@ public sealed partial class RobustnessReport
         if (attacks.Any(IsSuite))
         {
             checks.Add(new RobustnessCheck(
-                "gradient masking: the black-box Square fooled no sample that APGD-CE and APGD-T both missed",
+                "gradient masking: the black-box Square fooled no sample that APGD-CE, APGD-T and FAB-T all missed",
                 squareOnly == 0, $"{squareOnly} sample(s) fooled by Square alone"));
             foreach (var a in attacks.Where(IsSuite))
             {

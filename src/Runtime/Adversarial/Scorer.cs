@@ -14,6 +14,9 @@ internal enum ScoreLoss
 
     /// <summary>Targeted DLR towards the given targets, to ascend.</summary>
     DlrTargeted,
+
+    /// <summary>The logit difference <c>z_t − z_y</c> towards the given targets (FAB-T's linearised function; gradient e_t − e_y).</summary>
+    LogitDifference,
 }
 
 /// <summary>
@@ -47,7 +50,7 @@ internal readonly ref struct Scorer
         {
             Guard.Length(batch.Labels.Length, batch.Count, "labels", model.Name);
             Guard.Labels(batch.Labels, c, model.Name);
-            int needed = loss switch { ScoreLoss.Dlr => 3, ScoreLoss.DlrTargeted => 4, _ => 2 };
+            int needed = loss switch { ScoreLoss.Dlr => 3, ScoreLoss.DlrTargeted => 4, _ => 2 };   // LogitDifference: 2
             if (c < needed)
                 throw new NotSupportedException($"the {loss} loss needs at least {needed} classes; {model.Name} has {c}.");
             return new Scorer(loss, true, 0f, false, batch, forwardBackward);
@@ -136,6 +139,10 @@ internal readonly ref struct Scorer
                 dz[p3] -= a / (b * b);
                 return -a / b;
             }
+            case ScoreLoss.LogitDifference:
+                dz[target] += 1f;
+                dz[y] -= 1f;
+                return z[target] - z[y];
             default:
             {
                 // −(z_y − z_t)/(z_π1 − (z_π3 + z_π4)/2 + 1e−12).

@@ -7,20 +7,27 @@ namespace Axon.Adversarial;
 /// <param name="Clean">Classified correctly without attack.</param>
 /// <param name="AfterApgdCe">Still correct after APGD-CE.</param>
 /// <param name="AfterApgdT">Still correct after APGD-CE and APGD-T (equal to <paramref name="AfterApgdCe"/> when APGD-T does not apply).</param>
+/// <param name="AfterFabT">
+/// Still correct after APGD-CE, APGD-T and FAB-T (equal to <paramref name="AfterApgdT"/> when FAB-T does not apply or is off).
+/// </param>
 /// <param name="Robust">Still correct after every attack: the suite's robust count (per-sample worst case).</param>
 /// <param name="SquareOnly">
-/// Samples that only the black-box Square fooled, both white-box attacks having failed on them: more than a few hints at
-/// gradient masking (the gradients mislead, the model is not robust).
+/// Samples that only the black-box Square fooled, every white-box attack (APGD-CE, APGD-T, FAB-T) having failed on them: more
+/// than a few hints at gradient masking (the gradients mislead, the model is not robust).
 /// </param>
 /// <param name="ApgdTargetedRan">Whether APGD-T ran (generated class-index models with at least 4 classes).</param>
-public readonly record struct SuiteCounts(int Count, int Clean, int AfterApgdCe, int AfterApgdT, int Robust, int SquareOnly, bool ApgdTargetedRan);
+/// <param name="FabTargetedRan">Whether FAB-T ran (generated class-index models, <see cref="StandardAttackSuite.RunFab"/> on).</param>
+public readonly record struct SuiteCounts(int Count, int Clean, int AfterApgdCe, int AfterApgdT, int AfterFabT, int Robust, int SquareOnly,
+    bool ApgdTargetedRan, bool FabTargetedRan);
 
 /// <summary>
-/// AutoAttack's "standard" evaluation without FAB (Croce and Hein, 2020): APGD-CE (100 steps, 1 run), APGD-T with the
-/// targeted DLR loss (100 steps for each of the 9 classes scored highest after the top one; needs 4 classes or more) and the
-/// black-box Square attack (5,000 queries, p_init 0.8); per sample the worst case: the first attack that misclassifies it
-/// supplies its adversarial example. Each attack runs only on the samples no earlier one fooled (gathered into one
-/// compact batch), as AutoAttack does; samples the model already gets wrong are not attacked (their clean input is kept).
+/// AutoAttack's "standard" evaluation (Croce and Hein, 2020): APGD-CE (100 steps, 1 run), APGD-T with the targeted DLR loss
+/// (100 steps for each of the 9 classes scored highest after the top one; needs 4 classes or more), FAB-T (the targeted Fast
+/// Adaptive Boundary attack, <see cref="Attacks.FabTargeted"/>: 100 iterations for each of the same 9 targets, α_max 0.1,
+/// η 1.05, β 0.9, one run; its minimal-norm point counts only within ε) and the black-box Square attack (5,000 queries,
+/// p_init 0.8); per sample the worst case: the first attack that misclassifies it supplies its adversarial example. Each
+/// attack runs only on the samples no earlier one fooled (gathered into one compact batch), as AutoAttack does; samples the
+/// model already gets wrong are not attacked (their clean input is kept).
 /// </summary>
 /// <remarks>
 /// Create one per model shape and keep it: its buffers and <see cref="AttackWorkspace"/> are allocated on the first run, and
@@ -51,8 +58,14 @@ public sealed class StandardAttackSuite
     /// <summary>APGD iterations per run. Default: 100.</summary>
     public int ApgdSteps { get; init; } = 100;
 
-    /// <summary>Target classes of APGD-T. Default: 9.</summary>
+    /// <summary>Target classes of APGD-T and FAB-T. Default: 9.</summary>
     public int TargetClasses { get; init; } = 9;
+
+    /// <summary>FAB-T iterations per target. Default: 100.</summary>
+    public int FabSteps { get; init; } = 100;
+
+    /// <summary>Whether to run FAB-T (generated class-index models only). Default: true.</summary>
+    public bool RunFab { get; init; } = true;
 
     /// <summary>Square's queries. Default: 5000.</summary>
     public int SquareQueries { get; init; } = 5000;
@@ -94,18 +107,22 @@ public sealed class StandardAttackSuite
         // APGD-T's DLR gradient needs Forward/Backward: generated models, not wrappers such as SqueezedModel.
         bool targetedRan = model.TargetKind == TargetKind.ClassIndex && model.OutputSize >= 4 && model is Compiled.IModelKernel;
         if (targetedRan && afterCe > 0) afterT = Attack(model, batch, norm, epsilon, adversarial, 1);
+        // FAB-T linearises z_t − z_y through Forward/Backward: generated class-index models (2 classes suffice).
+        bool fabRan = RunFab && model.TargetKind == TargetKind.ClassIndex && model.OutputSize >= 2 && model is Compiled.IModelKernel;
+        int afterFab = afterT;
+        if (fabRan && afterT > 0) afterFab = Attack(model, batch, norm, epsilon, adversarial, 2);
         fooled.CopyTo(whiteBox);
-        int robust = afterT, squareOnly = 0;
-        if (RunSquare && afterT > 0)
+        int robust = afterFab, squareOnly = 0;
+        if (RunSquare && afterFab > 0)
         {
-            robust = Attack(model, batch, norm, epsilon, adversarial, 2);
+            robust = Attack(model, batch, norm, epsilon, adversarial, 3);
             for (int i = 0; i < n; i++) if (fooled[i] && !whiteBox[i]) squareOnly++;
         }
-        return new SuiteCounts(n, clean, afterCe, afterT, robust, squareOnly, targetedRan);
+        return new SuiteCounts(n, clean, afterCe, afterT, afterFab, robust, squareOnly, targetedRan, fabRan);
     }
 
     /// <summary>
-    /// Runs attack <paramref name="which"/> (0 APGD-CE, 1 APGD-T, 2 Square) on the samples not yet fooled, gathered into one
+    /// Runs attack <paramref name="which"/> (0 APGD-CE, 1 APGD-T, 2 FAB-T, 3 Square) on the samples not yet fooled, gathered into one
     /// compact batch, and takes its example for those it fools; returns how many remain correct.
     /// </summary>
     private int Attack(IModel model, in Batch batch, AttackNorm norm, float epsilon, Span<float> adversarial, int which)
@@ -129,6 +146,7 @@ public sealed class StandardAttackSuite
         {
             case 0: Attacks.Apgd(model, sub, norm, epsilon, result, _workspace, ApgdLoss.CrossEntropy, ApgdSteps, 1, Seed); break;
             case 1: Attacks.ApgdTargeted(model, sub, norm, epsilon, result, _workspace, TargetClasses, ApgdSteps, Seed); break;
+            case 2: Attacks.FabTargeted(model, sub, norm, epsilon, result, _workspace, TargetClasses, FabSteps, 1, seed: Seed); break;
             default: Attacks.Square(model, sub, norm, epsilon, result, _workspace, SquareQueries, 0.8f, Seed, Layout); break;
         }
         var scorer = Scorer.For(model, sub, ScoreLoss.CrossEntropy);
