@@ -55,6 +55,8 @@ public static class ModelDriver
     /// <summary>The most likely class of one sample: the arg-max of its logits (ties: the lowest index). No allocation.</summary>
     /// <param name="model">The generated model.</param>
     /// <param name="input">InputSize finite values.</param>
+    /// <exception cref="InvalidOperationException">The logits are NaN (parameters that are not finite, as after diverged
+    /// training, or an overflow inside the model): there is no most likely class, and class 0 would be a silent guess.</exception>
     public static int Classify(IModelKernel model, ReadOnlySpan<float> input)
     {
         var core = model.Core;
@@ -64,7 +66,13 @@ public static class ModelDriver
             Guard.Length(input.Length, core.Info.InputSize, "input", core.ModelName);
             Guard.Finite(input, "input");
             Forward(model, core, input, 1, training: false);
-            return TensorPrimitives.IndexOfMax(core.Outputs(1));
+            var logits = core.Outputs(1);
+            int k = TensorPrimitives.IndexOfMax(logits);   // the first NaN's index when there is one
+            if (float.IsNaN(logits[k]))
+                throw new InvalidOperationException(
+                    $"{core.ModelName}'s logits for this input include NaN (at class {k}), so it has no most likely class; " +
+                    "its parameters are not all finite (did training diverge?) or a value overflowed inside the model.");
+            return k;
         }
         finally { core.Exit(token); }
     }

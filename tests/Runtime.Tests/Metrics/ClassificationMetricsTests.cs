@@ -229,4 +229,16 @@ public class ClassificationMetricsTests
             if (inside.Length > 0) Assert.Equal(inside.Average(t => (double)t.v), bin.MeanPredicted, 9);
         }
     }
+
+    [Fact]
+    public void Accuracy_ARowWithNaN_IsNeverCorrect()
+    {
+        // IndexOfMax picks a row's first NaN: without the check the first three rows would count (each NaN sits at the label).
+        float[] outputs = [float.NaN, float.NaN, float.NaN, float.NaN, 1f, 0.5f, 1f, float.NaN, 0.5f, 1f, 3f, 0f];
+        int[] labels = [0, 0, 1, 1];
+        Assert.Equal(1, Accuracy.CountArgMaxCorrect(outputs, labels, 4, 3));   // only the last row: arg-max 1 = label 1
+        float[] binary = [float.NaN, float.NaN, 2f, -1f];
+        float[] targets = [0f, 1f, 1f, 0f];
+        Assert.Equal(2, Accuracy.CountBinaryCorrect(binary, targets, 4, 0f));   // NaN is neither class
+    }
 }
