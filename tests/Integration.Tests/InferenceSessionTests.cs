@@ -58,8 +58,10 @@ public class InferenceSessionTests
         {
             try
             {
-                var session = model.CreateInferenceSession(maxBatchSize: 8 + t);   // ragged batches: the batching loop differs per thread
+                // All four create their session at the same moment, as "give each thread its own session" reads (once a race
+                // that made all but one fail as concurrent calls); ragged batches: the batching loop differs per thread.
                 start.SignalAndWait();
+                var session = model.CreateInferenceSession(maxBatchSize: 8 + t);
                 var outputs = new float[96 * FashionMlp.OutputSize];
                 var got = new int[96];
                 for (int repeat = 0; repeat < 20; repeat++)

@@ -93,7 +93,7 @@ internal static class PublicSurface
         new("Load", _ => [Inherit("Load", ", string", "public void Load(string path)", "Load(this, path)")]),
         new("CreateInferenceSession", p => [Simple(
             "A new instance that shares this model's parameters (no copy) with a workspace of its own for <paramref name=\"maxBatchSize\"/> samples: "
-            + "give each thread its own session to predict concurrently. Sessions run every inference member (Predict, Classify, Evaluate, InputGradient, Forward in inference mode); "
+            + "give each thread its own session to predict concurrently (creating them is safe from several threads at once). Sessions run every inference member (Predict, Classify, Evaluate, InputGradient, Forward in inference mode); "
             + "members that change the weights throw. While any session is inside a call, a call that changes the weights on the model throws, and the reverse. Default batch: the model's MaxBatchSize.",
             $"public {Literals.Identifier(p.Type.Name)} CreateInferenceSession(int maxBatchSize = 0)",
             $"=> new(global::Axon.Compiled.ModelDriver.CreateSession(this, maxBatchSize > 0 ? maxBatchSize : __core.MaxBatchSize));")]),

@@ -525,14 +525,16 @@ public static class ModelDriver
 
     /// <summary>
     /// For generated code: the state of a new inference session over <paramref name="model"/>'s weights, with its own
-    /// workspace for <paramref name="maxBatchSize"/> samples. Parameters are shared, not copied.
+    /// workspace for <paramref name="maxBatchSize"/> samples. Parameters are shared, not copied. Safe to call from several
+    /// threads at once, and while the model is inside another call.
     /// </summary>
     public static ModelCore CreateSession(IModelKernel model, int maxBatchSize)
     {
+        // No Enter: a session reads only what never changes after construction (the model's info, its parameter arena and
+        // optimizer objects, the weights' reader/writer state), and the docs tell each thread to create its own session,
+        // which as a guarded call made all but one of several threads starting at once fail as "called concurrently".
         var core = model.Core;
-        int token = core.Enter("CreateInferenceSession", writes: false);
-        try { return (core.Origin ?? core).CreateSession(maxBatchSize); }
-        finally { core.Exit(token); }
+        return (core.Origin ?? core).CreateSession(maxBatchSize);
     }
 
     /// <summary>

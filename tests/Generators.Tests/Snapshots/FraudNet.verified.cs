@@ -135,7 +135,7 @@ partial class Risk
         public void Save(string path) => global::Axon.Compiled.ModelDriver.Save(this, path);
         /// <inheritdoc cref="global::Axon.Compiled.ModelDriver.Load(global::Axon.Compiled.IModelKernel, string)"/>
         public void Load(string path) => global::Axon.Compiled.ModelDriver.Load(this, path);
-        /// <summary>A new instance that shares this model's parameters (no copy) with a workspace of its own for <paramref name="maxBatchSize"/> samples: give each thread its own session to predict concurrently. Sessions run every inference member (Predict, Classify, Evaluate, InputGradient, Forward in inference mode); members that change the weights throw. While any session is inside a call, a call that changes the weights on the model throws, and the reverse. Default batch: the model's MaxBatchSize.</summary>
+        /// <summary>A new instance that shares this model's parameters (no copy) with a workspace of its own for <paramref name="maxBatchSize"/> samples: give each thread its own session to predict concurrently (creating them is safe from several threads at once). Sessions run every inference member (Predict, Classify, Evaluate, InputGradient, Forward in inference mode); members that change the weights throw. While any session is inside a call, a call that changes the weights on the model throws, and the reverse. Default batch: the model's MaxBatchSize.</summary>
         public FraudNet CreateInferenceSession(int maxBatchSize = 0) => new(global::Axon.Compiled.ModelDriver.CreateSession(this, maxBatchSize > 0 ? maxBatchSize : __core.MaxBatchSize));
 
         // Parameters only: ModelDriver.Initialize resets the optimizer and the model's state around it.
