@@ -394,24 +394,8 @@ def attack_benchmark(args, torch, model, xs, ys, batches_in_pool, data_descripti
                     xa = (x + delta).clamp_(0, 1)
         return xa
 
-    op = 0
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < 1.0 or op < 10:
-        pgd(op)
-        op += 1
-    rates = []
-    for _ in range(args.repetitions):
-        start = time.perf_counter()
-        deadline = start + args.seconds
-        ops = 0
-        while True:
-            pgd(op)
-            op += 1
-            ops += 1
-            now = time.perf_counter()
-            if now >= deadline:
-                break
-        rates.append(ops * args.batch / (now - start))
+    # The same warm-up and timed loops as training: each "step" is one attack on a batch.
+    rates, _ = timed_training(pgd, args, warm_steps=10)
     rate = median(rates)
     print(json.dumps({
         "benchmark": "attack",

@@ -69,10 +69,11 @@ internal static partial class ModelEmitter
         var needs = new string[plan.Layers.Count];   // whether a gradient must reach layer j's output: a flag, or its source's
         var below = new string[plan.Layers.Count];
         bool comment = false;
+        var terms = new System.Collections.Generic.List<string>();
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             var l = plan.Layers[i];
-            var terms = new System.Collections.Generic.List<string>();
+            terms.Clear();
             foreach (int s in l.Sources)
             {
                 string term = s < 0 ? "wantInput" : needs[s];

@@ -121,6 +121,22 @@ public static partial class Attacks
         return fooled;
     }
 
+    /// <summary>
+    /// A random start on the sphere of radius <paramref name="radius"/> around <paramref name="x"/>, written to
+    /// <paramref name="t"/>: <c>t = x + radius·u/‖u‖</c> with <c>u</c> uniform in the cube (L∞) or Gaussian (L2), drawn in
+    /// order from <paramref name="rng"/>, and zero on the positions the input constraints fix. Not projected onto the box.
+    /// APGD starts on the ε-sphere, FAB's restarts on the ε/2-sphere.
+    /// </summary>
+    internal static void SphereStart(Span<float> t, ReadOnlySpan<float> x, float radius, AttackNorm norm, InputConstraints box, ref Rng rng)
+    {
+        if (norm == AttackNorm.LInf) for (int j = 0; j < t.Length; j++) t[j] = rng.NextUniform(-1f, 1f);
+        else for (int j = 0; j < t.Length; j++) t[j] = rng.NextGaussian();
+        box.MaskFixed(t);
+        float size = norm == AttackNorm.LInf ? MathF.Abs(TensorPrimitives.MaxMagnitude(t)) : TensorPrimitives.Norm(t);   // MaxMagnitude keeps the sign
+        float scale = size > 0f ? radius / (size + 1e-12f) : 0f;
+        TensorPrimitives.MultiplyAdd(t, scale, x, t);
+    }
+
     /// <summary>Index of the (rank + 1)-th largest value (rank 0: the arg-max); ties go to the lower index.</summary>
     internal static int KthLargest(ReadOnlySpan<float> z, int rank)
     {
@@ -171,15 +187,7 @@ public static partial class Attacks
         // Random start on the positions that may move, normalised to the ball's surface (AutoAttack's start).
         var rng = new Rng(seed);
         for (int i = 0; i < n; i++)
-        {
-            var t = current.Slice(i * f, f);
-            if (norm == AttackNorm.LInf) for (int j = 0; j < f; j++) t[j] = rng.NextUniform(-1f, 1f);
-            else for (int j = 0; j < f; j++) t[j] = rng.NextGaussian();
-            box.MaskFixed(t);
-            float size = norm == AttackNorm.LInf ? MathF.Abs(TensorPrimitives.MaxMagnitude(t)) : TensorPrimitives.Norm(t);   // MaxMagnitude keeps the sign
-            float scale = size > 0f ? epsilon / (size + 1e-12f) : 0f;
-            TensorPrimitives.MultiplyAdd(t, scale, x.Slice(i * f, f), t);
-        }
+            SphereStart(current.Slice(i * f, f), x.Slice(i * f, f), epsilon, norm, box, ref rng);
         box.Project(x, current, epsilon, norm);
         scorer.Evaluate(model, current, lossNow, fooled, gradient, workspace, targets);
         current.CopyTo(best);

@@ -176,14 +176,7 @@ public static partial class Attacks
             // FAB's start: x + min(best, ε)/2 · u/‖u‖, best = ∞ at a run's start.
             var rng = new Rng(seed);
             for (int j = 0; j < m; j++)
-            {
-                var t = x1.Slice(j * f, f);
-                for (int q = 0; q < f; q++) t[q] = norm == AttackNorm.LInf ? rng.NextUniform(-1f, 1f) : rng.NextGaussian();
-                box.MaskFixed(t);
-                float size = norm == AttackNorm.LInf ? MathF.Abs(TensorPrimitives.MaxMagnitude(t)) : TensorPrimitives.Norm(t);   // MaxMagnitude keeps the sign
-                float scale = size > 0f ? 0.5f * epsilon / size : 0f;
-                TensorPrimitives.MultiplyAdd(t, scale, x0.Slice(j * f, f), t);
-            }
+                SphereStart(x1.Slice(j * f, f), x0.Slice(j * f, f), 0.5f * epsilon, norm, box, ref rng);
             box.Project(x0, x1, float.PositiveInfinity, norm);
         }
 
